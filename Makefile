@@ -1,0 +1,66 @@
+# ntdsbcli: a Wine-style reimplementation of Microsoft's ntdsbcli.dll.
+#
+#   make            the DLLs and import libraries for x86-64 and i686, and the tools
+#   make check      every test: ABI, native unit tests (plain, sanitizers, valgrind),
+#                   conformance tests of the DLL under Wine
+#   make demo       a backup of a generated sample database under a throwaway Wine prefix
+#   make deps       installs what a fresh Debian 12 machine lacks (.ci/install-deps)
+
+VERSION := 0.1.0
+BUILD   := build
+ARCHES  := x86_64 i686
+
+CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration
+WIN_CFLAGS    := $(CFLAGS_COMMON) -Iinclude -Isrc -D_WIN32_WINNT=0x0601 -D__USE_MINGW_ANSI_STDIO=1
+WIN_LDFLAGS   := -static -static-libgcc
+
+# The platform-neutral core: builds natively too (unit tests, sanitizers, fuzzers).
+CORE_SRCS := src/handle_table.c src/name_list.c src/names.c src/expiry_token.c \
+             src/memory.c src/fault.c src/wstr.c src/errors.c
+# The Windows side of the DLL.
+WIN_SRCS  := src/main.c src/trace.c src/platform.c src/dsa_config.c src/online.c \
+             src/backup.c src/restore.c src/restore_state.c
+DLL_SRCS  := $(CORE_SRCS) $(WIN_SRCS)
+HEADERS   := $(wildcard include/*.h src/*.h)
+
+.PHONY: all check demo deps clean bench check-abi check-unit check-wine
+.DELETE_ON_ERROR:
+
+all: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a) \
+     $(BUILD)/x86_64/dsbackup.exe $(BUILD)/i686/dsbackup.exe
+
+deps:
+	sh .ci/install-deps
+
+# --- the DLL, per architecture ------------------------------------------------
+define ARCH_RULES
+$(1)_CC      := $(1)-w64-mingw32-gcc
+$(1)_DLLTOOL := $(1)-w64-mingw32-dlltool
+$(1)_OBJS    := $$(patsubst src/%.c,$(BUILD)/$(1)/obj/%.o,$(DLL_SRCS))
+
+$(BUILD)/$(1)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $$(@D)
+	$$($(1)_CC) $(WIN_CFLAGS) -c $$< -o $$@
+
+# i686 keeps the @N of the stdcall names for dlltool -k; x86-64 has none.
+$(BUILD)/$(1)/ntdsbcli.def: ntdsbcli.def
+	@mkdir -p $$(@D)
+	$(if $(filter i686,$(1)),cp $$< $$@,sed 's/@[0-9]*$$$$//' $$< > $$@)
+
+$(BUILD)/$(1)/ntdsbcli.dll: $$($(1)_OBJS) $(BUILD)/$(1)/ntdsbcli.def
+	$$($(1)_CC) -shared -o $$@ $$($(1)_OBJS) $(BUILD)/$(1)/ntdsbcli.def -Wl,--kill-at \
+	    $(WIN_LDFLAGS) -ladvapi32
+
+$(BUILD)/$(1)/libntdsbcli.a: $(BUILD)/$(1)/ntdsbcli.def
+	$$($(1)_DLLTOOL) -d $$< -D ntdsbcli.dll -k -l $$@
+
+$(BUILD)/$(1)/%.exe: tools/%.c $(BUILD)/$(1)/libntdsbcli.a $(HEADERS) src/errors.c
+	$$($(1)_CC) $(WIN_CFLAGS) -o $$@ $$< src/errors.c -L$(BUILD)/$(1) -lntdsbcli $(WIN_LDFLAGS) -ladvapi32 -lbcrypt
+endef
+$(foreach a,$(ARCHES),$(eval $(call ARCH_RULES,$(a))))
+
+# --- tests ----------------------------------------------------------------------
+include tests/tests.mk
+
+clean:
+	rm -rf $(BUILD)

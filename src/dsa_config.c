@@ -1,0 +1,121 @@
+/*
+ * The directory-database locator (see dsa_config.h and docs/behaviour.md).
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+#include "dsa_config.h"
+#include "expiry_token.h"
+#include "platform.h"
+#include "portable.h"
+#include "memory.h"
+
+static BOOL is_absolute_path(const WCHAR *path)
+{
+    if (path[0] == '\\' && path[1] == '\\') return TRUE;
+    return ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z'))
+           && path[1] == ':' && path[2] == '\\';
+}
+
+/* Normalises a configured path ("." and "..", doubled separators) and drops a
+ * trailing separator, so that names built from it compare reliably. */
+static HRESULT read_path(const WCHAR *value_name, WCHAR **out)
+{
+    WCHAR *raw, *full;
+    DWORD n;
+    size_t len;
+    LONG status;
+
+    *out = NULL;
+    status = registry_read_string(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, value_name, &raw);
+    if (status == ERROR_FILE_NOT_FOUND || status == ERROR_INVALID_DATA
+            || status == ERROR_UNSUPPORTED_TYPE)
+        return hrCouldNotConnect;
+    if (status == ERROR_NOT_ENOUGH_MEMORY) return ERROR_NOT_ENOUGH_MEMORY;
+    if (status) return hrError;
+    if (!raw[0] || !is_absolute_path(raw))
+    {
+        mem_free(raw);
+        return hrCouldNotConnect;
+    }
+    n = GetFullPathNameW(raw, 0, NULL, NULL);
+    if (!n || n > NTDSBCLI_MAX_PATH || !(full = mem_alloc(n * sizeof(WCHAR))))
+    {
+        mem_free(raw);
+        return n ? ERROR_NOT_ENOUGH_MEMORY : hrCouldNotConnect;
+    }
+    GetFullPathNameW(raw, n, full, NULL);
+    mem_free(raw);
+    len = wstr_len(full);
+    if (len > 3 && full[len - 1] == '\\') full[len - 1] = 0;
+    *out = full;
+    return S_OK;
+}
+
+HRESULT dsa_config_load(struct dsa_config *config)
+{
+    HRESULT hr;
+    DWORD days;
+
+    memset(config, 0, sizeof(*config));
+    if ((hr = read_path(L"DSA Database file", &config->database_path))
+            || (hr = read_path(L"Database log files path", &config->log_dir))
+            || (hr = read_path(L"DSA Working Directory", &config->working_dir)))
+    {
+        dsa_config_free(config);
+        return hr;
+    }
+    config->tombstone_lifetime_days = DEFAULT_TOMBSTONE_LIFETIME_DAYS;
+    if (!registry_read_dword(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY,
+                             L"Tombstone Lifetime (days)", &days)
+            && days >= 2 && days <= MAX_TOMBSTONE_LIFETIME_DAYS)
+        config->tombstone_lifetime_days = days;
+    return S_OK;
+}
+
+void dsa_config_free(struct dsa_config *config)
+{
+    mem_free(config->database_path);
+    mem_free(config->log_dir);
+    mem_free(config->working_dir);
+    memset(config, 0, sizeof(*config));
+}
+
+WCHAR *path_join(const WCHAR *dir, const WCHAR *name)
+{
+    size_t dir_len = wstr_len(dir), name_len = wstr_len(name);
+    BOOL separator = dir_len && dir[dir_len - 1] != '\\';
+    WCHAR *joined = mem_alloc((dir_len + separator + name_len + 1) * sizeof(WCHAR));
+
+    if (!joined) return NULL;
+    memcpy(joined, dir, dir_len * sizeof(WCHAR));
+    if (separator) joined[dir_len] = '\\';
+    memcpy(joined + dir_len + separator, name, (name_len + 1) * sizeof(WCHAR));
+    return joined;
+}
+
+HRESULT local_path_to_unc(const WCHAR *local_path, WCHAR **unc_path)
+{
+    const WCHAR *computer = computer_names_get()->netbios;
+    size_t computer_len = wstr_len(computer), rest_len, used = 0;
+    WCHAR *out;
+
+    *unc_path = NULL;
+    if (local_path[0] == '\\' && local_path[1] == '\\')
+        return (*unc_path = wstr_dup(local_path)) ? S_OK : ERROR_NOT_ENOUGH_MEMORY;
+    /* "X:\rest" becomes "\\COMPUTER\X$\rest": the administrative share of the drive. */
+    rest_len = wstr_len(local_path + 2);
+    if (!(out = mem_alloc((2 + computer_len + 3 + rest_len + 1) * sizeof(WCHAR))))
+        return ERROR_NOT_ENOUGH_MEMORY;
+    out[used++] = '\\';
+    out[used++] = '\\';
+    memcpy(out + used, computer, computer_len * sizeof(WCHAR));
+    used += computer_len;
+    out[used++] = '\\';
+    out[used++] = wchar_upper_ascii(local_path[0]);
+    out[used++] = '$';
+    memcpy(out + used, local_path + 2, (rest_len + 1) * sizeof(WCHAR));
+    *unc_path = out;
+    return S_OK;
+}

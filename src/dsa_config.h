@@ -1,0 +1,34 @@
+/*
+ * Where this machine's directory database lives, read where a domain controller
+ * records it: HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Parameters.
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef NTDSBCLI_DSA_CONFIG_H
+#define NTDSBCLI_DSA_CONFIG_H
+
+#include <windows.h>
+
+#define NTDS_PARAMETERS_KEY L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters"
+
+struct dsa_config
+{
+    WCHAR *database_path;    /* "DSA Database file": full path of ntds.dit */
+    WCHAR *log_dir;          /* "Database log files path": edb*.log */
+    WCHAR *working_dir;      /* "DSA Working Directory": edb.chk */
+    DWORD tombstone_lifetime_days;
+};
+
+/* S_OK; hrCouldNotConnect when the machine is not configured as a domain
+ * controller (a value missing, empty or not an absolute path);
+ * ERROR_NOT_ENOUGH_MEMORY; hrError when the registry cannot be read. */
+HRESULT dsa_config_load(struct dsa_config *config);
+void dsa_config_free(struct dsa_config *config);
+
+/* "C:\dir\file" -> "\\COMPUTER\C$\dir\file"; UNC paths are kept as they are. */
+HRESULT local_path_to_unc(const WCHAR *local_path, WCHAR **unc_path);
+/* dir + "\" + name, in a new string. */
+WCHAR *path_join(const WCHAR *dir, const WCHAR *name);
+
+#endif

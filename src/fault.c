@@ -1,0 +1,74 @@
+/*
+ * Fault injection counters (see fault.h).
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "fault.h"
+
+static long fault_target[FAULT_KIND_COUNT];
+static int fault_persistent[FAULT_KIND_COUNT];
+static long fault_seen[FAULT_KIND_COUNT];
+static long fault_total;
+static int fault_armed_any;
+
+void fault_arm(enum fault_kind kind, long n, int persistent)
+{
+    __atomic_store_n(&fault_seen[kind], 0, __ATOMIC_SEQ_CST);
+    fault_persistent[kind] = persistent;
+    __atomic_store_n(&fault_target[kind], n, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&fault_armed_any, 1, __ATOMIC_SEQ_CST);
+}
+
+void fault_disarm_all(void)
+{
+    int i;
+    for (i = 0; i < FAULT_KIND_COUNT; i++)
+    {
+        __atomic_store_n(&fault_target[i], 0, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&fault_seen[i], 0, __ATOMIC_SEQ_CST);
+    }
+    __atomic_store_n(&fault_armed_any, 0, __ATOMIC_SEQ_CST);
+}
+
+long fault_count(enum fault_kind kind)
+{
+    return __atomic_load_n(&fault_seen[kind], __ATOMIC_SEQ_CST);
+}
+
+long fault_injected_total(void)
+{
+    return __atomic_load_n(&fault_total, __ATOMIC_SEQ_CST);
+}
+
+int fault_should_fail(enum fault_kind kind)
+{
+    long seen, target;
+
+    if (!__atomic_load_n(&fault_armed_any, __ATOMIC_RELAXED)) return 0;
+    seen = __atomic_add_fetch(&fault_seen[kind], 1, __ATOMIC_SEQ_CST);
+    target = __atomic_load_n(&fault_target[kind], __ATOMIC_SEQ_CST);
+    if (!target || seen < target || (seen > target && !fault_persistent[kind])) return 0;
+    __atomic_add_fetch(&fault_total, 1, __ATOMIC_SEQ_CST);
+    return 1;
+}
+
+void fault_arm_from_environment(const char *value)
+{
+    static const char *const names[FAULT_KIND_COUNT] = {"alloc", "open", "read", "write", "registry"};
+    const char *colon;
+    char *end;
+    long n;
+    int i;
+
+    if (!value || !(colon = strchr(value, ':'))) return;
+    n = strtol(colon + 1, &end, 10);
+    if (n <= 0) return;
+    for (i = 0; i < FAULT_KIND_COUNT; i++)
+    {
+        if (strlen(names[i]) == (size_t)(colon - value) && !strncmp(value, names[i], colon - value))
+            fault_arm((enum fault_kind)i, n, !strcmp(end, ":persistent"));
+    }
+}

@@ -1,0 +1,274 @@
+/*
+ * Platform layer (see platform.h).
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "platform.h"
+#include "portable.h"
+#include "memory.h"
+#include "fault.h"
+
+HANDLE file_open_for_read(const WCHAR *path)
+{
+    if (fault_should_fail(FAULT_FILE_OPEN))
+    {
+        SetLastError(ERROR_SHARING_VIOLATION);
+        return INVALID_HANDLE_VALUE;
+    }
+    /* No FILE_SHARE_DELETE: while the backup reads a file, nobody can delete or
+     * rename it.  Writers are let in (the directory service keeps its database
+     * open for writing); what they change is caught by the end-of-file check. */
+    return CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                       OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN | FILE_FLAG_BACKUP_SEMANTICS, NULL);
+}
+
+HANDLE file_open_for_delete(const WCHAR *path)
+{
+    if (fault_should_fail(FAULT_FILE_OPEN))
+    {
+        SetLastError(ERROR_SHARING_VIOLATION);
+        return INVALID_HANDLE_VALUE;
+    }
+    return CreateFileW(path, DELETE | FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE
+                       | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS
+                       | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+}
+
+BOOL file_read(HANDLE file, void *buffer, DWORD size, DWORD *read)
+{
+    if (fault_should_fail(FAULT_FILE_READ))
+    {
+        *read = 0;
+        SetLastError(ERROR_READ_FAULT);
+        return FALSE;
+    }
+    return ReadFile(file, buffer, size, read, NULL);
+}
+
+BOOL file_get_identity(HANDLE file, struct file_identity *identity)
+{
+    BY_HANDLE_FILE_INFORMATION info;
+
+    if (fault_should_fail(FAULT_FILE_READ))
+    {
+        SetLastError(ERROR_READ_FAULT);
+        return FALSE;
+    }
+    if (!GetFileInformationByHandle(file, &info)) return FALSE;
+    identity->volume_serial = info.dwVolumeSerialNumber;
+    identity->file_index = ((ULONGLONG)info.nFileIndexHigh << 32) | info.nFileIndexLow;
+    identity->size = ((ULONGLONG)info.nFileSizeHigh << 32) | info.nFileSizeLow;
+    identity->last_write_time = ((ULONGLONG)info.ftLastWriteTime.dwHighDateTime << 32)
+                                | info.ftLastWriteTime.dwLowDateTime;
+    identity->is_directory = !!(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY);
+    return TRUE;
+}
+
+BOOL file_identity_equal(const struct file_identity *a, const struct file_identity *b)
+{
+    return a->volume_serial == b->volume_serial && a->file_index == b->file_index
+        && a->size == b->size && a->last_write_time == b->last_write_time
+        && a->is_directory == b->is_directory;
+}
+
+BOOL file_delete_by_handle(HANDLE file)
+{
+    FILE_DISPOSITION_INFO disposition = {TRUE};
+
+    if (fault_should_fail(FAULT_FILE_WRITE))
+    {
+        SetLastError(ERROR_WRITE_FAULT);
+        return FALSE;
+    }
+    return SetFileInformationByHandle(file, FileDispositionInfo, &disposition, sizeof(disposition));
+}
+
+HANDLE file_find_first(const WCHAR *pattern, WIN32_FIND_DATAW *data)
+{
+    if (fault_should_fail(FAULT_FILE_OPEN))
+    {
+        SetLastError(ERROR_ACCESS_DENIED);
+        return INVALID_HANDLE_VALUE;
+    }
+    return FindFirstFileW(pattern, data);
+}
+
+HRESULT hr_from_file_error(DWORD error)
+{
+    switch (error)
+    {
+    case ERROR_FILE_NOT_FOUND:
+        return hrFileNotFound;
+    case ERROR_PATH_NOT_FOUND:
+    case ERROR_INVALID_NAME:
+    case ERROR_BAD_PATHNAME:
+    case ERROR_BAD_NETPATH:
+    case ERROR_BAD_NET_NAME:
+    case ERROR_BAD_DEV_TYPE:
+        return hrInvalidPath;
+    case ERROR_ACCESS_DENIED:
+    case ERROR_SHARING_VIOLATION:
+    case ERROR_LOCK_VIOLATION:
+        return hrFileAccessDenied;
+    case ERROR_NOT_ENOUGH_MEMORY:
+    case ERROR_OUTOFMEMORY:
+        return ERROR_NOT_ENOUGH_MEMORY;
+    case ERROR_DISK_FULL:
+    case ERROR_HANDLE_DISK_FULL:
+        return hrDiskFull;
+    default:
+        return hrDiskIO;
+    }
+}
+
+LONG registry_read_string(HKEY root, const WCHAR *key, const WCHAR *value, WCHAR **out)
+{
+    DWORD type, size = 0, expanded;
+    WCHAR *raw, *result;
+    LONG status;
+
+    *out = NULL;
+    if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
+    status = RegGetValueW(root, key, value, RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ
+                          | RRF_NOEXPAND, &type, NULL, &size);
+    if (status) return status;
+    if (size < sizeof(WCHAR) || size > (NTDSBCLI_MAX_PATH + 1) * sizeof(WCHAR))
+        return ERROR_INVALID_DATA;
+    if (!(raw = mem_alloc(size + sizeof(WCHAR)))) return ERROR_NOT_ENOUGH_MEMORY;
+    status = RegGetValueW(root, key, value, RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ
+                          | RRF_NOEXPAND, &type, raw, &size);
+    if (status)
+    {
+        mem_free(raw);
+        return status;
+    }
+    raw[size / sizeof(WCHAR)] = 0;
+    if (type != REG_EXPAND_SZ)
+    {
+        *out = raw;
+        return ERROR_SUCCESS;
+    }
+    expanded = ExpandEnvironmentStringsW(raw, NULL, 0);
+    if (!expanded || expanded > NTDSBCLI_MAX_PATH + 1 || !(result = mem_alloc(expanded * sizeof(WCHAR))))
+    {
+        mem_free(raw);
+        return expanded ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_DATA;
+    }
+    ExpandEnvironmentStringsW(raw, result, expanded);
+    mem_free(raw);
+    *out = result;
+    return ERROR_SUCCESS;
+}
+
+LONG registry_read_dword(HKEY root, const WCHAR *key, const WCHAR *value, DWORD *out)
+{
+    DWORD size = sizeof(*out);
+
+    if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
+    return RegGetValueW(root, key, value, RRF_RT_REG_DWORD, NULL, out, &size);
+}
+
+static BOOL token_holds_privilege(HANDLE token, const LUID *luid)
+{
+    TOKEN_PRIVILEGES *privileges;
+    DWORD size = 0, i;
+    BOOL found = FALSE;
+
+    GetTokenInformation(token, TokenPrivileges, NULL, 0, &size);
+    if (!size || !(privileges = mem_alloc(size))) return FALSE;
+    if (GetTokenInformation(token, TokenPrivileges, privileges, size, &size))
+    {
+        for (i = 0; i < privileges->PrivilegeCount; i++)
+        {
+            const LUID_AND_ATTRIBUTES *entry = &privileges->Privileges[i];
+            if (entry->Luid.LowPart == luid->LowPart && entry->Luid.HighPart == luid->HighPart
+                    && !(entry->Attributes & SE_PRIVILEGE_REMOVED))
+                found = TRUE;
+        }
+    }
+    mem_free(privileges);
+    return found;
+}
+
+BOOL caller_holds_privilege(const WCHAR *privilege_name)
+{
+    HANDLE token;
+    LUID luid;
+    BOOL held;
+
+    if (!LookupPrivilegeValueW(NULL, privilege_name, &luid)) return FALSE;
+    if (!OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &token)
+            && !OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+        return FALSE;
+    held = token_holds_privilege(token, &luid);
+    CloseHandle(token);
+    return held;
+}
+
+static struct computer_names names;
+static INIT_ONCE names_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL CALLBACK init_computer_names(INIT_ONCE *once, void *param, void **context)
+{
+    DWORD size;
+
+    (void)once; (void)param; (void)context;
+    size = ARRAYSIZE(names.netbios);
+    if (!GetComputerNameExW(ComputerNamePhysicalNetBIOS, names.netbios, &size)) names.netbios[0] = 0;
+    size = ARRAYSIZE(names.dns_host);
+    if (!GetComputerNameExW(ComputerNamePhysicalDnsHostname, names.dns_host, &size)) names.dns_host[0] = 0;
+    size = ARRAYSIZE(names.dns_full);
+    if (!GetComputerNameExW(ComputerNamePhysicalDnsFullyQualified, names.dns_full, &size)) names.dns_full[0] = 0;
+    return TRUE;
+}
+
+const struct computer_names *computer_names_get(void)
+{
+    InitOnceExecuteOnce(&names_once, init_computer_names, NULL, NULL);
+    return &names;
+}
+
+HRESULT ansi_to_wide(const char *in, WCHAR **out)
+{
+    int n;
+
+    *out = NULL;
+    if (!in) return S_OK;
+    if (!(n = MultiByteToWideChar(CP_ACP, 0, in, -1, NULL, 0))) return ERROR_INVALID_PARAMETER;
+    if (!(*out = mem_alloc(n * sizeof(WCHAR)))) return ERROR_NOT_ENOUGH_MEMORY;
+    MultiByteToWideChar(CP_ACP, 0, in, -1, *out, n);
+    return S_OK;
+}
+
+size_t narrow_path_ansi(const WCHAR *path, char *out, size_t out_size)
+{
+    BOOL used_default = FALSE;
+    int n;
+
+    n = WideCharToMultiByte(CP_ACP, WC_NO_BEST_FIT_CHARS, path, -1, out, out ? (int)out_size : 0,
+                            NULL, &used_default);
+    return (n <= 0 || used_default) ? 0 : (size_t)n;
+}
+
+ULONGLONG system_time_now(void)
+{
+    FILETIME now;
+    GetSystemTimeAsFileTime(&now);
+    return ((ULONGLONG)now.dwHighDateTime << 32) | now.dwLowDateTime;
+}
+
+ULONGLONG random_u64(void)
+{
+    static LONG counter;
+    LARGE_INTEGER tick;
+    ULONGLONG x;
+
+    QueryPerformanceCounter(&tick);
+    x = (ULONGLONG)tick.QuadPart ^ ((ULONGLONG)GetCurrentProcessId() << 32)
+        ^ ((ULONGLONG)InterlockedIncrement(&counter) << 48) ^ system_time_now();
+    /* splitmix64 finaliser: spreads the bits of the inputs over the whole word. */
+    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27; x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}

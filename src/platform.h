@@ -1,0 +1,64 @@
+/*
+ * The DLL's one door to the system: files, registry, the caller's token, the
+ * computer's names and code-page conversion.  Each file and registry call is a
+ * fault-injection point (fault.h), so tests can fail the N-th of them.
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef NTDSBCLI_PLATFORM_H
+#define NTDSBCLI_PLATFORM_H
+
+#include <windows.h>
+
+/* What identifies one version of one file: if any of it changes, the file was
+ * replaced, resized or written. */
+struct file_identity
+{
+    DWORD volume_serial;
+    ULONGLONG file_index;
+    ULONGLONG size;
+    ULONGLONG last_write_time;
+    BOOL is_directory;
+};
+
+HANDLE file_open_for_read(const WCHAR *path);
+HANDLE file_open_for_delete(const WCHAR *path);
+BOOL file_read(HANDLE file, void *buffer, DWORD size, DWORD *read);
+BOOL file_get_identity(HANDLE file, struct file_identity *identity);
+BOOL file_identity_equal(const struct file_identity *a, const struct file_identity *b);
+/* Marks an open file for deletion when its last handle closes. */
+BOOL file_delete_by_handle(HANDLE file);
+HANDLE file_find_first(const WCHAR *pattern, WIN32_FIND_DATAW *data);
+
+/* Maps the last Win32 error of a failed file call to the code the API returns. */
+HRESULT hr_from_file_error(DWORD error);
+
+/* Reads a REG_SZ/REG_EXPAND_SZ value (expanded) into a new string; returns
+ * ERROR_SUCCESS, ERROR_FILE_NOT_FOUND or another Win32 error. */
+LONG registry_read_string(HKEY root, const WCHAR *key, const WCHAR *value, WCHAR **out);
+LONG registry_read_dword(HKEY root, const WCHAR *key, const WCHAR *value, DWORD *out);
+
+/* TRUE if the caller's token (the thread's if it impersonates, else the process's)
+ * holds the privilege, enabled or not. */
+BOOL caller_holds_privilege(const WCHAR *privilege_name);
+
+struct computer_names
+{
+    WCHAR netbios[MAX_COMPUTERNAME_LENGTH + 1];
+    WCHAR dns_host[256];
+    WCHAR dns_full[256];
+};
+const struct computer_names *computer_names_get(void);
+
+/* A to W for the A exports: NULL stays NULL.  Returns S_OK or
+ * ERROR_NOT_ENOUGH_MEMORY; free the result with mem_free. */
+HRESULT ansi_to_wide(const char *in, WCHAR **out);
+/* The narrow_path_fn of name_list.h for the ANSI code page, refusing names that
+ * would need a best-fit substitute. */
+size_t narrow_path_ansi(const WCHAR *path, char *out, size_t out_size);
+
+ULONGLONG system_time_now(void);
+ULONGLONG random_u64(void);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * Shared helpers of the conformance tests.  These tests use only the public
+ * header and Win32, so that they build against the SDK and run on Windows too.
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef CONFORMANCE_H
+#define CONFORMANCE_H
+
+#include <windows.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ntdsbcli.h>
+
+#define NTDS_PARAMETERS L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters"
+
+/* What the registry says about the directory database under test. */
+struct dsa_paths
+{
+    WCHAR database[MAX_PATH];
+    WCHAR log_dir[MAX_PATH];
+    WCHAR working_dir[MAX_PATH];
+};
+
+void read_dsa_paths(struct dsa_paths *paths);
+/* "C:\x" -> "\\COMPUTER\C$\x" */
+void expected_unc(const WCHAR *local, WCHAR *unc, size_t size);
+/* Reads a whole file into a new buffer (free with HeapFree). */
+BYTE *read_whole_file(const WCHAR *path, DWORD *size);
+void write_file(const WCHAR *path, const void *data, DWORD size);
+/* Opens, reads to the end and closes a listed name; returns the bytes read
+ * (HeapFree) and the final HRESULT of the sequence. */
+BYTE *backup_whole_file(HBC hbc, const WCHAR *name, DWORD buffer_size, DWORD *size, HRESULT *hr);
+HBC prepare_backup(void);
+/* Number of entries in a W list, checking its shape on the way. */
+int count_list_entries(const WCHAR *list, DWORD bytes);
+/* The n-th entry of a W list (BFT first), or NULL. */
+const WCHAR *list_entry(const WCHAR *list, int n);
+
+#endif

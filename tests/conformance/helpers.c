@@ -1,0 +1,138 @@
+/*
+ * Helpers of the conformance tests.
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdio.h>
+#include <wchar.h>
+#include "conformance.h"
+
+static void read_value(const WCHAR *name, WCHAR *out)
+{
+    DWORD size = MAX_PATH * sizeof(WCHAR);
+    LONG status = RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS, name, RRF_RT_REG_SZ, NULL, out, &size);
+    assert_int_equal(status, ERROR_SUCCESS);
+}
+
+void read_dsa_paths(struct dsa_paths *paths)
+{
+    read_value(L"DSA Database file", paths->database);
+    read_value(L"Database log files path", paths->log_dir);
+    read_value(L"DSA Working Directory", paths->working_dir);
+}
+
+void expected_unc(const WCHAR *local, WCHAR *unc, size_t size)
+{
+    WCHAR computer[MAX_COMPUTERNAME_LENGTH + 1];
+    DWORD n = ARRAYSIZE(computer);
+
+    assert_true(GetComputerNameW(computer, &n));
+    _snwprintf(unc, size, L"\\\\%ls\\%lc$%ls", computer, towupper(local[0]), local + 2);
+    unc[size - 1] = 0;
+}
+
+BYTE *read_whole_file(const WCHAR *path, DWORD *size)
+{
+    HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                              NULL, OPEN_EXISTING, 0, NULL);
+    LARGE_INTEGER length;
+    DWORD got;
+    BYTE *data;
+
+    assert_true(file != INVALID_HANDLE_VALUE);
+    assert_true(GetFileSizeEx(file, &length));
+    assert_true(length.QuadPart < 0x40000000);
+    data = HeapAlloc(GetProcessHeap(), 0, length.LowPart + 1);
+    assert_non_null(data);
+    assert_true(ReadFile(file, data, length.LowPart, &got, NULL));
+    assert_int_equal(got, length.LowPart);
+    CloseHandle(file);
+    *size = got;
+    return data;
+}
+
+void write_file(const WCHAR *path, const void *data, DWORD size)
+{
+    HANDLE file = CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                              CREATE_ALWAYS, 0, NULL);
+    DWORD written;
+
+    assert_true(file != INVALID_HANDLE_VALUE);
+    assert_true(WriteFile(file, data, size, &written, NULL));
+    assert_int_equal(written, size);
+    CloseHandle(file);
+}
+
+BYTE *backup_whole_file(HBC hbc, const WCHAR *name, DWORD buffer_size, DWORD *size, HRESULT *hr)
+{
+    LARGE_INTEGER expected;
+    BYTE *data, *buffer;
+    DWORD got, total = 0;
+
+    *size = 0;
+    *hr = DsBackupOpenFileW(hbc, name, buffer_size, &expected);
+    if (*hr != S_OK) return NULL;
+    assert_true(expected.QuadPart < 0x40000000);
+    data = HeapAlloc(GetProcessHeap(), 0, expected.LowPart + 1);
+    buffer = HeapAlloc(GetProcessHeap(), 0, buffer_size);
+    assert_non_null(data);
+    assert_non_null(buffer);
+    while (total < expected.LowPart)
+    {
+        got = 0xdeadbeef;
+        *hr = DsBackupRead(hbc, buffer, buffer_size, &got);
+        if (*hr != S_OK) break;
+        assert_true(got > 0 && got <= buffer_size && total + got <= expected.LowPart);
+        memcpy(data + total, buffer, got);
+        total += got;
+    }
+    if (*hr == S_OK)
+    {
+        /* Exactly the size OpenFile reported, then end of file with no bytes. */
+        got = 0xdeadbeef;
+        assert_int_equal(DsBackupRead(hbc, buffer, buffer_size, &got), ERROR_HANDLE_EOF);
+        assert_int_equal(got, 0);
+    }
+    assert_int_equal(DsBackupClose(hbc), S_OK);
+    HeapFree(GetProcessHeap(), 0, buffer);
+    *size = total;
+    return data;
+}
+
+HBC prepare_backup(void)
+{
+    void *token = NULL;
+    DWORD token_size = 0;
+    HBC hbc = NULL;
+
+    assert_int_equal(DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc), S_OK);
+    assert_non_null(hbc);
+    assert_non_null(token);
+    DsBackupFree(token);
+    return hbc;
+}
+
+int count_list_entries(const WCHAR *list, DWORD bytes)
+{
+    const WCHAR *p = list;
+    int n = 0;
+
+    while (*p)
+    {
+        p += wcslen(p) + 1;
+        n++;
+    }
+    /* The size counts every WCHAR, both terminators included; an empty list is
+     * two NULs. */
+    if (!n) assert_true(bytes == 2 * sizeof(WCHAR) && !list[1]);
+    else assert_int_equal(bytes, (DWORD)((p - list + 1) * sizeof(WCHAR)));
+    return n;
+}
+
+const WCHAR *list_entry(const WCHAR *list, int n)
+{
+    const WCHAR *p = list;
+    while (*p && n--) p += wcslen(p) + 1;
+    return *p ? p : NULL;
+}

@@ -1,0 +1,80 @@
+# Shell helpers for running the DLL under Wine in a throwaway prefix, with a
+# generated directory database.  Sourced by the test and demo scripts.
+#
+# Copyright 2026 The ntdsbcli project authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+export WINEDEBUG=${WINEDEBUG:--all}
+export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
+
+# Creates a new prefix in a temporary folder and exports WINEPREFIX.  The prefix
+# is ours alone: wine_prefix_destroy ends its wineserver and removes it.
+wine_prefix_create() {
+    WINEPREFIX=$(mktemp -d "${TMPDIR:-/tmp}/ntdsbcli-wine.XXXXXX")
+    export WINEPREFIX
+    wineboot -i >/dev/null 2>&1 || { echo "wineboot failed" >&2; return 1; }
+    wineserver -w
+    # The UNC names the DLL returns use this machine's administrative share,
+    # \\COMPUTER\C$, which Wine resolves through dosdevices/unc.
+    host=$(wine_computer_name | tr 'A-Z' 'a-z')
+    mkdir -p "$WINEPREFIX/dosdevices/unc/$host"
+    ln -sfn ../../c: "$WINEPREFIX/dosdevices/unc/$host/c\$"
+}
+
+wine_prefix_destroy() {
+    [ -n "${WINEPREFIX:-}" ] || return 0
+    case "$WINEPREFIX" in
+        "${TMPDIR:-/tmp}"/ntdsbcli-wine.*) ;;
+        *) echo "refusing to remove $WINEPREFIX: not a prefix these scripts made" >&2; return 1 ;;
+    esac
+    wineserver -k 2>/dev/null || true
+    rm -rf "$WINEPREFIX"
+    unset WINEPREFIX
+}
+
+# The computer name as Wine reports it (GetComputerNameW: the host name, upper case).
+wine_computer_name() {
+    hostname | cut -d. -f1 | cut -c1-15 | tr 'a-z' 'A-Z'
+}
+
+NTDS_KEY='HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Parameters'
+
+# sample_db_create [DATABASE_BYTES [LOG_COUNT]]
+# Writes a directory database into C:\Windows\NTDS of the prefix: ntds.dit of
+# random bytes, numbered logs edb00001.log.., the current edb.log, the checkpoint
+# edb.chk, and files a backup must leave alone; then records the paths in the
+# registry exactly where a domain controller has them.
+sample_db_create() {
+    size=${1:-3145739}
+    logs=${2:-3}
+    ntds="$WINEPREFIX/drive_c/windows/NTDS"
+    mkdir -p "$ntds"
+    head -c "$size" /dev/urandom > "$ntds/ntds.dit"
+    i=1
+    while [ "$i" -le "$logs" ]; do
+        head -c $((1048576 + i * 4099)) /dev/urandom > "$ntds/$(printf 'edb%05X.log' "$i")"
+        i=$((i + 1))
+    done
+    head -c 1048576 /dev/urandom > "$ntds/edb.log"
+    head -c 8192 /dev/urandom > "$ntds/edb.chk"
+    head -c 4096 /dev/urandom > "$ntds/edbtmp.log"       # not a transaction log
+    head -c 4096 /dev/urandom > "$ntds/res1.log"         # neither
+    sample_db_register 'C:\Windows\NTDS\ntds.dit' 'C:\Windows\NTDS' 'C:\Windows\NTDS'
+}
+
+sample_db_register() {
+    wine reg add "$NTDS_KEY" /v 'DSA Database file' /t REG_SZ /d "$1" /f >/dev/null 2>&1
+    wine reg add "$NTDS_KEY" /v 'Database log files path' /t REG_SZ /d "$2" /f >/dev/null 2>&1
+    wine reg add "$NTDS_KEY" /v 'DSA Working Directory' /t REG_SZ /d "$3" /f >/dev/null 2>&1
+    wineserver -w
+}
+
+sample_db_unregister() {
+    wine reg delete "$NTDS_KEY" /f >/dev/null 2>&1 || true
+    wineserver -w
+}
+
+# The Unix path of the sample database folder.
+sample_db_dir() {
+    echo "$WINEPREFIX/drive_c/windows/NTDS"
+}

@@ -1,0 +1,19 @@
+#!/bin/bash
+# run-suite.sh NAME COMMAND...
+# Runs one test suite, shows its output, and keeps it in build/results/NAME.out
+# for the summary.  A suite that exits non-zero gets a "FAIL:" line of its own,
+# so a crash that prints no cmocka summary is still counted.
+#
+# Copyright 2026 The ntdsbcli project authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+name=$1; shift
+mkdir -p build/results
+out=build/results/$name.out
+echo "=== $name"
+# Wine ends lines in CR LF and cmocka writes its summary to stderr: merge, strip.
+"$@" 2>&1 | tr -d '\r' | tee "$out"
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+    echo "FAIL: suite $name exited with status $status" | tee -a "$out"
+fi
+exit 0

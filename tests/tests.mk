@@ -1,0 +1,12 @@
+# make check: every suite runs, even after one fails; the summary decides.
+# Each suite is run through tests/run-suite.sh, which keeps its output in
+# build/results/<suite>.out; tests/summarize.sh adds them up.
+
+-include tests/abi/abi.mk
+-include tests/unit/unit.mk
+-include tests/conformance/conformance.mk
+
+check: all
+	@rm -rf $(BUILD)/results
+	@$(MAKE) --no-print-directory -k check-abi check-unit check-wine || true
+	@tests/summarize.sh
