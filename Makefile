@@ -16,10 +16,10 @@ WIN_LDFLAGS   := -static -static-libgcc
 
 # The platform-neutral core: builds natively too (unit tests, sanitizers, fuzzers).
 CORE_SRCS := src/handle_table.c src/name_list.c src/names.c src/expiry_token.c \
-             src/memory.c src/fault.c src/wstr.c src/errors.c
+             src/restore_map.c src/memory.c src/fault.c src/wstr.c src/errors.c
 # The Windows side of the DLL.
 WIN_SRCS  := src/main.c src/trace.c src/platform.c src/dsa_config.c src/online.c \
-             src/backup.c src/restore.c src/restore_state.c
+             src/backup.c src/restore.c src/restore_state.c src/auth_identity.c src/unc_share.c
 DLL_SRCS  := $(CORE_SRCS) $(WIN_SRCS)
 HEADERS   := $(wildcard include/*.h src/*.h)
 
@@ -40,7 +40,8 @@ $(1)_OBJS    := $$(patsubst src/%.c,$(BUILD)/$(1)/obj/%.o,$(DLL_SRCS))
 
 $(BUILD)/$(1)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $$(@D)
-	$$($(1)_CC) $(WIN_CFLAGS) -c $$< -o $$@
+	@echo "  CC      $$@"
+	@$$($(1)_CC) $(WIN_CFLAGS) -c $$< -o $$@
 
 # i686 keeps the @N of the stdcall names for dlltool -k; x86-64 has none.
 $(BUILD)/$(1)/ntdsbcli.def: ntdsbcli.def
@@ -48,7 +49,8 @@ $(BUILD)/$(1)/ntdsbcli.def: ntdsbcli.def
 	$(if $(filter i686,$(1)),cp $$< $$@,sed 's/@[0-9]*$$$$//' $$< > $$@)
 
 $(BUILD)/$(1)/ntdsbcli.dll: $$($(1)_OBJS) $(BUILD)/$(1)/ntdsbcli.def
-	$$($(1)_CC) -shared -o $$@ $$($(1)_OBJS) $(BUILD)/$(1)/ntdsbcli.def -Wl,--kill-at \
+	@echo "  LINK    $$@"
+	@$$($(1)_CC) -shared -o $$@ $$($(1)_OBJS) $(BUILD)/$(1)/ntdsbcli.def -Wl,--kill-at \
 	    $(WIN_LDFLAGS) -ladvapi32
 
 $(BUILD)/$(1)/libntdsbcli.a: $(BUILD)/$(1)/ntdsbcli.def

@@ -45,8 +45,6 @@ struct open_file
 struct backup_context
 {
     struct context_header header;
-    CRITICAL_SECTION lock;           /* serialises calls on one handle */
-    BOOL ended;
     struct dsa_config config;
     struct listed_file *files;
     size_t file_count, file_capacity;
@@ -74,33 +72,18 @@ static void backup_context_destroy(struct context_header *header)
     }
     mem_free(context->files);
     dsa_config_free(&context->config);
-    DeleteCriticalSection(&context->lock);
     mem_free(context);
 }
 
-/* Looks the handle up and takes the context's lock.  Returns NULL, with nothing
- * held, for anything that is not a live backup handle. */
 static struct backup_context *lock_backup_context(HBC hbc)
 {
-    struct context_header *header = handle_table_lookup((uintptr_t)hbc, CONTEXT_BACKUP);
-    struct backup_context *context;
-
-    if (!header) return NULL;
-    context = CONTAINING_RECORD(header, struct backup_context, header);
-    EnterCriticalSection(&context->lock);
-    if (context->ended)
-    {
-        LeaveCriticalSection(&context->lock);
-        context_release(header);
-        return NULL;
-    }
-    return context;
+    struct context_header *header = context_acquire((uintptr_t)hbc, CONTEXT_BACKUP);
+    return header ? CONTAINING_RECORD(header, struct backup_context, header) : NULL;
 }
 
 static void unlock_backup_context(struct backup_context *context)
 {
-    LeaveCriticalSection(&context->lock);
-    context_release(&context->header);
+    context_unlock_release(&context->header);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -142,7 +125,6 @@ static HRESULT backup_prepare(const WCHAR *server, ULONG grbit, ULONG backup_typ
         mem_free(context);
         return hr;
     }
-    InitializeCriticalSection(&context->lock);
     context_init(&context->header, CONTEXT_BACKUP, backup_context_destroy);
 
     token.backup_time = system_time_now();
@@ -642,25 +624,17 @@ HRESULT WINAPI DsBackupTruncateLogs(HBC hbc)
     return hr;
 }
 
+static void backup_context_end(struct context_header *header)
+{
+    close_open_file(CONTAINING_RECORD(header, struct backup_context, header));
+}
+
 HRESULT WINAPI DsBackupEnd(HBC hbc)
 {
-    struct context_header *header;
-    struct backup_context *context;
-    HRESULT hr = S_OK;
+    HRESULT hr;
 
     TRACE("(%p)\n", hbc);
-    if (!(header = handle_table_remove((uintptr_t)hbc, CONTEXT_BACKUP))) hr = ERROR_INVALID_PARAMETER;
-    else
-    {
-        /* Calls in flight on other threads hold their own references; they see the
-         * context ended once they get its lock. */
-        context = CONTAINING_RECORD(header, struct backup_context, header);
-        EnterCriticalSection(&context->lock);
-        context->ended = TRUE;
-        close_open_file(context);
-        LeaveCriticalSection(&context->lock);
-        context_release(header);
-    }
+    hr = context_end((uintptr_t)hbc, CONTEXT_BACKUP, backup_context_end) ? S_OK : ERROR_INVALID_PARAMETER;
     TRACE_RESULT(hr);
     return hr;
 }

@@ -30,6 +30,8 @@ void context_init(struct context_header *context, enum context_kind kind,
     context->refcount = 1;
     context->kind = kind;
     context->destroy = destroy;
+    context->ended = 0;
+    mutex_init(&context->lock);
 }
 
 void context_addref(struct context_header *context)
@@ -40,7 +42,10 @@ void context_addref(struct context_header *context)
 void context_release(struct context_header *context)
 {
     if (!__atomic_sub_fetch(&context->refcount, 1, __ATOMIC_ACQ_REL))
+    {
+        mutex_destroy(&context->lock);
         context->destroy(context);
+    }
 }
 
 static uintptr_t make_handle(size_t index, uint32_t generation)
@@ -154,4 +159,38 @@ size_t handle_table_live_count(void)
     n = live_count;
     mutex_unlock(&table_lock);
     return n;
+}
+
+struct context_header *context_acquire(uintptr_t handle, enum context_kind kind)
+{
+    struct context_header *context = handle_table_lookup(handle, kind);
+
+    if (!context) return NULL;
+    mutex_lock(&context->lock);
+    if (context->ended)
+    {
+        mutex_unlock(&context->lock);
+        context_release(context);
+        return NULL;
+    }
+    return context;
+}
+
+void context_unlock_release(struct context_header *context)
+{
+    mutex_unlock(&context->lock);
+    context_release(context);
+}
+
+BOOL context_end(uintptr_t handle, enum context_kind kind, void (*on_end)(struct context_header *))
+{
+    struct context_header *context = handle_table_remove(handle, kind);
+
+    if (!context) return FALSE;
+    mutex_lock(&context->lock);
+    context->ended = 1;
+    if (on_end) on_end(context);
+    mutex_unlock(&context->lock);
+    context_release(context);
+    return TRUE;
 }

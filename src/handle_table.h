@@ -18,6 +18,7 @@
 #define NTDSBCLI_HANDLE_TABLE_H
 
 #include "portable.h"
+#include "sync.h"
 
 enum context_kind
 {
@@ -30,6 +31,8 @@ struct context_header
     long refcount;
     enum context_kind kind;
     void (*destroy)(struct context_header *context);
+    struct mutex lock;      /* serialises the calls made on one handle */
+    int ended;              /* set under the lock when the handle is ended */
 };
 
 #if UINTPTR_MAX > 0xffffffffu
@@ -56,5 +59,16 @@ struct context_header *handle_table_lookup(uintptr_t handle, enum context_kind k
 /* Unpublishes the handle and returns the table's reference, or NULL. */
 struct context_header *handle_table_remove(uintptr_t handle, enum context_kind kind);
 size_t handle_table_live_count(void);
+
+/* Looks the handle up, takes a reference and the context's lock.  Returns NULL,
+ * with nothing held, for anything but a live handle of this kind (including one
+ * ended by another thread while this call waited for the lock). */
+struct context_header *context_acquire(uintptr_t handle, enum context_kind kind);
+/* Drops the lock and the reference context_acquire took. */
+void context_unlock_release(struct context_header *context);
+/* Ends a handle: unpublishes it, then, under the context's lock, marks the context
+ * ended and calls on_end (may be NULL) to release what it holds.  Calls in flight
+ * keep the memory alive through their references.  FALSE if not a live handle. */
+BOOL context_end(uintptr_t handle, enum context_kind kind, void (*on_end)(struct context_header *));
 
 #endif

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <windows.h>
+#include "auth_identity.h"
 #include "fault.h"
 #include "trace.h"
 
@@ -22,5 +23,7 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
         n = GetEnvironmentVariableA("NTDSBCLI_FAULT", fault, sizeof(fault));
         if (n > 0 && n < sizeof(fault)) fault_arm_from_environment(fault);
     }
+    else if (reason == DLL_PROCESS_DETACH)
+        auth_identity_clear();
     return TRUE;
 }

@@ -17,7 +17,7 @@ long attachment_name_find(const WCHAR *name, const WCHAR *const *listed_paths,
     WCHAR bft = 0;
     size_t i;
 
-    if (!name) return -1;
+    if (!name || !name[0]) return -1;   /* an empty name has no BFT code to skip */
     if (wstr_len_bounded(name, NTDSBCLI_MAX_PATH + 2) > NTDSBCLI_MAX_PATH + 1) return -1;
     /* UNC names start with '\', which is never a BFT code, so a code in front of
      * the name is recognised without ambiguity. */

@@ -9,6 +9,7 @@
 #include "online.h"
 #include "names.h"
 #include "platform.h"
+#include "restore_state.h"
 #include "memory.h"
 #include "trace.h"
 
@@ -19,10 +20,41 @@ HRESULT check_server_name(const WCHAR *server_name)
            ? S_OK : hrCouldNotConnect;
 }
 
-BOOL dsa_is_online(const struct dsa_config *config)
+static BOOL database_exists(const struct dsa_config *config)
 {
     DWORD attributes = GetFileAttributesW(config->database_path);
     return attributes != INVALID_FILE_ATTRIBUTES && !(attributes & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+enum service_state { SERVICE_ABSENT, SERVICE_STOPPED_STATE, SERVICE_RUNNING_STATE };
+
+static enum service_state ntds_service_state(void)
+{
+    enum service_state state = SERVICE_STOPPED_STATE;
+    SERVICE_STATUS status;
+    SC_HANDLE manager, service;
+
+    if (!(manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT))) return SERVICE_STOPPED_STATE;
+    if (!(service = OpenServiceW(manager, L"NTDS", SERVICE_QUERY_STATUS)))
+    {
+        if (GetLastError() == ERROR_SERVICE_DOES_NOT_EXIST) state = SERVICE_ABSENT;
+    }
+    else
+    {
+        if (QueryServiceStatus(service, &status) && status.dwCurrentState == SERVICE_RUNNING)
+            state = SERVICE_RUNNING_STATE;
+        CloseServiceHandle(service);
+    }
+    CloseServiceHandle(manager);
+    return state;
+}
+
+BOOL dsa_is_online(const struct dsa_config *config)
+{
+    if (restore_state_in_progress() || !database_exists(config)) return FALSE;
+    /* Without an NTDS service (plain backups of a database on a machine that runs
+     * no stand-in), a configured database that exists counts as online. */
+    return ntds_service_state() != SERVICE_STOPPED_STATE;
 }
 
 static HRESULT is_ntds_online(const WCHAR *server_name, WINBOOL *online)

@@ -1,6 +1,8 @@
 /*
- * The machine-wide restore registration: while a restore is registered and not
- * completed, the directory stays offline and no backup can start.
+ * The machine-wide restore registration, kept in the registry key
+ * HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Restore In Progress.  While it
+ * exists the directory is offline: the NTDS service refuses to start,
+ * DsIsNTDSOnline reports FALSE and DsBackupPrepare fails with hrRestoreInProgress.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -10,9 +12,30 @@
 
 #include <windows.h>
 
-#define RESTORE_IN_PROGRESS_KEY L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress"
+#define NTDS_SERVICE_KEY L"SYSTEM\\CurrentControlSet\\Services\\NTDS"
+#define RESTORE_IN_PROGRESS_KEY NTDS_SERVICE_KEY L"\\Restore In Progress"
 
-/* TRUE if HKLM\...\NTDS\Restore In Progress exists. */
+struct restore_registration
+{
+    const WCHAR *checkpoint_path;
+    const WCHAR *log_path;
+    const WCHAR *backup_log_path;
+    const WCHAR *const *old_names;
+    const WCHAR *const *new_names;
+    long map_count;
+    ULONG generation_low, generation_high;
+    ULONGLONG backup_time;          /* from the expiry token */
+    ULONGLONG backup_id;
+};
+
+/* TRUE if a restore is registered and not completed. */
 BOOL restore_state_in_progress(void);
+/* Creates the registration, durably (the key is flushed to disk).  Fails with
+ * hrRestoreInProgress if one exists already (two racing callers: one wins), or
+ * with hrError when the registry refuses; then nothing is left behind. */
+HRESULT restore_state_register(const struct restore_registration *registration);
+/* With S_OK, removes the registration; with a failure status, records it in the
+ * registration, which stays.  hrInvalidBackupSequence if nothing is registered. */
+HRESULT restore_state_complete(HRESULT restore_status);
 
 #endif

@@ -8,27 +8,49 @@ set -u
 arch=$1
 here=$(cd "$(dirname "$0")/../.." && pwd)
 . "$here/tests/lib/wine.sh"
+# The DLL must make \\COMPUTER\C$ reachable by itself (test_database_locations).
+export NTDSBCLI_TEST_NO_UNC_LINK=1
 trap wine_prefix_destroy EXIT
 wine_prefix_create || exit 1
 
 # The test program and the DLL side by side, as an application ships them.
 bin="$WINEPREFIX/drive_c/tests"
 mkdir -p "$bin"
-cp "$here/build/$arch/conformance.exe" "$here/build/$arch/ntdsbcli.dll" "$bin/"
+cp "$here/build/$arch/conformance.exe" "$here/build/$arch/ntdsbcli.dll" "$here/build/$arch/ntdssvc.exe" "$bin/"
 cd "$bin" || exit 1
 status=0
+check() {   # check NAME COMMAND...: one PASS/FAIL line for a shell-level check
+    name=$1; shift
+    if "$@"; then echo "PASS: $name"; else echo "FAIL: $name"; status=1; fi
+}
 
 sample_db_create
-wine conformance.exe || status=1
-wine conformance.exe no-privilege || status=1
+# Backup without any NTDS service: a configured database that exists is online.
+wine conformance.exe backup || status=1
+wine conformance.exe no-backup-privilege || status=1
 
 # The debug trace: one line per call and one per result, on stderr.
-NTDSBCLI_DEBUG=1 wine conformance.exe no-privilege > /dev/null 2> trace.txt
-if grep -qF 'DsBackupPrepareW ((null), 0, 0x1,' trace.txt && grep -q 'DsBackupPrepareW -> ERROR_ACCESS_DENIED' trace.txt; then
-    echo "PASS: NTDSBCLI_DEBUG traces calls and results"
-else
-    echo "FAIL: NTDSBCLI_DEBUG trace missing; got:"; head -5 trace.txt; status=1
-fi
+NTDSBCLI_DEBUG=1 wine conformance.exe no-backup-privilege > /dev/null 2> trace.txt
+check "NTDSBCLI_DEBUG traces calls" grep -qF 'DsBackupPrepareW ((null), 0, 0x1,' trace.txt
+check "NTDSBCLI_DEBUG traces results" grep -qF 'DsBackupPrepareW -> ERROR_ACCESS_DENIED' trace.txt
+
+# Restore, with the NTDS service stand-in registered (and stopped).
+quiet() { "$@" > /dev/null 2>&1; }
+check "ntdssvc install" quiet wine 'C:\tests\ntdssvc.exe' install
+wine conformance.exe restore || status=1
+NTDSBCLI_DEBUG=1 wine conformance.exe set-identity > identity-trace.txt 2>&1
+check "DsSetAuthIdentity is traced" grep -qF 'DsSetAuthIdentityW (L"Administrator", L"EXAMPLE", <password>)' identity-trace.txt
+check "a password is never traced" bash -c '! grep -q s3cret identity-trace.txt'
+wine conformance.exe no-restore-privilege || status=1
+
+# A crash between Register and Complete leaves the directory offline and the
+# registration visible, even after Wine itself dies without a clean shutdown.
+wine conformance.exe register-and-crash
+check "the crashed process had registered" quiet wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Restore In Progress'
+wine_server_crash
+check "the registration is on disk (system.reg)" grep -q 'Restore In Progress' "$WINEPREFIX/system.reg"
+wine conformance.exe check-registration-survived || status=1
+wine reg delete 'HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Restore In Progress' /f > /dev/null 2>&1
 
 sample_db_unregister
 wine conformance.exe not-a-dc || status=1

@@ -563,24 +563,6 @@ static void test_loadlibrary(void **state)
     FreeLibrary(module);
 }
 
-static void test_restore_not_implemented(void **state)
-{
-    HBC hbc = (HBC)1;
-    (void)state;
-    assert_int_equal(DsRestorePrepareW(NULL, 0, NULL, 0, &hbc), hrNyi);
-    assert_int_equal(DsRestorePrepareA(NULL, 0, NULL, 0, &hbc), hrNyi);
-    assert_int_equal(DsRestoreGetDatabaseLocationsW(hbc, NULL, NULL), hrNyi);
-    assert_int_equal(DsRestoreGetDatabaseLocationsA(hbc, NULL, NULL), hrNyi);
-    assert_int_equal(DsRestoreRegisterW(hbc, NULL, NULL, NULL, 0, NULL, 0, 0), hrNyi);
-    assert_int_equal(DsRestoreRegisterA(hbc, NULL, NULL, NULL, 0, NULL, 0, 0), hrNyi);
-    assert_int_equal(DsRestoreRegisterComplete(hbc, S_OK), hrNyi);
-    assert_int_equal(DsRestoreEnd(hbc), hrNyi);
-    assert_int_equal(DsSetCurrentBackupLogW(NULL, 1), hrNyi);
-    assert_int_equal(DsSetCurrentBackupLogA(NULL, 1), hrNyi);
-    assert_int_equal(DsSetAuthIdentityW(L"u", L"d", L"p"), hrNyi);
-    assert_int_equal(DsSetAuthIdentityA("u", "d", "p"), hrNyi);
-}
-
 /* ------------------------------------------------------------------------- */
 
 /* Run with the database unconfigured: this machine is not a domain controller. */
@@ -605,27 +587,20 @@ static void test_not_a_domain_controller(void **state)
 /* Run after removing SeBackupPrivilege from the process token. */
 static void test_without_backup_privilege(void **state)
 {
-    TOKEN_PRIVILEGES privileges;
-    HANDLE token;
     void *expiry = NULL;
     DWORD expiry_size;
     HBC hbc = NULL;
 
     (void)state;
-    assert_true(OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token));
-    privileges.PrivilegeCount = 1;
-    assert_true(LookupPrivilegeValueW(NULL, L"SeBackupPrivilege", &privileges.Privileges[0].Luid));
-    privileges.Privileges[0].Attributes = SE_PRIVILEGE_REMOVED;
-    assert_true(AdjustTokenPrivileges(token, FALSE, &privileges, 0, NULL, NULL));
-    CloseHandle(token);
+    remove_privilege(L"SeBackupPrivilege");
     assert_int_equal(DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &expiry, &expiry_size, &hbc), ERROR_ACCESS_DENIED);
     assert_null(hbc);
     assert_int_equal(DsBackupPrepareA(NULL, 0, BACKUP_TYPE_FULL, &expiry, &expiry_size, &hbc), ERROR_ACCESS_DENIED);
 }
 
-int main(int argc, char **argv)
+int run_backup_tests(void)
 {
-    const struct CMUnitTest backup_tests[] = {
+    const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_is_online),
         cmocka_unit_test(test_prepare),
         cmocka_unit_test(test_database_names),
@@ -637,15 +612,19 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_file_changes_underneath),
         cmocka_unit_test(test_end_races_read),
         cmocka_unit_test(test_loadlibrary),
-        cmocka_unit_test(test_restore_not_implemented),
     };
-    const struct CMUnitTest not_dc_tests[] = {cmocka_unit_test(test_not_a_domain_controller)};
-    const struct CMUnitTest privilege_tests[] = {cmocka_unit_test(test_without_backup_privilege)};
-
-    if (argc > 1 && !strcmp(argv[1], "not-a-dc"))
-        return cmocka_run_group_tests_name("not a domain controller", not_dc_tests, NULL, NULL);
-    if (argc > 1 && !strcmp(argv[1], "no-privilege"))
-        return cmocka_run_group_tests_name("no SeBackupPrivilege", privilege_tests, NULL, NULL);
     read_dsa_paths(&paths);
-    return cmocka_run_group_tests_name("backup", backup_tests, NULL, NULL);
+    return cmocka_run_group_tests_name("backup", tests, NULL, NULL);
+}
+
+int run_not_a_dc_tests(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_not_a_domain_controller)};
+    return cmocka_run_group_tests_name("not a domain controller", tests, NULL, NULL);
+}
+
+int run_no_backup_privilege_tests(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_without_backup_privilege)};
+    return cmocka_run_group_tests_name("no SeBackupPrivilege", tests, NULL, NULL);
 }

@@ -15,10 +15,14 @@ wine_prefix_create() {
     wineboot -i >/dev/null 2>&1 || { echo "wineboot failed" >&2; return 1; }
     wineserver -w
     # The UNC names the DLL returns use this machine's administrative share,
-    # \\COMPUTER\C$, which Wine resolves through dosdevices/unc.
-    host=$(wine_computer_name | tr 'A-Z' 'a-z')
-    mkdir -p "$WINEPREFIX/dosdevices/unc/$host"
-    ln -sfn ../../c: "$WINEPREFIX/dosdevices/unc/$host/c\$"
+    # \\COMPUTER\C$, which Wine resolves through dosdevices/unc.  The DLL adds
+    # the link itself when it can; NTDSBCLI_TEST_NO_UNC_LINK=1 leaves it to the
+    # DLL, to test that.
+    if [ "${NTDSBCLI_TEST_NO_UNC_LINK:-0}" != 1 ]; then
+        host=$(wine_computer_name | tr 'A-Z' 'a-z')
+        mkdir -p "$WINEPREFIX/dosdevices/unc/$host"
+        ln -sfn ../../c: "$WINEPREFIX/dosdevices/unc/$host/c\$"
+    fi
 }
 
 wine_prefix_destroy() {
@@ -77,4 +81,15 @@ sample_db_unregister() {
 # The Unix path of the sample database folder.
 sample_db_dir() {
     echo "$WINEPREFIX/drive_c/windows/NTDS"
+}
+
+# Kills this prefix's wineserver (and so its processes) with SIGKILL: Wine dies
+# without saving anything, as in a power cut.  Other prefixes are not touched.
+wine_server_crash() {
+    for pid in $(pgrep -x wineserver) $(pgrep -f 'wineserver$'); do
+        if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qx "WINEPREFIX=$WINEPREFIX"; then
+            kill -9 "$pid"
+        fi
+    done
+    sleep 1
 }

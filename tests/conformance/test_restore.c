@@ -1,0 +1,442 @@
+/*
+ * Conformance tests of the restore family, run under Wine with the NTDS service
+ * stand-in installed and stopped (tests/conformance/run.sh).
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdio.h>
+#include <wchar.h>
+#include "conformance.h"
+
+static struct dsa_paths paths;
+static BYTE backup_token[64];
+static DWORD backup_token_size;
+
+static ULONGLONG now_filetime(void)
+{
+    FILETIME now;
+    GetSystemTimeAsFileTime(&now);
+    return ((ULONGLONG)now.dwHighDateTime << 32) | now.dwLowDateTime;
+}
+
+/* A token from a real backup, taken while the directory is online. */
+static int take_backup_token(void **state)
+{
+    void *token;
+    HBC hbc;
+
+    (void)state;
+    read_dsa_paths(&paths);
+    if (!ntds_service_set_running(TRUE)) return -1;
+    if (DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &backup_token_size, &hbc) != S_OK) return -1;
+    if (backup_token_size > sizeof(backup_token)) return -1;
+    memcpy(backup_token, token, backup_token_size);
+    DsBackupFree(token);
+    DsBackupEnd(hbc);
+    return ntds_service_set_running(FALSE) ? 0 : -1;
+}
+
+static HBC prepare_full(void)
+{
+    HBC hbc = NULL;
+    assert_int_equal(DsRestorePrepareW(NULL, 0, backup_token, backup_token_size, &hbc), S_OK);
+    assert_non_null(hbc);
+    return hbc;
+}
+
+static void test_online_follows_the_service(void **state)
+{
+    WINBOOL online = 42;
+    void *token;
+    DWORD size;
+    HBC hbc = (HBC)1;
+
+    (void)state;
+    assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);
+    assert_int_equal(online, FALSE);
+    /* Offline: no backup. */
+    assert_int_equal(DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &size, &hbc), hrCouldNotConnect);
+    assert_null(hbc);
+    assert_true(ntds_service_set_running(TRUE));
+    assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);
+    assert_int_equal(online, TRUE);
+    /* Online: no full restore; the locations may still be asked for. */
+    assert_int_equal(DsRestorePrepareW(NULL, 0, backup_token, backup_token_size, &hbc), hrDatabaseInUse);
+    assert_null(hbc);
+    assert_int_equal(DsRestorePrepareW(NULL, 0, NULL, 0, &hbc), S_OK);
+    assert_int_equal(DsRestoreEnd(hbc), S_OK);
+    assert_true(ntds_service_set_running(FALSE));
+    assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);
+    assert_int_equal(online, FALSE);
+}
+
+static void test_prepare_arguments(void **state)
+{
+    BYTE token[64];
+    HBC hbc = (HBC)1;
+    DWORD i;
+
+    (void)state;
+    assert_int_equal(DsRestorePrepareW(NULL, 0, backup_token, backup_token_size, NULL), ERROR_INVALID_PARAMETER);
+    assert_int_equal(DsRestorePrepareW(NULL, RESTORE_TYPE_AUTHORATATIVE, backup_token, backup_token_size, &hbc),
+                     ERROR_INVALID_PARAMETER);
+    assert_null(hbc);
+    assert_int_equal(DsRestorePrepareW(NULL, RESTORE_TYPE_ONLINE, backup_token, backup_token_size, &hbc),
+                     ERROR_INVALID_PARAMETER);
+    assert_int_equal(DsRestorePrepareW(NULL, 0x10, backup_token, backup_token_size, &hbc), ERROR_INVALID_PARAMETER);
+    assert_int_equal(DsRestorePrepareW(NULL, 0, NULL, 40, &hbc), ERROR_INVALID_PARAMETER);
+    assert_int_equal(DsRestorePrepareW(L"\\\\elsewhere", 0, backup_token, backup_token_size, &hbc), hrCouldNotConnect);
+    assert_int_equal(DsRestorePrepareA("elsewhere", 0, NULL, 0, &hbc), hrCouldNotConnect);
+
+    /* RESTORE_TYPE_CATCHUP is the default behaviour and accepted. */
+    assert_int_equal(DsRestorePrepareW(NULL, RESTORE_TYPE_CATCHUP, backup_token, backup_token_size, &hbc), S_OK);
+    assert_int_equal(DsRestoreEnd(hbc), S_OK);
+    assert_int_equal(DsRestorePrepareA(NULL, 0, backup_token, backup_token_size, &hbc), S_OK);
+    assert_int_equal(DsRestoreEnd(hbc), S_OK);
+    assert_int_equal(DsRestoreEnd(hbc), ERROR_INVALID_PARAMETER);
+
+    /* Every damaged, truncated or foreign token is refused, never a crash. */
+    for (i = 0; i < backup_token_size * 8; i++)
+    {
+        memcpy(token, backup_token, backup_token_size);
+        token[i / 8] ^= 1 << (i % 8);
+        hbc = (HBC)1;
+        if (DsRestorePrepareW(NULL, 0, token, backup_token_size, &hbc) != hrUnknownExpiryTokenFormat)
+            fail_msg("token with bit %lu flipped was not refused", i);
+        assert_null(hbc);
+    }
+    for (i = 0; i < backup_token_size; i++)
+        assert_int_equal(DsRestorePrepareW(NULL, 0, backup_token, i, &hbc), hrUnknownExpiryTokenFormat);
+    memcpy(token, backup_token, backup_token_size);
+    assert_int_equal(DsRestorePrepareW(NULL, 0, token, backup_token_size + 1, &hbc), hrUnknownExpiryTokenFormat);
+    assert_int_equal(DsRestorePrepareW(NULL, 0, (void *)"not a token at all, forty bytes long...", 40, &hbc),
+                     hrUnknownExpiryTokenFormat);
+}
+
+static void test_expired_token(void **state)
+{
+    BYTE token[40];
+    ULONGLONG day = 864000000000ULL;
+    HBC hbc = (HBC)1;
+
+    (void)state;
+    /* Tokens in the DLL's own documented format: these checks are project-specific. */
+    make_token(token, now_filetime() - 181 * day, 180);
+    assert_int_equal(DsRestorePrepareW(NULL, 0, token, 40, &hbc), hrContentsExpired);
+    assert_null(hbc);
+    make_token(token, now_filetime() - 179 * day, 180);
+    assert_int_equal(DsRestorePrepareW(NULL, 0, token, 40, &hbc), S_OK);
+    assert_int_equal(DsRestoreEnd(hbc), S_OK);
+    /* A shorter lifetime configured since the backup wins. */
+    {
+        HKEY key;
+        DWORD days = 60;
+        assert_int_equal(RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS, 0, KEY_SET_VALUE, &key), 0);
+        assert_int_equal(RegSetValueExW(key, L"Tombstone Lifetime (days)", 0, REG_DWORD, (BYTE *)&days, 4), 0);
+        make_token(token, now_filetime() - 61 * day, 180);
+        assert_int_equal(DsRestorePrepareW(NULL, 0, token, 40, &hbc), hrContentsExpired);
+        make_token(token, now_filetime() - 59 * day, 180);
+        assert_int_equal(DsRestorePrepareW(NULL, 0, token, 40, &hbc), S_OK);
+        assert_int_equal(DsRestoreEnd(hbc), S_OK);
+        RegDeleteValueW(key, L"Tombstone Lifetime (days)");
+        RegCloseKey(key);
+    }
+}
+
+static void check_location(const WCHAR *entry, WCHAR bft, const WCHAR *local)
+{
+    WCHAR unc[MAX_PATH];
+    expected_unc(local, unc, MAX_PATH);
+    assert_int_equal(entry[0], bft);
+    if (lstrcmpiW(entry + 1, unc)) fail_msg("got %ls, expected %ls", entry + 1, unc);
+}
+
+static void test_database_locations(void **state)
+{
+    WCHAR *list = NULL, probe[MAX_PATH], *p;
+    char *list_a = NULL;
+    DWORD size, size_a, attributes;
+    HANDLE file;
+    HBC limited, full;
+
+    (void)state;
+    assert_int_equal(DsRestorePrepareW(NULL, 0, NULL, 0, &limited), S_OK);
+    assert_int_equal(DsRestoreGetDatabaseLocationsW(limited, &list, &size), S_OK);
+    assert_int_equal(count_list_entries(list, size), 3);
+    check_location(list_entry(list, 0), 0x44, paths.database);       /* BFT_NTDS_DATABASE */
+    check_location(list_entry(list, 1), 0x82, paths.log_dir);        /* BFT_LOG_DIR */
+    check_location(list_entry(list, 2), 0x83, paths.working_dir);    /* BFT_CHECKPOINT_DIR */
+    assert_int_equal(DsRestoreGetDatabaseLocationsA(limited, &list_a, &size_a), S_OK);
+    assert_int_equal(size_a, size / 2);
+    assert_int_equal((BYTE)list_a[0], 0x44);
+    p = (WCHAR *)list_entry(list, 1);
+    assert_int_equal((BYTE)list_a[p - list], 0x82);
+    p = (WCHAR *)list_entry(list, 2);
+    assert_int_equal((BYTE)list_a[p - list], 0x83);
+    assert_int_equal(DsRestoreGetDatabaseLocationsW(limited, NULL, &size), ERROR_INVALID_PARAMETER);
+    assert_int_equal(DsRestoreGetDatabaseLocationsA(limited, &list_a, NULL), ERROR_INVALID_PARAMETER);
+
+    /* A client writes the restore itself, through the returned UNC paths. */
+    _snwprintf(probe, MAX_PATH, L"%ls\\probe.tmp", list_entry(list, 2) + 1);
+    file = CreateFileW(probe, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) fail_msg("cannot create %ls: error %lu", probe, GetLastError());
+    assert_true(WriteFile(file, "x", 1, &size, NULL));
+    CloseHandle(file);
+    _snwprintf(probe, MAX_PATH, L"%ls\\probe.tmp", paths.working_dir);
+    attributes = GetFileAttributesW(probe);
+    assert_int_not_equal(attributes, INVALID_FILE_ATTRIBUTES);
+    assert_true(DeleteFileW(probe));
+    DsBackupFree(list_a);
+
+    /* The limited handle serves only the locations (and its own end). */
+    assert_int_equal(DsRestoreRegisterW(limited, list_entry(list, 2) + 1, list_entry(list, 1) + 1, NULL, 0,
+                                        paths.log_dir, 1, 2), ERROR_INVALID_PARAMETER);
+    {
+        EDB_RSTMAPW map = {(WCHAR *)paths.database, (WCHAR *)paths.database};
+        assert_int_equal(DsRestoreRegisterW(limited, paths.working_dir, paths.log_dir, &map, 1, paths.log_dir, 1, 2),
+                         hrMissingExpiryToken);
+    }
+    assert_int_equal(DsRestoreRegisterComplete(limited, S_OK), hrMissingExpiryToken);
+    assert_false(restore_registered());
+
+    /* Backup and restore handles are told apart. */
+    assert_int_equal(DsBackupClose(limited), ERROR_INVALID_PARAMETER);
+    assert_int_equal(DsBackupEnd(limited), ERROR_INVALID_PARAMETER);
+    full = prepare_full();
+    assert_int_equal(DsRestoreGetDatabaseLocationsW(full, &list, &size), S_OK);
+    DsBackupFree(list);
+    assert_int_equal(DsRestoreEnd(full), S_OK);
+    assert_int_equal(DsRestoreEnd(limited), S_OK);
+    assert_int_equal(DsRestoreGetDatabaseLocationsW(limited, &list, &size), ERROR_INVALID_PARAMETER);
+    assert_null(list);
+    assert_int_equal(DsRestoreEnd(NULL), ERROR_INVALID_PARAMETER);
+    assert_int_equal(DsRestoreRegisterComplete(NULL, S_OK), ERROR_INVALID_PARAMETER);
+    {
+        HBC backup;
+        assert_true(ntds_service_set_running(TRUE));
+        backup = prepare_backup();
+        assert_int_equal(DsRestoreGetDatabaseLocationsW(backup, &list, &size), ERROR_INVALID_PARAMETER);
+        assert_int_equal(DsRestoreEnd(backup), ERROR_INVALID_PARAMETER);
+        assert_int_equal(DsBackupEnd(backup), S_OK);
+        assert_true(ntds_service_set_running(FALSE));
+    }
+}
+
+static void test_register_validates(void **state)
+{
+    WCHAR unc_db[MAX_PATH], unc_logs[MAX_PATH], bad[MAX_PATH];
+    EDB_RSTMAPW map[17], good = {L"C:\\old\\ntds.dit", NULL};
+    HBC hbc = prepare_full();
+    int i;
+
+    (void)state;
+    good.wszNewDatabaseName = paths.database;
+    for (i = 0; i < 17; i++) map[i] = good;
+    expected_unc(paths.database, unc_db, MAX_PATH);
+    expected_unc(paths.log_dir, unc_logs, MAX_PATH);
+#define REFUSED(call) do { assert_int_equal(call, ERROR_INVALID_PARAMETER); assert_false(restore_registered()); } while (0)
+    REFUSED(DsRestoreRegisterW(hbc, NULL, paths.log_dir, map, 1, paths.log_dir, 1, 2));
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, NULL, map, 1, paths.log_dir, 1, 2));
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, map, 1, NULL, 1, 2));
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, map, 1, L"C:\\no\\such\\folder", 1, 2));
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, map, 1, L"relative", 1, 2));
+    REFUSED(DsRestoreRegisterW(hbc, L"C:\\elsewhere", paths.log_dir, map, 1, paths.log_dir, 1, 2));
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, L"C:\\elsewhere", map, 1, paths.log_dir, 1, 2));
+    _snwprintf(bad, MAX_PATH, L"%ls\\..\\NTDS", paths.log_dir);
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, bad, map, 1, paths.log_dir, 1, 2));
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, NULL, 1, paths.log_dir, 1, 2));
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, map, 0, paths.log_dir, 1, 2));
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, map, -1, paths.log_dir, 1, 2));
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, map, 17, paths.log_dir, 1, 2));
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, map, 1, paths.log_dir, 3, 2));
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, map, 1, paths.log_dir, 1, 0x100000));
+    map[1].wszNewDatabaseName = L"C:\\other\\ntds.dit";
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, map, 2, paths.log_dir, 1, 2));
+    map[1] = good;
+    map[0].wszDatabaseName = L"ntds.dit";
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, map, 1, paths.log_dir, 1, 2));
+    map[0].wszDatabaseName = NULL;
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, map, 1, paths.log_dir, 1, 2));
+    map[0] = good;
+    map[0].wszNewDatabaseName = NULL;
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, map, 1, paths.log_dir, 1, 2));
+    map[0].wszNewDatabaseName = L"C:\\Windows\\NTDS\\ntds.dit::$DATA";
+    REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, map, 1, paths.log_dir, 1, 2));
+    REFUSED(DsRestoreRegisterA(hbc, NULL, NULL, NULL, 1, NULL, 1, 2));
+    REFUSED(DsRestoreRegisterW((HBC)1, paths.working_dir, paths.log_dir, &good, 1, paths.log_dir, 1, 2));
+#undef REFUSED
+    /* The UNC forms the locations list gave are accepted too (and registered). */
+    map[0] = good;
+    map[0].wszNewDatabaseName = unc_db;
+    assert_int_equal(DsRestoreRegisterW(hbc, paths.working_dir, unc_logs, map, 1, paths.log_dir, 0, 0xFFFFF), S_OK);
+    assert_true(restore_registered());
+    assert_int_equal(DsRestoreRegisterComplete(hbc, S_OK), S_OK);
+    assert_false(restore_registered());
+    assert_int_equal(DsRestoreEnd(hbc), S_OK);
+}
+
+static void test_registration_lifecycle(void **state)
+{
+    EDB_RSTMAPA map = {NULL, NULL};
+    char database[MAX_PATH], log_dir[MAX_PATH], working_dir[MAX_PATH];
+    WINBOOL online;
+    void *token;
+    DWORD size, value;
+    HBC hbc, second;
+    HKEY key;
+
+    (void)state;
+    WideCharToMultiByte(CP_ACP, 0, paths.database, -1, database, MAX_PATH, NULL, NULL);
+    WideCharToMultiByte(CP_ACP, 0, paths.log_dir, -1, log_dir, MAX_PATH, NULL, NULL);
+    WideCharToMultiByte(CP_ACP, 0, paths.working_dir, -1, working_dir, MAX_PATH, NULL, NULL);
+    map.szDatabaseName = database;
+    map.szNewDatabaseName = database;
+    hbc = prepare_full();
+    second = prepare_full();
+    assert_int_equal(DsRestoreRegisterA(hbc, working_dir, log_dir, &map, 1, log_dir, 1, 3), S_OK);
+    /* One registration at a time, from any context. */
+    assert_int_equal(DsRestoreRegisterA(second, working_dir, log_dir, &map, 1, log_dir, 1, 3), hrRestoreInProgress);
+    assert_int_equal(DsRestoreRegisterA(hbc, working_dir, log_dir, &map, 1, log_dir, 1, 3), hrRestoreInProgress);
+    /* While registered: offline, no backup, and the service will not start. */
+    assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);
+    assert_false(online);
+    assert_int_equal(DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &size, &second), hrRestoreInProgress);
+    assert_false(ntds_service_set_running(TRUE));
+    /* Ending the context does not undo the registration. */
+    assert_int_equal(DsRestoreEnd(hbc), S_OK);
+    assert_true(restore_registered());
+    /* A failed restore is recorded and the registration stays. */
+    second = prepare_full();
+    assert_int_equal(DsRestoreRegisterComplete(second, E_FAIL), S_OK);
+    assert_true(restore_registered());
+    assert_int_equal(RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress",
+                                   0, KEY_READ, &key), 0);
+    size = sizeof(value);
+    assert_int_equal(RegQueryValueExW(key, L"Restore Status", NULL, NULL, (BYTE *)&value, &size), 0);
+    assert_int_equal(value, (DWORD)E_FAIL);
+    RegCloseKey(key);
+    assert_false(ntds_service_set_running(TRUE));
+    /* Success completes it: the directory may start again. */
+    assert_int_equal(DsRestoreRegisterComplete(second, S_OK), S_OK);
+    assert_false(restore_registered());
+    assert_int_equal(DsRestoreRegisterComplete(second, S_OK), hrInvalidBackupSequence);
+    assert_int_equal(DsRestoreEnd(second), S_OK);
+    assert_true(ntds_service_set_running(TRUE));
+    assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);
+    assert_true(online);
+    assert_true(ntds_service_set_running(FALSE));
+}
+
+static void test_set_current_backup_log(void **state)
+{
+    DWORD value, size = sizeof(value);
+
+    (void)state;
+    assert_int_equal(DsSetCurrentBackupLogW(NULL, 0x1234), S_OK);
+    assert_int_equal(RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS, L"Current Backup Log", RRF_RT_REG_DWORD,
+                                  NULL, &value, &size), 0);
+    assert_int_equal(value, 0x1234);
+    assert_int_equal(DsSetCurrentBackupLogA("", BACKUP_DISABLE_INCREMENTAL), S_OK);
+    size = sizeof(value);
+    assert_int_equal(RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS, L"Current Backup Log", RRF_RT_REG_DWORD,
+                                  NULL, &value, &size), 0);
+    assert_int_equal(value, BACKUP_DISABLE_INCREMENTAL);
+    assert_int_equal(DsSetCurrentBackupLogW(L"elsewhere", 1), hrCouldNotConnect);
+}
+
+static void test_set_auth_identity(void **state)
+{
+    WCHAR long_name[600];
+    int i;
+
+    (void)state;
+    assert_int_equal(DsSetAuthIdentityW(L"Administrator", L"EXAMPLE", L"s3cret-PASSWORD"), S_OK);
+    assert_int_equal(DsSetAuthIdentityA("Administrator", NULL, "s3cret-PASSWORD"), S_OK);
+    assert_int_equal(DsSetAuthIdentityW(NULL, NULL, NULL), S_OK);
+    assert_int_equal(DsSetAuthIdentityW(NULL, L"EXAMPLE", L"x"), ERROR_INVALID_PARAMETER);
+    assert_int_equal(DsSetAuthIdentityW(L"", L"EXAMPLE", L"x"), ERROR_INVALID_PARAMETER);
+    for (i = 0; i < 599; i++) long_name[i] = 'a';
+    long_name[599] = 0;
+    assert_int_equal(DsSetAuthIdentityW(long_name, NULL, NULL), ERROR_INVALID_PARAMETER);
+    /* The identity changes no result of the local calls that follow. */
+    assert_int_equal(DsSetAuthIdentityW(L"nobody", L"NOWHERE", L"s3cret-PASSWORD"), S_OK);
+    {
+        HBC hbc;
+        assert_int_equal(DsRestorePrepareW(NULL, 0, NULL, 0, &hbc), S_OK);
+        assert_int_equal(DsRestoreEnd(hbc), S_OK);
+    }
+    assert_int_equal(DsSetAuthIdentityW(NULL, NULL, NULL), S_OK);
+}
+
+static void test_check_expiry_token_is_a_stub(void **state)
+{
+    HRESULT (WINAPI *check)(void) = (void *)GetProcAddress(GetModuleHandleA("ntdsbcli.dll"), "DsRestoreCheckExpiryToken");
+    (void)state;
+    assert_non_null(check);
+    assert_int_equal(check(), hrNyi);
+}
+
+int run_restore_tests(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_online_follows_the_service),
+        cmocka_unit_test(test_prepare_arguments),
+        cmocka_unit_test(test_expired_token),
+        cmocka_unit_test(test_database_locations),
+        cmocka_unit_test(test_register_validates),
+        cmocka_unit_test(test_registration_lifecycle),
+        cmocka_unit_test(test_set_current_backup_log),
+        cmocka_unit_test(test_set_auth_identity),
+        cmocka_unit_test(test_check_expiry_token_is_a_stub),
+    };
+    return cmocka_run_group_tests_name("restore", tests, take_backup_token, NULL);
+}
+
+static void test_without_restore_privilege(void **state)
+{
+    HBC hbc = (HBC)1;
+
+    (void)state;
+    remove_privilege(L"SeRestorePrivilege");
+    assert_int_equal(DsRestorePrepareW(NULL, 0, NULL, 0, &hbc), ERROR_ACCESS_DENIED);
+    assert_null(hbc);
+    assert_int_equal(DsRestorePrepareA(NULL, 0, NULL, 0, &hbc), ERROR_ACCESS_DENIED);
+}
+
+int run_no_restore_privilege_tests(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_without_restore_privilege)};
+    return cmocka_run_group_tests_name("no SeRestorePrivilege", tests, NULL, NULL);
+}
+
+/* Registers a restore and dies before completing it. */
+int register_and_crash(void)
+{
+    EDB_RSTMAPW map;
+    HBC hbc;
+
+    read_dsa_paths(&paths);
+    if (take_backup_token(NULL)) return 2;
+    if (DsRestorePrepareW(NULL, 0, backup_token, backup_token_size, &hbc)) return 3;
+    map.wszDatabaseName = paths.database;
+    map.wszNewDatabaseName = paths.database;
+    if (DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, &map, 1, paths.log_dir, 1, 3)) return 4;
+    TerminateProcess(GetCurrentProcess(), 99);
+    return 5;
+}
+
+/* After the crash (and a restart of Wine): still registered, still offline. */
+int check_registration_survived(void)
+{
+    WINBOOL online = TRUE;
+    int failures = 0;
+
+    if (!restore_registered()) { printf("FAIL: registration lost\n"); failures++; }
+    else printf("PASS: registration survived the crash\n");
+    if (DsIsNTDSOnlineW(NULL, &online) || online) { printf("FAIL: directory reported online\n"); failures++; }
+    else printf("PASS: directory offline after the crash\n");
+    if (ntds_service_exists() && ntds_service_set_running(TRUE)) { printf("FAIL: service started\n"); failures++; }
+    else printf("PASS: service refuses to start while registered\n");
+    return failures;
+}
