@@ -6,7 +6,9 @@
 #   make demo       a backup of a generated sample database under a throwaway Wine prefix
 #   make deps       installs what a fresh Debian 12 machine lacks (.ci/install-deps)
 
-VERSION := 0.1.0
+VERSION := 0.2.0
+comma   := ,
+VERSION_COMMA := $(subst .,$(comma),$(VERSION))$(comma)0
 BUILD   := build
 ARCHES  := x86_64 i686
 
@@ -23,11 +25,15 @@ WIN_SRCS  := src/main.c src/trace.c src/platform.c src/dsa_config.c src/online.c
 DLL_SRCS  := $(CORE_SRCS) $(WIN_SRCS)
 HEADERS   := $(wildcard include/*.h src/*.h)
 
+DESCRIPTION_ntdsbcli := Directory Backup Functions (ntdsbcli.dll for Wine)
+DESCRIPTION_dsbackup := Back up and restore the directory database through ntdsbcli.dll
+DESCRIPTION_ntdssvc  := NTDS directory service stand-in for Wine
+
 .PHONY: all check demo deps clean bench check-abi check-unit check-wine
 .DELETE_ON_ERROR:
 
 all: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a) \
-     $(BUILD)/x86_64/dsbackup.exe $(BUILD)/i686/dsbackup.exe
+     $(foreach a,$(ARCHES),$(BUILD)/$(a)/dsbackup.exe $(BUILD)/$(a)/ntdssvc.exe)
 
 deps:
 	sh .ci/install-deps
@@ -48,16 +54,27 @@ $(BUILD)/$(1)/ntdsbcli.def: ntdsbcli.def
 	@mkdir -p $$(@D)
 	$(if $(filter i686,$(1)),cp $$< $$@,sed 's/@[0-9]*$$$$//' $$< > $$@)
 
-$(BUILD)/$(1)/ntdsbcli.dll: $$($(1)_OBJS) $(BUILD)/$(1)/ntdsbcli.def
+# Version information: one resource script, stamped per file.
+$(BUILD)/$(1)/obj/%.res.o: src/version.rc Makefile
+	@mkdir -p $$(@D)
+	@echo "  RC      $$@"
+	@$(1)-w64-mingw32-windres -DVERSION_STRING='\"$(VERSION)\"' -DVERSION_COMMA=$(VERSION_COMMA) \
+	    -DFILE_NAME='\"$$*.$$(if $$(filter ntdsbcli,$$*),dll,exe)\"' \
+	    -DFILE_TYPE=$$(if $$(filter ntdsbcli,$$*),VFT_DLL,VFT_APP) \
+	    -DFILE_DESCRIPTION='\"$$(or $$(DESCRIPTION_$$*),$$*)\"' $$< -o $$@
+
+$(BUILD)/$(1)/ntdsbcli.dll: $$($(1)_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUILD)/$(1)/ntdsbcli.def
 	@echo "  LINK    $$@"
-	@$$($(1)_CC) -shared -o $$@ $$($(1)_OBJS) $(BUILD)/$(1)/ntdsbcli.def -Wl,--kill-at \
+	@$$($(1)_CC) -shared -o $$@ $$($(1)_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUILD)/$(1)/ntdsbcli.def -Wl,--kill-at \
 	    $(WIN_LDFLAGS) -ladvapi32
 
 $(BUILD)/$(1)/libntdsbcli.a: $(BUILD)/$(1)/ntdsbcli.def
 	$$($(1)_DLLTOOL) -d $$< -D ntdsbcli.dll -k -l $$@
 
-$(BUILD)/$(1)/%.exe: tools/%.c $(BUILD)/$(1)/libntdsbcli.a $(HEADERS) src/errors.c
-	$$($(1)_CC) $(WIN_CFLAGS) -o $$@ $$< src/errors.c -L$(BUILD)/$(1) -lntdsbcli $(WIN_LDFLAGS) -ladvapi32 -lbcrypt
+$(BUILD)/$(1)/%.exe: tools/%.c $(BUILD)/$(1)/obj/%.res.o $(BUILD)/$(1)/libntdsbcli.a $(HEADERS) src/errors.c
+	@echo "  CCLD    $$@"
+	@$$($(1)_CC) $(WIN_CFLAGS) -o $$@ $$< $(BUILD)/$(1)/obj/$$*.res.o src/errors.c -L$(BUILD)/$(1) -lntdsbcli \
+	    $(WIN_LDFLAGS) -ladvapi32 -lbcrypt
 endef
 $(foreach a,$(ARCHES),$(eval $(call ARCH_RULES,$(a))))
 

@@ -5,8 +5,11 @@
 -include tests/abi/abi.mk
 -include tests/unit/unit.mk
 -include tests/conformance/conformance.mk
+-include tests/service/service.mk
+-include tests/bench/bench.mk
+-include tools/tools.mk
 
 check: all
 	@rm -rf $(BUILD)/results
-	@$(MAKE) --no-print-directory -k check-abi check-unit check-wine || true
+	@$(MAKE) --no-print-directory -k check-abi check-unit check-wine check-service check-tools || true
 	@tests/summarize.sh

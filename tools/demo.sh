@@ -1,0 +1,221 @@
+#!/bin/bash
+# demo.sh [ARCH]: a backup of a generated directory database with dsbackup.exe,
+# under a throwaway Wine prefix, checked independently on the Unix side.
+#
+#   1. a new prefix, a sample database in C:\Windows\NTDS (tests/lib/wine.sh);
+#   2. dsbackup backup C:\backup, then dsbackup verify C:\backup;
+#   3. sha256sum on the Unix side: every backed-up file is byte-identical to its
+#      source, the manifest lists it with that size and hash, and nothing else
+#      (checkpoint, temporary and unrelated logs) was taken;
+#   4. what must fail does: a second backup into the same folder, verify of a
+#      damaged copy and of a manifest without its 'end' line, a backup while the
+#      directory is offline, bad usage;
+#   5. dsbackup backup --truncate-logs: a complete backup, then the numbered logs
+#      are gone from the source while edb.log and ntds.dit stay.
+#
+# Prints "PASS: <check>" / "FAIL: <check>" per check (tests/summarize.sh counts
+# them) and a summary; exits non-zero if any check failed.  The prefix is always
+# removed.
+#
+# Copyright 2026 The ntdsbcli project authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+set -u
+arch=${1:-x86_64}
+build=${BUILD:-build}       # make passes its $(BUILD)
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here" || exit 1
+. "$here/tests/lib/wine.sh"
+
+passed=0
+failed=0
+pass() { echo "PASS: $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+# check DESCRIPTION COMMAND...: one PASS or FAIL line for the command's status.
+check() {
+    local what=$1
+    shift
+    if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+summary() {
+    echo
+    echo "demo ($arch): $passed checks passed, $failed failed"
+    [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+}
+
+for f in dsbackup.exe ntdsbcli.dll; do
+    if [ ! -f "$build/$arch/$f" ]; then
+        fail "$build/$arch/$f exists (run make first)"
+        summary
+        exit 1
+    fi
+done
+
+trap wine_prefix_destroy EXIT
+if ! wine_prefix_create; then
+    fail "a throwaway Wine prefix can be created"
+    summary
+    exit 1
+fi
+
+# The program and the DLL side by side, as an application ships them; a copy,
+# so that a rebuild while the demo runs cannot change what is tested.
+bin="$WINEPREFIX/drive_c/dsbackup"
+mkdir -p "$bin"
+cp "$build/$arch/dsbackup.exe" "$build/$arch/ntdsbcli.dll" "$bin/"
+out="$WINEPREFIX/demo-output"
+mkdir -p "$out"
+
+# run NAME ARGS...: runs dsbackup.exe; stdout and stderr in $out/NAME.{out,err},
+# CRs removed; the exit status in $status.
+run() {
+    local name=$1
+    shift
+    (cd "$bin" && wine dsbackup.exe "$@") > "$out/$name.out.raw" 2> "$out/$name.err.raw"
+    status=$?
+    tr -d '\r' < "$out/$name.out.raw" > "$out/$name.out"
+    # Only the program's own lines: Wine may add its own notes on stderr.
+    tr -d '\r' < "$out/$name.err.raw" | grep '^dsbackup' > "$out/$name.err"
+    return 0
+}
+
+# show NAME: the program's output, indented, so a reader sees what it said.
+show() {
+    sed 's/^/    | /' "$out/$1.out" "$out/$1.err"
+}
+
+sample_db_create
+src=$(sample_db_dir)
+host=$(wine_computer_name)
+expected="ntds.dit edb00001.log edb00002.log edb00003.log edb.log"
+not_expected="edb.chk edbtmp.log res1.log"
+declare -A source_sha source_size
+for f in $expected; do
+    source_sha[$f]=$(sha256sum < "$src/$f" | cut -d' ' -f1)
+    source_size[$f]=$(stat -c %s "$src/$f")
+done
+subfolder() { [ "$1" = ntds.dit ] && echo database || echo logs; }
+bft_of() { [ "$1" = ntds.dit ] && echo 44 || echo 21; }
+
+# check_backup NAME UNIXDIR: the Unix-side checks of one backup folder.
+check_backup() {
+    local name=$1 dir=$2 manifest=$2/manifest.txt f sub line
+    check "$name: manifest.txt exists" test -f "$manifest"
+    [ -f "$manifest" ] || return 0
+    # The manifest with '/' for '\', so that awk and grep need no escaping.
+    tr '\\' '/' < "$manifest" > "$out/$name.manifest"
+    check "$name: the manifest begins with 'ntdsbcli-backup 1'" \
+        test "$(head -n 1 "$manifest")" = "ntdsbcli-backup 1"
+    check "$name: the manifest ends with 'end'" test "$(tail -n 1 "$manifest")" = "end"
+    check "$name: no manifest.tmp is left behind" test ! -e "$dir/manifest.tmp"
+    for f in $expected; do
+        sub=$(subfolder "$f")
+        if [ -f "$dir/$sub/$f" ] \
+                && [ "$(sha256sum < "$dir/$sub/$f" | cut -d' ' -f1)" = "${source_sha[$f]}" ]; then
+            pass "$name: $sub/$f is byte-identical to the source (sha256 ${source_sha[$f]:0:16}...)"
+        else
+            fail "$name: $sub/$f is byte-identical to the source"
+        fi
+        line=$(awk -v p="$sub/$f" '$4 == p' "$out/$name.manifest")
+        if [ "$(echo "$line" | awk '{print $1, $2, $3}')" = "$(bft_of "$f") ${source_size[$f]} ${source_sha[$f]}" ] \
+                && echo "$line" | awk '{print $5}' | grep -qix "//$host/C\\\$/windows/NTDS/$f"; then
+            pass "$name: the manifest lists $sub/$f with its BFT, size, sha256 and UNC name"
+        else
+            fail "$name: the manifest lists $sub/$f with its BFT, size, sha256 and UNC name; got: '$line'"
+        fi
+    done
+    check "$name: the manifest lists exactly the 5 files" \
+        test "$(grep -cE '^[0-9a-f]{2} ' "$manifest")" -eq 5
+    for f in $not_expected; do
+        check "$name: $f was not backed up" \
+            sh -c "! grep -q '/$f ' '$out/$name.manifest' && ! find '$dir' -iname '$f' | grep -q ."
+    done
+    if [ -s "$dir/expiry.token" ] && [ "$(awk '$1 == "token" {print $2}' "$manifest")" = \
+            "$(sha256sum < "$dir/expiry.token" | cut -d' ' -f1)" ]; then
+        pass "$name: expiry.token is saved and the manifest's token line matches it"
+    else
+        fail "$name: expiry.token is saved and the manifest's token line matches it"
+    fi
+}
+
+echo "=== dsbackup backup C:\\backup"
+run backup backup 'C:\backup'
+show backup
+check "backup exits 0" test "$status" -eq 0
+check "backup prints one plain line per file when stdout is not a console" \
+    test "$(grep -cE '^(database|log) [^ ]+ [0-9]+ bytes sha256 [0-9a-f]{64}$' "$out/backup.out")" -eq 5
+check_backup backup "$WINEPREFIX/drive_c/backup"
+
+echo "=== dsbackup verify C:\\backup"
+run verify verify 'C:\backup'
+show verify
+check "verify exits 0 on a good backup" test "$status" -eq 0
+check "verify checks every file and the token" test "$(grep -c '^ok ' "$out/verify.out")" -eq 6
+
+echo "=== what must fail"
+manifest_before=$(sha256sum < "$WINEPREFIX/drive_c/backup/manifest.txt")
+run again backup 'C:\backup'
+show again
+check "a second backup into the same folder exits 1" test "$status" -eq 1
+check "... and says hrBackupDirectoryNotEmpty" grep -q ': hrBackupDirectoryNotEmpty (0xc80001f8): ' "$out/again.err"
+check "... and leaves the existing manifest alone" \
+    test "$(sha256sum < "$WINEPREFIX/drive_c/backup/manifest.txt")" = "$manifest_before"
+
+cp -a "$WINEPREFIX/drive_c/backup" "$WINEPREFIX/drive_c/damaged"
+printf '\377' | dd of="$WINEPREFIX/drive_c/damaged/logs/edb00002.log" bs=1 seek=4096 conv=notrunc status=none
+run damaged verify 'C:\damaged'
+show damaged
+check "verify of a damaged copy exits 1" test "$status" -eq 1
+check "... and names the damaged file with hrReadVerifyFailure" \
+    grep -q 'edb00002.log has SHA-256 .*: hrReadVerifyFailure' "$out/damaged.err"
+
+cp -a "$WINEPREFIX/drive_c/backup" "$WINEPREFIX/drive_c/cut"
+sed -i '$d' "$WINEPREFIX/drive_c/cut/manifest.txt"
+run cut verify 'C:\cut'
+show cut
+check "verify of a manifest without its 'end' line exits 1" test "$status" -eq 1
+check "... and says the manifest is incomplete" grep -q "does not end with its 'end' line" "$out/cut.err"
+
+run usage backup
+check "backup without a folder is a usage error (exit 2)" test "$status" -eq 2
+run usage2 frobnicate
+check "an unknown command is a usage error (exit 2)" test "$status" -eq 2
+run help --help
+check "--help exits 0 and documents the exit codes" \
+    sh -c "[ $status -eq 0 ] && grep -q '^Exit status: 0 success, 1 the operation failed, 2 usage error' '$out/help.out'"
+run help2 backup --help
+check "backup --help exits 0 and documents --truncate-logs" \
+    sh -c "[ $status -eq 0 ] && grep -q -- '--truncate-logs' '$out/help2.out'"
+
+echo "=== dsbackup status"
+run status status
+show status
+check "status exits 0" test "$status" -eq 0
+check "status says the directory is online" grep -qx 'directory service: *online' "$out/status.out"
+check "status shows the database file from the registry" \
+    grep -qx 'DSA Database file: *C:\\Windows\\NTDS\\ntds.dit' "$out/status.out"
+check "status says no restore is in progress" grep -qx 'restore in progress: *no' "$out/status.out"
+
+mv "$src/ntds.dit" "$src/ntds.dit.away"
+run offline backup 'C:\offline'
+show offline
+mv "$src/ntds.dit.away" "$src/ntds.dit"
+check "a backup while the directory is offline exits 1" test "$status" -eq 1
+check "... and says hrCouldNotConnect" grep -q 'not online.*: hrCouldNotConnect (0xc7ff0007): ' "$out/offline.err"
+check "... and writes no manifest" test ! -e "$WINEPREFIX/drive_c/offline/manifest.txt"
+
+echo "=== dsbackup backup C:\\truncated --truncate-logs"
+run truncated backup 'C:\truncated' --truncate-logs
+show truncated
+check "backup --truncate-logs exits 0" test "$status" -eq 0
+check_backup truncated "$WINEPREFIX/drive_c/truncated"
+run verify-truncated verify 'C:\truncated'
+check "verify of the truncating backup exits 0" test "$status" -eq 0
+for f in edb00001.log edb00002.log edb00003.log; do
+    check "the backed-up log $f is truncated from the source" test ! -e "$src/$f"
+done
+for f in edb.log ntds.dit edb.chk; do
+    check "$f is kept in the source" test -f "$src/$f"
+done
+
+summary
