@@ -13,6 +13,7 @@
 #include "ntdsbcli.h"
 #include "dsa_config.h"
 #include "expiry_token.h"
+#include "fault.h"
 #include "handle_table.h"
 #include "memory.h"
 #include "name_list.h"
@@ -97,6 +98,7 @@ static HRESULT backup_prepare(const WCHAR *server, ULONG grbit, ULONG backup_typ
     uintptr_t handle;
     HRESULT hr;
 
+    fault_rearm_from_environment();
     if (!phbc) return ERROR_INVALID_PARAMETER;
     *phbc = NULL;
     if (!token_out || !token_size) return hrInvalidParam;

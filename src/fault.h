@@ -31,5 +31,7 @@ int fault_should_fail(enum fault_kind kind);
 /* Reads NTDSBCLI_FAULT=kind:n[:persistent] (kinds: alloc, open, read, write, registry)
  * so that tests of the real DLL under Wine can inject faults too. */
 void fault_arm_from_environment(const char *value);
+/* In the DLL: re-reads NTDSBCLI_FAULT if it was set when the process started. */
+void fault_rearm_from_environment(void);
 
 #endif
