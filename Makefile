@@ -35,8 +35,11 @@ DESCRIPTION_ntdssvc  := NTDS directory service stand-in for Wine
 all: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a) \
      $(foreach a,$(ARCHES),$(BUILD)/$(a)/dsbackup.exe $(BUILD)/$(a)/ntdssvc.exe)
 
-deps:
+# What a fresh Debian 12 machine lacks is installed once (quick when present).
+deps: $(BUILD)/.deps-installed
+$(BUILD)/.deps-installed: .ci/install-deps
 	sh .ci/install-deps
+	@mkdir -p $(@D) && touch $@
 
 # --- the DLL, per architecture ------------------------------------------------
 define ARCH_RULES

@@ -9,7 +9,8 @@
 -include tests/bench/bench.mk
 -include tools/tools.mk
 
-check: all
+check: deps
+	@$(MAKE) --no-print-directory all
 	@rm -rf $(BUILD)/results
 	@$(MAKE) --no-print-directory -k check-abi check-unit check-wine check-service check-tools || true
 	@tests/summarize.sh
