@@ -2,9 +2,9 @@
 # Each suite is run through tests/run-suite.sh, which keeps its output in
 # build/results/<suite>.out; tests/summarize.sh adds them up.
 
--include tests/abi/abi.mk
--include tests/unit/unit.mk
--include tests/conformance/conformance.mk
+include tests/abi/abi.mk
+include tests/unit/unit.mk
+include tests/conformance/conformance.mk
 -include tests/service/service.mk
 -include tests/bench/bench.mk
 -include tools/tools.mk

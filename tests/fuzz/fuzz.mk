@@ -1,0 +1,45 @@
+# libFuzzer targets of the platform-neutral core (clang, with ASan and UBSan).
+#   make check-fuzz          each target for $(FUZZ_CHECK_SECONDS) s, as suites fuzz-<target>
+#   make fuzz                each target for $(FUZZ_SECONDS) s (default 300)
+#   make fuzz-merge-corpus   deliberately adds what the working corpora found, minimised,
+#                            to the seed corpora in tests/fuzz/corpus/ (then review, commit)
+# Working corpora, logs and crash reproducers stay under $(BUILD)/fuzz/<target>/.
+#
+# Included from tests/unit/unit.mk; BUILD, CORE_SRCS and HEADERS come from the Makefile.
+
+FUZZ_TARGETS       := fuzz_attachment_name fuzz_expiry_token fuzz_name_list fuzz_restore_map
+FUZZ_SUITES        := $(addprefix fuzz-,$(FUZZ_TARGETS))
+FUZZ_CHECK_SECONDS := 15
+FUZZ_SECONDS       ?= 300
+FUZZ_CFLAGS        := -std=gnu11 -O1 -g -Wall -Wextra -Werror=implicit-function-declaration \
+                      -Isrc -Iinclude -fsanitize=fuzzer,address,undefined \
+                      -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_BINS          := $(addprefix $(NATIVE_DIR)/fuzz/,$(FUZZ_TARGETS))
+
+$(NATIVE_DIR)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS) $(HEADERS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS)
+
+.PHONY: check-fuzz fuzz fuzz-build fuzz-suites fuzz-merge-corpus
+fuzz-build: $(FUZZ_BINS)
+
+# $(1): seconds per target
+define FUZZ_RUN
+@$(MAKE) --no-print-directory -k fuzz-build || true
+@for t in $(FUZZ_TARGETS); do tests/run-suite.sh fuzz-$$t tests/fuzz/run-fuzz.sh $$t $(NATIVE_DIR)/fuzz/$$t $(1) $(BUILD)/fuzz/$$t; done
+endef
+
+fuzz-suites:
+	$(call FUZZ_RUN,$(FUZZ_CHECK_SECONDS))
+
+check-fuzz: fuzz-suites
+	@tests/unit/verdict.sh check-fuzz $(FUZZ_SUITES)
+
+fuzz:
+	$(call FUZZ_RUN,$(FUZZ_SECONDS))
+	@tests/unit/verdict.sh fuzz $(FUZZ_SUITES)
+
+fuzz-merge-corpus: fuzz-build
+	@for t in $(FUZZ_TARGETS); do mkdir -p $(BUILD)/fuzz/$$t/corpus && \
+	    $(NATIVE_DIR)/fuzz/$$t -merge=1 tests/fuzz/corpus/$$t $(BUILD)/fuzz/$$t/corpus 2>&1 \
+	    | grep -E '^MERGE-OUTER: [0-9]+ new files'; done

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+# Writes the seed corpora in tests/fuzz/corpus/ (committed).  Run from the
+# repository root after changing an input format; libFuzzer never writes there
+# itself (its working corpora are under build/fuzz/).
+#
+# Copyright 2026 The ntdsbcli project authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+import os, shutil, struct, zlib
+
+ROOT = os.path.join('tests', 'fuzz', 'corpus')
+
+
+def w(s):
+    return s.encode('utf-16-le')
+
+
+def put(target, name, data):
+    d = os.path.join(ROOT, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), 'wb') as f:
+        f.write(data)
+
+
+def token(t, days, ident, version=1, size=40, flags=0, reserved=0):
+    b = b'NBXT' + struct.pack('<HHQIIQI', version, size, t, days, flags, ident, reserved)
+    return b + struct.pack('<I', zlib.crc32(b) & 0xffffffff)
+
+
+for target in ('fuzz_attachment_name', 'fuzz_expiry_token', 'fuzz_name_list', 'fuzz_restore_map'):
+    shutil.rmtree(os.path.join(ROOT, target), ignore_errors=True)
+
+dit = '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit'
+log = '\\\\DC01\\C$\\Windows\\NTDS\\edb00001.log'
+
+# fuzz_attachment_name: mode, mask and choice bytes, UTF-16LE name.
+A = 'fuzz_attachment_name'
+put(A, 'exact_dit', bytes([0, 0, 0]) + w(dit))
+put(A, 'bft_log', bytes([0, 0, 0]) + w('\x21' + log))
+put(A, 'lower_case', bytes([0, 0, 0]) + w(dit.lower()))
+put(A, 'wrong_bft', bytes([0, 0, 0]) + w('\x21' + dit))
+put(A, 'suffix_stream', bytes([0, 0, 0]) + w(dit + '::$DATA'))
+put(A, 'prefix_then_nul', bytes([0x43, 0, 0]) + w('\x00tail'))
+put(A, 'empty_then_listed', bytes([0x40, 0, 0]) + w('\x00' + dit))
+put(A, 'case_mask', bytes([0x07, 0xa5, 0x05]))
+put(A, 'surrogates', bytes([0x02, 0, 0]) + b'\x00\xd8\x41\x00\x00\xdc')
+put(A, 'long', bytes([0x83, 0x07, 0]) + w('\\x'))
+put(A, 'server', bytes([0, 0, 0]) + w('\\\\dc01.Corp.example.com'))
+put(A, 'log_numbered', bytes([0, 0, 0]) + w('EDB0000A.LOG'))
+put(A, 'empty', bytes([0, 0, 0]))
+
+# fuzz_expiry_token: the token bytes (or, from 20 bytes, time/lifetime/id fields).
+E = 'fuzz_expiry_token'
+put(E, 'valid', token(134116992000000000, 180, 0x0123456789abcdef))
+put(E, 'valid_max_lifetime', token(0xffffffffffffffff, 36500, 0))
+put(E, 'lifetime_zero', token(134116992000000000, 0, 1))
+put(E, 'flags_set', token(134116992000000000, 60, 2, flags=1))
+put(E, 'bad_crc', token(1, 1, 1)[:-1] + b'\x00')
+put(E, 'truncated', token(1, 1, 1)[:39])
+put(E, 'fields_only', struct.pack('<QIQ', 134116992000000000, 180, 42))
+
+# fuzz_name_list: fault byte, then UTF-16LE entries "<selector><path>" split by NULs.
+N = 'fuzz_name_list'
+entries = '\x03' + dit + '\x00' + '\x00' + log + '\x00' + '\x01' + '\\\\DC01\\C$\\Windows\\NTDS'
+put(N, 'three_entries', b'\x00' + w(entries))
+put(N, 'empty', b'\x00')
+put(N, 'empty_paths', b'\x00' + w('\x00\x00\x05'))
+put(N, 'non_ascii', b'\x00' + w('\x03\\\\DC01\\caf\u00e9\\ntds.dit'))
+put(N, 'fault_second_alloc', b'\x81' + w(entries))
+put(N, 'fault_persistent', b'\xc0' + w(entries * 20))
+
+# fuzz_restore_map: prefix byte, low and high log generations (LE), UTF-16LE path.
+R = 'fuzz_restore_map'
+def gens(low, high):
+    return struct.pack('<II', low, high)
+put(R, 'drive_path', bytes([0]) + gens(1, 5) + w('C:\\Windows\\NTDS'))
+put(R, 'target_trailing', bytes([0]) + gens(0, 0xfffff) + w('c:\\windows\\ntds\\'))
+put(R, 'unc_target', bytes([0x04]) + gens(5, 4) + w('\\\\dc01\\c$\\Windows\\NTDS'))
+put(R, 'dotdot', bytes([1]) + gens(0, 0x100000) + w('a\\..\\b'))
+put(R, 'stream', bytes([3]) + gens(7, 7) + w(':x'))
+put(R, 'unc_share_only', bytes([2]))
+put(R, 'long', bytes([0x81]) + gens(0, 0) + w('\\y'))
+put(R, 'root', bytes([0x10]) + gens(0xfffff, 0xfffff) + w('Z:\\'))

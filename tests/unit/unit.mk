@@ -1,0 +1,68 @@
+# Native unit tests of the platform-neutral core (cmocka), built and run three ways:
+#   unit           gcc
+#   unit-asan      clang with AddressSanitizer and UndefinedBehaviorSanitizer
+#   unit-valgrind  the gcc build under valgrind (memcheck, definite leaks are errors)
+#   unit-tsan      the handle table's tests under ThreadSanitizer
+# plus the libFuzzer targets for a short time each (tests/fuzz/fuzz.mk).
+#
+# Builds happen inside the recipe, not as prerequisites, so that a test that fails to
+# build still shows up as a FAIL in the summary instead of silently running nothing.
+# "make check-unit" alone ends with a verdict on its own suites.
+#
+# Included from tests/tests.mk; BUILD, CORE_SRCS and HEADERS come from the Makefile.
+
+NATIVE_DIR      := $(BUILD)/native
+UNIT_NAMES      := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
+UNIT_CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration \
+                   -Isrc -Iinclude
+UNIT_LIBS       := -lcmocka -lpthread
+UNIT_SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_VALGRIND   := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
+UNIT_SUITES     := unit unit-asan unit-valgrind unit-tsan
+# Sanitizer reports end the process with a non-zero status (run-tests.sh sees it);
+# one test asks malloc for more than it can give and expects NULL.
+UNIT_ASAN_ENV   := ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:strict_string_checks=1 \
+                   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# $(1): flavour (directory under $(NATIVE_DIR)), $(2): compiler, $(3): extra flags
+define UNIT_FLAVOUR_RULES
+UNIT_$(1)_CORE := $$(patsubst src/%.c,$(NATIVE_DIR)/$(1)/core/%.o,$(CORE_SRCS))
+UNIT_$(1)_BINS := $$(addprefix $(NATIVE_DIR)/$(1)/,$(UNIT_NAMES))
+UNIT_$(1)_OBJS := $$(patsubst %,$(NATIVE_DIR)/$(1)/unit/%.o,$(UNIT_NAMES))
+# Kept between runs (not intermediate files), so that a rebuild is incremental.
+.SECONDARY: $$(UNIT_$(1)_CORE) $$(UNIT_$(1)_OBJS)
+
+$(NATIVE_DIR)/$(1)/core/%.o: src/%.c $(HEADERS)
+	@mkdir -p $$(@D)
+	$(2) $(UNIT_CFLAGS) $(3) -c $$< -o $$@
+
+$(NATIVE_DIR)/$(1)/unit/%.o: tests/unit/%.c tests/unit/unit.h $(HEADERS)
+	@mkdir -p $$(@D)
+	$(2) $(UNIT_CFLAGS) $(3) -c $$< -o $$@
+
+$(NATIVE_DIR)/$(1)/test_%: $(NATIVE_DIR)/$(1)/unit/test_%.o $$(UNIT_$(1)_CORE)
+	$(2) $(3) -o $$@ $$^ $(UNIT_LIBS)
+
+unit-build-$(1): $$(UNIT_$(1)_BINS)
+endef
+$(eval $(call UNIT_FLAVOUR_RULES,gcc,gcc,))
+$(eval $(call UNIT_FLAVOUR_RULES,asan,clang,$(UNIT_SAN_FLAGS)))
+# ThreadSanitizer, for the one part built for threads: the handle table.
+$(eval $(call UNIT_FLAVOUR_RULES,tsan,clang,-fsanitize=thread -fno-omit-frame-pointer))
+
+.PHONY: unit-build unit-build-gcc unit-build-asan unit-suites
+unit-build: unit-build-gcc unit-build-asan $(NATIVE_DIR)/tsan/test_handle_table
+
+unit-suites:
+	@$(MAKE) --no-print-directory -k unit-build || true
+	@tests/run-suite.sh unit tests/unit/run-tests.sh -- $(UNIT_gcc_BINS)
+	@$(UNIT_ASAN_ENV) tests/run-suite.sh unit-asan tests/unit/run-tests.sh -- $(UNIT_asan_BINS)
+	@tests/run-suite.sh unit-valgrind tests/unit/run-tests.sh $(UNIT_VALGRIND) -- $(UNIT_gcc_BINS)
+	@TSAN_OPTIONS=halt_on_error=1 tests/run-suite.sh unit-tsan tests/unit/run-tests.sh -- $(NATIVE_DIR)/tsan/test_handle_table
+
+check-unit:
+	@$(MAKE) --no-print-directory unit-suites
+	@$(MAKE) --no-print-directory fuzz-suites
+	@tests/unit/verdict.sh check-unit $(UNIT_SUITES) $(FUZZ_SUITES)
+
+include tests/fuzz/fuzz.mk
