@@ -52,17 +52,19 @@ void expiry_token_encode(const struct expiry_token *token, BYTE out[EXPIRY_TOKEN
 HRESULT expiry_token_decode(const void *data, size_t size, struct expiry_token *token)
 {
     const BYTE *in = data;
+    struct expiry_token decoded;
 
     if (!data || size != EXPIRY_TOKEN_SIZE) return hrUnknownExpiryTokenFormat;
     if (memcmp(in, token_magic, 4) || get_le(in + 4, 2) != EXPIRY_TOKEN_VERSION
             || get_le(in + 6, 2) != EXPIRY_TOKEN_SIZE || get_le(in + 20, 4) != 0
             || get_le(in + 32, 4) != 0 || get_le(in + 36, 4) != crc32_ieee(in, 36))
         return hrUnknownExpiryTokenFormat;
-    token->backup_time = get_le(in + 8, 8);
-    token->tombstone_lifetime_days = (uint32_t)get_le(in + 16, 4);
-    token->backup_id = get_le(in + 24, 8);
-    if (!token->tombstone_lifetime_days || token->tombstone_lifetime_days > MAX_TOMBSTONE_LIFETIME_DAYS)
+    decoded.backup_time = get_le(in + 8, 8);
+    decoded.tombstone_lifetime_days = (uint32_t)get_le(in + 16, 4);
+    decoded.backup_id = get_le(in + 24, 8);
+    if (!decoded.tombstone_lifetime_days || decoded.tombstone_lifetime_days > MAX_TOMBSTONE_LIFETIME_DAYS)
         return hrUnknownExpiryTokenFormat;
+    *token = decoded;
     return S_OK;
 }
 

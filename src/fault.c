@@ -65,7 +65,7 @@ void fault_arm_from_environment(const char *value)
 
     if (!value || !(colon = strchr(value, ':'))) return;
     n = strtol(colon + 1, &end, 10);
-    if (n <= 0) return;
+    if (n <= 0 || (*end && strcmp(end, ":persistent"))) return;
     for (i = 0; i < FAULT_KIND_COUNT; i++)
     {
         if (strlen(names[i]) == (size_t)(colon - value) && !strncmp(value, names[i], colon - value))

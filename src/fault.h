@@ -23,7 +23,8 @@ enum fault_kind
  * persistent set, every operation after the n-th fails too. */
 void fault_arm(enum fault_kind kind, long n, int persistent);
 void fault_disarm_all(void);
-/* Number of operations of this kind seen since the last fault_arm/fault_disarm_all. */
+/* Number of operations of this kind seen since the last fault_arm (nothing is
+ * counted while no fault is armed). */
 long fault_count(enum fault_kind kind);
 /* Number of faults injected since the process started. */
 long fault_injected_total(void);

@@ -17,6 +17,29 @@ static BOOL is_forbidden_char(WCHAR c)
            || c == '>' || c == '|';
 }
 
+/* CON, PRN, AUX, NUL, COM1-9 and LPT1-9, alone or with an extension, name
+ * devices in every folder. */
+static BOOL is_device_name(const WCHAR *component, size_t length)
+{
+    static const char *const names[] = {"CON", "PRN", "AUX", "NUL"};
+    size_t stem = 0, i, j;
+
+    while (stem < length && component[stem] != '.') stem++;
+    for (i = 0; i < 4; i++)
+    {
+        if (stem != 3) break;
+        for (j = 0; j < 3 && wchar_upper_ascii(component[j]) == (WCHAR)names[i][j]; j++) ;
+        if (j == 3) return TRUE;
+    }
+    if (stem == 4 && component[3] >= '1' && component[3] <= '9')
+    {
+        WCHAR a = wchar_upper_ascii(component[0]), b = wchar_upper_ascii(component[1]),
+              c = wchar_upper_ascii(component[2]);
+        if ((a == 'C' && b == 'O' && c == 'M') || (a == 'L' && b == 'P' && c == 'T')) return TRUE;
+    }
+    return FALSE;
+}
+
 /* Checks the components of "a\b\c" (no leading separator). */
 static BOOL components_are_plain(const WCHAR *p, size_t min_components)
 {
@@ -32,6 +55,7 @@ static BOOL components_are_plain(const WCHAR *p, size_t min_components)
         }
         if (!length) return FALSE;                                   /* "\\" inside */
         if (p[length - 1] == '.' || p[length - 1] == ' ') return FALSE;  /* ".", "..", "x." */
+        if (is_device_name(p, length)) return FALSE;
         components++;
         p += length;
         if (*p == '\\')

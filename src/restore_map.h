@@ -15,8 +15,9 @@
 
 /* TRUE for an absolute path in plain form: "X:\dir\file" or "\\server\share\...",
  * at most NTDSBCLI_MAX_PATH characters, no "." or ".." component, no '/', no empty
- * component, no component ending in '.' or ' ', no control or wildcard character
- * and no ':' but the drive's, so it cannot name a stream or a device. */
+ * component, no component ending in '.' or ' ', no DOS device name (CON, NUL,
+ * COM1.txt...), no control or wildcard character and no ':' but the drive's, so it
+ * cannot name a stream or a device. */
 BOOL path_is_plain_absolute(const WCHAR *path);
 /* TRUE if path equals one of the accepted paths, ignoring ASCII case and one
  * trailing '\' on either side. */
