@@ -5,7 +5,7 @@
 include tests/abi/abi.mk
 include tests/unit/unit.mk
 include tests/conformance/conformance.mk
--include tests/service/service.mk
+include tests/service/service.mk
 -include tests/bench/bench.mk
 -include tools/tools.mk
 
