@@ -5,6 +5,11 @@
 #                   conformance tests of the DLL under Wine
 #   make demo       a backup of a generated sample database under a throwaway Wine prefix
 #   make deps       installs what a fresh Debian 12 machine lacks (.ci/install-deps)
+#   make install    headers, import libraries, DLLs and pkg-config files for both
+#                   mingw-w64 triplets (PREFIX, DESTDIR); make uninstall undoes it
+#   make install-wine WINEPREFIX=...   the DLLs, dsbackup and the NTDS stand-in
+#                   into a Wine prefix; make uninstall-wine undoes it
+#   make bench      performance figures against a plain ReadFile baseline
 
 VERSION := 0.2.0
 comma   := ,
@@ -83,6 +88,7 @@ $(foreach a,$(ARCHES),$(eval $(call ARCH_RULES,$(a))))
 
 # --- tests ----------------------------------------------------------------------
 include tests/tests.mk
+include install.mk
 
 clean:
 	rm -rf $(BUILD)
