@@ -12,7 +12,7 @@ $(BUILD)/$(1)/conformance.exe: $(CONFORMANCE_SRCS) $(CONFORMANCE_HDRS) $(BUILD)/
         $(BUILD)/cmocka/$(1)/lib/libcmocka-static.a include/ntdsbcli.h include/ntdsbmsg.h
 	$(1)-w64-mingw32-gcc $(CFLAGS_COMMON) -Iinclude -I$(BUILD)/cmocka/$(1)/include -DCMOCKA_STATIC \
 	    -o $$@ $(CONFORMANCE_SRCS) -L$(BUILD)/$(1) -lntdsbcli -L$(BUILD)/cmocka/$(1)/lib -lcmocka-static \
-	    -static -ladvapi32
+	    -static -ladvapi32 -lversion
 endef
 $(foreach a,$(ARCHES),$(eval $(call CONFORMANCE_RULES,$(a))))
 

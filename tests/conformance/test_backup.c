@@ -598,6 +598,27 @@ static void test_without_backup_privilege(void **state)
     assert_int_equal(DsBackupPrepareA(NULL, 0, BACKUP_TYPE_FULL, &expiry, &expiry_size, &hbc), ERROR_ACCESS_DENIED);
 }
 
+/* The DLL says what it is, for Explorer-style tools and "wine". */
+static void test_version_resource(void **state)
+{
+    WCHAR path[MAX_PATH], *value;
+    DWORD size, ignored;
+    UINT length;
+    BYTE *info;
+
+    (void)state;
+    assert_true(GetModuleFileNameW(GetModuleHandleA("ntdsbcli.dll"), path, MAX_PATH));
+    size = GetFileVersionInfoSizeW(path, &ignored);
+    assert_true(size > 0);
+    info = HeapAlloc(GetProcessHeap(), 0, size);
+    assert_true(GetFileVersionInfoW(path, 0, size, info));
+    assert_true(VerQueryValueW(info, L"\\StringFileInfo\\040904B0\\OriginalFilename", (void **)&value, &length));
+    assert_int_equal(lstrcmpiW(value, L"ntdsbcli.dll"), 0);
+    assert_true(VerQueryValueW(info, L"\\StringFileInfo\\040904B0\\ProductVersion", (void **)&value, &length));
+    assert_true(length > 1 && value[0] >= '0' && value[0] <= '9');
+    HeapFree(GetProcessHeap(), 0, info);
+}
+
 int run_backup_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -612,6 +633,7 @@ int run_backup_tests(void)
         cmocka_unit_test(test_file_changes_underneath),
         cmocka_unit_test(test_end_races_read),
         cmocka_unit_test(test_loadlibrary),
+        cmocka_unit_test(test_version_resource),
     };
     read_dsa_paths(&paths);
     return cmocka_run_group_tests_name("backup", tests, NULL, NULL);
