@@ -17,6 +17,12 @@ endef
 $(foreach a,$(ARCHES),$(eval $(call CONFORMANCE_RULES,$(a))))
 
 check-wine: $(foreach a,$(ARCHES),$(BUILD)/$(a)/conformance.exe $(BUILD)/$(a)/ntdsbcli.dll)
+	@# The same tests must build against the SDK's header, as they would on Windows.
+	@mkdir -p $(BUILD)/results; for a in $(ARCHES); do \
+	    if $$a-w64-mingw32-gcc $(CFLAGS_COMMON) -fsyntax-only -I$(BUILD)/cmocka/$$a/include -DCMOCKA_STATIC \
+	        $(CONFORMANCE_SRCS) 2>&1; then echo "PASS: conformance tests build against the SDK header ($$a)"; \
+	    else echo "FAIL: conformance tests do not build against the SDK header ($$a)"; fi; \
+	done | tee $(BUILD)/results/conformance-sdk.out
 	@tests/run-suite.sh wine-x86_64 tests/conformance/run.sh x86_64
 	@if tests/conformance/can-run-wine32.sh; then \
 	    tests/run-suite.sh wine-i686 tests/conformance/run.sh i686; \

@@ -526,6 +526,10 @@ static void test_end_races_read(void **state)
     assert_int_equal(race_bad_results, 0);
 }
 
+#define GET(type, name) ((type)(void *)GetProcAddress(module, name))
+
+/* Every export, called through GetProcAddress as a program that loads the DLL
+ * itself would, with the results the import-library tests expect. */
 static void test_loadlibrary(void **state)
 {
     static const char *const names[] = {
@@ -537,29 +541,73 @@ static void test_loadlibrary(void **state)
         "DsRestoreRegisterComplete", "DsRestoreRegisterW", "DsSetAuthIdentityA", "DsSetAuthIdentityW",
         "DsSetCurrentBackupLogA", "DsSetCurrentBackupLogW"};
     HMODULE module = LoadLibraryA("ntdsbcli.dll");
-    HRESULT (WINAPI *is_online)(LPCWSTR, WINBOOL *);
-    HRESULT (WINAPI *prepare)(LPCSTR, ULONG, ULONG, PVOID *, LPDWORD, HBC *);
-    HRESULT (WINAPI *end)(HBC);
-    VOID (WINAPI *backup_free)(PVOID);
-    WINBOOL online = FALSE;
     void *token;
-    DWORD token_size, i;
+    char *list_a;
+    WCHAR *list_w;
+    DWORD token_size, size, got, i;
+    LARGE_INTEGER file_size;
+    BYTE buffer[24576];
+    WINBOOL online = FALSE;
     HBC hbc;
 
     (void)state;
     assert_non_null(module);
     for (i = 0; i < ARRAYSIZE(names); i++)
         if (!GetProcAddress(module, names[i])) fail_msg("%s is not exported", names[i]);
-    is_online = (void *)GetProcAddress(module, "DsIsNTDSOnlineW");
-    prepare = (void *)GetProcAddress(module, "DsBackupPrepareA");
-    end = (void *)GetProcAddress(module, "DsBackupEnd");
-    backup_free = (void *)GetProcAddress(module, "DsBackupFree");
-    assert_int_equal(is_online(NULL, &online), S_OK);
+    assert_null(GetProcAddress(module, "DsBackupPrepare"));   /* the generic names are macros */
+
+    assert_int_equal(GET(HRESULT (WINAPI *)(LPCWSTR, WINBOOL *), "DsIsNTDSOnlineW")(NULL, &online), S_OK);
     assert_true(online);
-    assert_int_equal(prepare("", 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc), S_OK);
-    backup_free(token);
-    assert_int_equal(end(hbc), S_OK);
-    assert_int_equal(end(hbc), ERROR_INVALID_PARAMETER);
+    assert_int_equal(GET(HRESULT (WINAPI *)(LPCSTR, WINBOOL *), "DsIsNTDSOnlineA")("", &online), S_OK);
+    assert_int_equal(GET(HRESULT (WINAPI *)(LPCSTR, ULONG, ULONG, PVOID *, LPDWORD, HBC *), "DsBackupPrepareA")
+                     ("", 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc), S_OK);
+    GET(VOID (WINAPI *)(PVOID), "DsBackupFree")(token);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsBackupEnd")(hbc), S_OK);
+    assert_int_equal(GET(HRESULT (WINAPI *)(LPCWSTR, ULONG, ULONG, PVOID *, LPDWORD, HBC *), "DsBackupPrepareW")
+                     (NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc), S_OK);
+    GET(VOID (WINAPI *)(PVOID), "DsBackupFree")(token);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC, LPWSTR *, LPDWORD), "DsBackupGetDatabaseNamesW")(hbc, &list_w, &size), S_OK);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC, LPCWSTR, DWORD, LARGE_INTEGER *), "DsBackupOpenFileW")
+                     (hbc, list_w, 65536, &file_size), S_OK);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC, PVOID, DWORD, PDWORD), "DsBackupRead")(hbc, buffer, sizeof(buffer), &got), S_OK);
+    assert_int_equal(got, sizeof(buffer));
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsBackupClose")(hbc), S_OK);
+    GET(VOID (WINAPI *)(PVOID), "DsBackupFree")(list_w);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC, LPSTR *, LPDWORD), "DsBackupGetDatabaseNamesA")(hbc, &list_a, &size), S_OK);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC, LPCSTR, DWORD, LARGE_INTEGER *), "DsBackupOpenFileA")
+                     (hbc, list_a, 65536, &file_size), S_OK);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsBackupClose")(hbc), S_OK);
+    GET(VOID (WINAPI *)(PVOID), "DsBackupFree")(list_a);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC, LPWSTR *, LPDWORD), "DsBackupGetBackupLogsW")(hbc, &list_w, &size), S_OK);
+    GET(VOID (WINAPI *)(PVOID), "DsBackupFree")(list_w);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC, LPSTR *, LPDWORD), "DsBackupGetBackupLogsA")(hbc, &list_a, &size), S_OK);
+    GET(VOID (WINAPI *)(PVOID), "DsBackupFree")(list_a);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsBackupTruncateLogs")(hbc), S_OK);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsBackupEnd")(hbc), S_OK);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsBackupEnd")(hbc), ERROR_INVALID_PARAMETER);
+
+    /* The restore family: a limited context works online; the rest are refused
+     * while the directory is online, or take no handle. */
+    assert_int_equal(GET(HRESULT (WINAPI *)(LPCWSTR, ULONG, PVOID, DWORD, HBC *), "DsRestorePrepareW")
+                     (NULL, 0, NULL, 0, &hbc), S_OK);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC, LPWSTR *, LPDWORD), "DsRestoreGetDatabaseLocationsW")(hbc, &list_w, &size), S_OK);
+    GET(VOID (WINAPI *)(PVOID), "DsBackupFree")(list_w);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC, LPSTR *, LPDWORD), "DsRestoreGetDatabaseLocationsA")(hbc, &list_a, &size), S_OK);
+    GET(VOID (WINAPI *)(PVOID), "DsBackupFree")(list_a);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC, LPCWSTR, LPCWSTR, EDB_RSTMAPW *, LONG, LPCWSTR, ULONG, ULONG),
+                         "DsRestoreRegisterW")(hbc, NULL, NULL, NULL, 0, NULL, 0, 0), ERROR_INVALID_PARAMETER);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC, LPCSTR, LPCSTR, EDB_RSTMAPA *, LONG, LPCSTR, ULONG, ULONG),
+                         "DsRestoreRegisterA")(hbc, NULL, NULL, NULL, 0, NULL, 0, 0), ERROR_INVALID_PARAMETER);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC, HRESULT), "DsRestoreRegisterComplete")(hbc, S_OK), hrMissingExpiryToken);
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsRestoreEnd")(hbc), S_OK);
+    assert_int_equal(GET(HRESULT (WINAPI *)(LPCSTR, ULONG, PVOID, DWORD, HBC *), "DsRestorePrepareA")
+                     (NULL, RESTORE_TYPE_ONLINE, NULL, 0, &hbc), ERROR_INVALID_PARAMETER);
+    assert_int_equal(GET(HRESULT (WINAPI *)(LPCWSTR, DWORD), "DsSetCurrentBackupLogW")(L"elsewhere", 1), hrCouldNotConnect);
+    assert_int_equal(GET(HRESULT (WINAPI *)(LPCSTR, DWORD), "DsSetCurrentBackupLogA")("elsewhere", 1), hrCouldNotConnect);
+    assert_int_equal(GET(HRESULT (WINAPI *)(LPCWSTR, LPCWSTR, LPCWSTR), "DsSetAuthIdentityW")(NULL, NULL, NULL), S_OK);
+    assert_int_equal(GET(HRESULT (WINAPI *)(LPCSTR, LPCSTR, LPCSTR), "DsSetAuthIdentityA")(NULL, "x", NULL),
+                     ERROR_INVALID_PARAMETER);
+    assert_int_equal(GET(HRESULT (WINAPI *)(void), "DsRestoreCheckExpiryToken")(), hrNyi);
     FreeLibrary(module);
 }
 
