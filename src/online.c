@@ -26,23 +26,32 @@ static BOOL database_exists(const struct dsa_config *config)
     return attributes != INVALID_FILE_ATTRIBUTES && !(attributes & FILE_ATTRIBUTE_DIRECTORY);
 }
 
-enum service_state { SERVICE_ABSENT, SERVICE_STOPPED_STATE, SERVICE_RUNNING_STATE };
+enum service_state
+{
+    SERVICE_ABSENT,          /* no service named NTDS */
+    SERVICE_STOPPED_STATE,   /* registered and stopped */
+    SERVICE_RUNNING_STATE,   /* registered and running */
+    SERVICE_OTHER_STATE      /* starting, stopping, paused, or the SCM did not answer */
+};
 
 static enum service_state ntds_service_state(void)
 {
-    enum service_state state = SERVICE_STOPPED_STATE;
+    enum service_state state = SERVICE_OTHER_STATE;
     SERVICE_STATUS status;
     SC_HANDLE manager, service;
 
-    if (!(manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT))) return SERVICE_STOPPED_STATE;
+    if (!(manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT))) return SERVICE_OTHER_STATE;
     if (!(service = OpenServiceW(manager, L"NTDS", SERVICE_QUERY_STATUS)))
     {
         if (GetLastError() == ERROR_SERVICE_DOES_NOT_EXIST) state = SERVICE_ABSENT;
     }
     else
     {
-        if (QueryServiceStatus(service, &status) && status.dwCurrentState == SERVICE_RUNNING)
-            state = SERVICE_RUNNING_STATE;
+        if (QueryServiceStatus(service, &status))
+        {
+            if (status.dwCurrentState == SERVICE_RUNNING) state = SERVICE_RUNNING_STATE;
+            else if (status.dwCurrentState == SERVICE_STOPPED) state = SERVICE_STOPPED_STATE;
+        }
         CloseServiceHandle(service);
     }
     CloseServiceHandle(manager);
@@ -51,10 +60,21 @@ static enum service_state ntds_service_state(void)
 
 BOOL dsa_is_online(const struct dsa_config *config)
 {
+    enum service_state state;
+
     if (restore_state_in_progress() || !database_exists(config)) return FALSE;
+    state = ntds_service_state();
     /* Without an NTDS service (plain backups of a database on a machine that runs
      * no stand-in), a configured database that exists counts as online. */
-    return ntds_service_state() != SERVICE_STOPPED_STATE;
+    return state == SERVICE_RUNNING_STATE || state == SERVICE_ABSENT;
+}
+
+BOOL dsa_is_offline(const struct dsa_config *config)
+{
+    /* Only what is known to hold no engine counts: a service that is starting,
+     * stopping or cannot be asked may still have the database open. */
+    return restore_state_in_progress() || !database_exists(config)
+           || ntds_service_state() == SERVICE_STOPPED_STATE;
 }
 
 static HRESULT is_ntds_online(const WCHAR *server_name, WINBOOL *online)
@@ -69,7 +89,9 @@ static HRESULT is_ntds_online(const WCHAR *server_name, WINBOOL *online)
     /* A machine that is not configured as a domain controller is simply not online. */
     if (hr == hrCouldNotConnect) return S_OK;
     if (hr) return hr;
-    *online = dsa_is_online(&config);
+    /* Anything not known to be offline is reported online: a restore tool asks to
+     * be sure the engine is down. */
+    *online = !dsa_is_offline(&config);
     dsa_config_free(&config);
     return S_OK;
 }

@@ -108,7 +108,7 @@ static HRESULT restore_prepare(const WCHAR *server, ULONG restore_type, const vo
     {
         hr = check_token(token_bytes, token_size, &context->config, &context->token);
         /* A full restore replaces the database: the directory must be offline. */
-        if (!hr && dsa_is_online(&context->config)) hr = hrDatabaseInUse;
+        if (!hr && !dsa_is_offline(&context->config)) hr = hrDatabaseInUse;
     }
     if (hr)
     {
@@ -265,7 +265,7 @@ static HRESULT restore_register(HBC hbc, const WCHAR *checkpoint_path, const WCH
         else if (!(hr = restore_map_validate(old_names, new_names, map_count, database.forms, 2))
                  && !(hr = log_generation_range_validate(generation_low, generation_high)))
         {
-            if (dsa_is_online(&context->config)) hr = hrDatabaseInUse;
+            if (!dsa_is_offline(&context->config)) hr = hrDatabaseInUse;
             else
             {
                 registration.checkpoint_path = checkpoint_path;
