@@ -7,11 +7,12 @@ include tests/unit/unit.mk
 include tests/conformance/conformance.mk
 include tests/service/service.mk
 -include tests/bench/bench.mk
--include tests/install/install-tests.mk
--include tools/tools.mk
+include tests/install/install-tests.mk
+include tests/roundtrip/roundtrip.mk
+include tools/tools.mk
 
 check: deps
 	@$(MAKE) --no-print-directory all
 	@rm -rf $(BUILD)/results
-	@$(MAKE) --no-print-directory -k check-abi check-unit check-wine check-service check-tools check-install || true
+	@$(MAKE) --no-print-directory -k check-abi check-unit check-wine check-service check-tools check-roundtrip check-install || true
 	@tests/summarize.sh

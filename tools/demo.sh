@@ -10,7 +10,10 @@
 #   4. what must fail does: a second backup into the same folder, verify of a
 #      damaged copy and of a manifest without its 'end' line, a backup while the
 #      directory is offline, bad usage;
-#   5. dsbackup backup --truncate-logs: a complete backup, then the numbered logs
+#   5. dsbackup restore is refused while the directory is online (here no NTDS
+#      service is registered, so an existing database counts as online), and
+#      changes nothing; tests/roundtrip/run.sh tests restores with the service;
+#   6. dsbackup backup --truncate-logs: a complete backup, then the numbered logs
 #      are gone from the source while edb.log and ntds.dit stay.
 #
 # Prints "PASS: <check>" / "FAIL: <check>" per check (tests/summarize.sh counts
@@ -195,6 +198,20 @@ check "status says the directory is online" grep -qx 'directory service: *online
 check "status shows the database file from the registry" \
     grep -qx 'DSA Database file: *C:\\Windows\\NTDS\\ntds.dit' "$out/status.out"
 check "status says no restore is in progress" grep -qx 'restore in progress: *no' "$out/status.out"
+check "status says no NTDS service is registered" grep -qx 'NTDS service: *not registered' "$out/status.out"
+check "--help lists restore and init-sample" \
+    sh -c "grep -q '^  restore DIR' '$out/help.out' && grep -q '^  init-sample' '$out/help.out'"
+
+echo "=== dsbackup restore C:\\backup while the directory is online"
+source_print() { (cd "$src" && sha256sum -- * | sha256sum); }
+before=$(source_print)
+run restore-online restore 'C:\backup'
+show restore-online
+check "a restore while the directory is online exits 1" test "$status" -eq 1
+check "... says why (no NTDS service: an existing database counts as online) with hrDatabaseInUse" \
+    grep -q 'no NTDS service is registered.*: hrDatabaseInUse (0xc80004b2): ' "$out/restore-online.err"
+check "... and changes nothing in the database folder" test "$(source_print)" = "$before"
+check "... and registers no restore" sh -c "! wine reg query 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress' > /dev/null 2>&1"
 
 mv "$src/ntds.dit" "$src/ntds.dit.away"
 run offline backup 'C:\offline'

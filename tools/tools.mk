@@ -8,7 +8,8 @@
 
 .PHONY: demo check-tools
 
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	BUILD=$(BUILD) bash tools/demo.sh x86_64
 
 check-tools: all

@@ -1,0 +1,389 @@
+#!/bin/bash
+# tests/roundtrip/run.sh: backup and restore round trips with dsbackup.exe through
+# ntdsbcli.dll, with the NTDS service stand-in (tools/ntdssvc.c) installed, under
+# Wine in a throwaway prefix.  Needs build/x86_64/{dsbackup.exe,ntdsbcli.dll,
+# ntdssvc.exe} (make all).
+#
+#   1. ntdssvc install; dsbackup init-sample; net start NTDS; dsbackup backup;
+#   2. restore refused while the service runs: exit 1, nothing changed;
+#   3. net stop NTDS; restore refused, nothing changed, no registration left, for
+#      a damaged token (hrUnknownExpiryTokenFormat), an expired one
+#      (hrContentsExpired), a token that no longer matches the manifest and a
+#      manifest without its 'end' line (the folder is verified before anything);
+#   4. the database damaged, a log and edb.chk deleted: dsbackup restore; the
+#      service starts; every file is byte-identical to the backup (sha256sum on
+#      the Unix side); only transaction logs and the checkpoint were deleted;
+#   5. a restore that crashes right after DsRestoreRegister (the test hook
+#      DSBACKUP_TEST_CRASH_AFTER_REGISTER=1): a second restore is refused with
+#      hrRestoreInProgress and changes nothing, the service refuses to start,
+#      dsbackup status shows the registration, restore --resume completes it;
+#   6. a restore that fails after DsRestoreRegister: the failure is recorded,
+#      the service stays down; --resume finishes it once the cause is gone;
+#   7. a restore after the whole database folder was lost recreates it.
+#
+# Prints "PASS: <check>" or "FAIL: <check> (got ..., expected ...)" per check and
+# exits non-zero if any failed.  The prefix is always destroyed.
+#
+# Copyright 2026 The ntdsbcli project authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/wine.sh
+
+BUILD=${BUILD:-build}
+arch=x86_64                 # this machine's Wine runs 64-bit programs only
+for f in dsbackup.exe ntdsbcli.dll ntdssvc.exe; do
+    [ -f "$BUILD/$arch/$f" ] || { echo "FAIL: $BUILD/$arch/$f is not built (run make all)"; exit 1; }
+done
+command -v wine >/dev/null || { echo "FAIL: wine is not installed"; exit 1; }
+command -v python3 >/dev/null || { echo "FAIL: python3 is not installed"; exit 1; }
+
+passed=0
+failures=0
+pass() { echo "PASS: $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $1 (got $2, expected $3)"; failures=$((failures + 1)); }
+# check NAME GOT EXPECTED
+check() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "'$2'" "'$3'"; fi; }
+# check_grep NAME FILE REGEX (extended): a line of FILE matches
+check_grep() {
+    if grep -Eq -- "$3" "$2"; then pass "$1"; else fail "$1" "'$(head -c 600 "$2" | tr '\n' '|')'" "a line matching /$3/"; fi
+}
+# check_no_grep NAME FILE REGEX: no line of FILE matches
+check_no_grep() {
+    if ! grep -Eq -- "$3" "$2"; then pass "$1"; else fail "$1" "'$(grep -E -- "$3" "$2" | head -n 3 | tr '\n' '|')'" "no line matching /$3/"; fi
+}
+
+trap wine_prefix_destroy EXIT
+trap 'exit 130' INT TERM
+t0=$SECONDS
+wine_prefix_create || { echo "FAIL: cannot create a Wine prefix"; exit 1; }
+# The wineserver stays up from here on: a service is a Wine "system" process, shut
+# down with the prefix whenever no ordinary process runs (tests/service/run.sh).
+wineserver -p
+# The first program started now also starts the prefix's system processes
+# (services.exe, winedevice.exe), which then live as long as the wineserver and
+# keep whatever stdout they inherited: started with /dev/null, so that no later
+# $(wine ...) waits forever for its pipe to close.
+wine sc query NTDS < /dev/null > /dev/null 2>&1
+
+c="$WINEPREFIX/drive_c"
+bin="$c/dsbackup"
+ntds="$c/windows/NTDS"
+backup="$c/backup"
+out="$WINEPREFIX/roundtrip-output"
+mkdir -p "$bin" "$out"
+# Copies, so that a rebuild while the test runs cannot change what is tested.
+cp "$BUILD/$arch/dsbackup.exe" "$BUILD/$arch/ntdsbcli.dll" "$BUILD/$arch/ntdssvc.exe" "$bin/"
+
+RESTORE_KEY='HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Restore In Progress'
+PARAMS_KEY='HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Parameters'
+files="ntds.dit edb00001.log edb00002.log edb00003.log edb.log"
+
+# ds NAME ARGS...: runs dsbackup.exe; stdout and stderr (CRs removed) in
+# $out/NAME.out and $out/NAME.err, the exit status in $RC.
+ds() {
+    local name=$1
+    shift
+    (cd "$bin" && timeout 120 wine dsbackup.exe "$@") > "$out/$name.out.raw" 2> "$out/$name.err.raw"
+    RC=$?
+    tr -d '\r' < "$out/$name.out.raw" > "$out/$name.out"
+    # Only the program's own lines: Wine may add notes of its own on stderr.
+    tr -d '\r' < "$out/$name.err.raw" | grep '^dsbackup' > "$out/$name.err"
+}
+# show NAME: what the program said, indented, for a reader of the log.
+show() { sed 's/^/    | /' "$out/$1.out" "$out/$1.err"; }
+
+# The service's state, "STATE WIN32_EXIT_CODE 0xSERVICE_EXIT_CODE" (as in
+# tests/service/run.sh), e.g. "RUNNING 0 0x0", "STOPPED 1066 0xC7FF0004".
+state() {
+    local o s w x
+    o=$(wine sc query NTDS 2>/dev/null | tr -d '\r') || { echo ABSENT; return; }
+    s=$(printf '%s\n' "$o" | sed -n 's/^ *STATE *: *[0-9]* *\([A-Z_]*\).*/\1/p')
+    w=$(printf '%s\n' "$o" | sed -n 's/^ *WIN32_EXIT_CODE *: *\([0-9]*\).*/\1/p')
+    x=$(printf '%s\n' "$o" | sed -n 's/^ *SERVICE_EXIT_CODE *:.*(0x\([0-9a-fA-F]*\)).*/\1/p' | tr a-f A-F)
+    echo "$s $w 0x$x"
+}
+# wait_state STATE: polls for up to 10 s; prints the last state seen.
+wait_state() {
+    local _ s
+    for _ in $(seq 50); do
+        s=$(state)
+        [ "${s%% *}" = "$1" ] && break
+        sleep 0.2
+    done
+    echo "$s"
+}
+# Wine's net start exits 0 even when the service stops at once with an error, so
+# a start is judged by the state it leaves (tests/service/run.sh).
+service_start() { wine net start NTDS > /dev/null 2>&1; wait_state "${1:-RUNNING}"; }
+service_stop() { wine net stop NTDS > /dev/null 2>&1; wait_state STOPPED; }
+
+restore_registered() { wine reg query "$RESTORE_KEY" > /dev/null 2>&1 && echo yes || echo no; }
+sha() { sha256sum < "$1" | cut -d' ' -f1; }
+# Every file of the database folder, names and contents: "nothing was changed".
+folder_print() { (cd "$ntds" && find . -type f | LC_ALL=C sort | xargs -r sha256sum) | sha256sum | cut -d' ' -f1; }
+# check_identical WHAT: every database file and log is byte-identical to the backup.
+check_identical() {
+    local f sub got
+    for f in $files; do
+        if [ "$f" = ntds.dit ]; then sub=database; else sub=logs; fi
+        got=$( [ -f "$ntds/$f" ] && sha "$ntds/$f" || echo missing)
+        check "$1: $f is byte-identical to the backup's $sub/$f" "$got" "${original[$f]}"
+    done
+}
+damage_database() {
+    printf 'DAMAGED BY THE ROUNDTRIP TEST' | dd of="$ntds/ntds.dit" bs=1 seek=$(( $(stat -c %s "$ntds/ntds.dit") / 2 )) \
+        conv=notrunc status=none
+}
+
+# --- 1. a directory with its service, and a backup of it -----------------------------
+echo "=== setup: ntdssvc install, dsbackup init-sample, net start NTDS, dsbackup backup"
+(cd "$bin" && wine 'C:\dsbackup\ntdssvc.exe' install) < /dev/null > "$out/install.out" 2>&1
+check "ntdssvc install exits 0" "$?" 0
+check "the NTDS service is installed and stopped" "$(state)" "STOPPED 1077 0x0"
+
+ds init init-sample
+show init
+check "init-sample exits 0" "$RC" 0
+for f in ntds.dit edb00001.log edb00002.log edb00003.log edb.log edb.chk; do
+    check "init-sample created $f" "$([ -s "$ntds/$f" ] && echo yes || echo no)" yes
+done
+check "init-sample wrote a database of a few MiB" \
+    "$(s=$(stat -c %s "$ntds/ntds.dit"); [ "$s" -ge 2097152 ] && [ "$s" -le 16777216 ] && echo yes || echo "$s bytes")" yes
+check "init-sample wrote pseudo-random data (the database does not compress)" \
+    "$(s=$(stat -c %s "$ntds/ntds.dit"); z=$(gzip -c "$ntds/ntds.dit" | wc -c); [ "$z" -gt $((s * 99 / 100)) ] && echo yes || echo "$z of $s bytes")" yes
+params=$(wine reg query "$PARAMS_KEY" 2>/dev/null | tr -d '\r')
+regval() { printf '%s\n' "$params" | sed -n "s/^ *$1 *REG_SZ *//p"; }
+check "init-sample recorded DSA Database file" "$(regval 'DSA Database file')" 'C:\Windows\NTDS\ntds.dit'
+check "init-sample recorded Database log files path" "$(regval 'Database log files path')" 'C:\Windows\NTDS'
+check "init-sample recorded DSA Working Directory" "$(regval 'DSA Working Directory')" 'C:\Windows\NTDS'
+before=$(folder_print)
+ds init-again init-sample
+show init-again
+check "init-sample over an existing database exits 1" "$RC" 1
+check_grep "... and says hrDatabaseDuplicate" "$out/init-again.err" ': hrDatabaseDuplicate \(0xc80004b1\): '
+check "... and changes nothing" "$(folder_print)" "$before"
+
+check "net start NTDS: the service runs" "$(service_start)" "RUNNING 0 0x0"
+ds status-online status
+show status-online
+check "status exits 0" "$RC" 0
+check_grep "status: the directory is online" "$out/status-online.out" '^directory service: +online$'
+check_grep "status: the NTDS service runs" "$out/status-online.out" '^NTDS service: +running'
+check_grep "status: the database file" "$out/status-online.out" '^DSA Database file: +C:\\Windows\\NTDS\\ntds\.dit$'
+check_grep "status: no restore in progress" "$out/status-online.out" '^restore in progress: +no$'
+
+ds backup backup 'C:\backup'
+show backup
+check "backup exits 0" "$RC" 0
+declare -A original
+for f in $files; do original[$f]=$(sha "$ntds/$f"); done
+for f in $files; do
+    if [ "$f" = ntds.dit ]; then sub=database; else sub=logs; fi
+    check "the backup's $sub/$f is the original" "$( [ -f "$backup/$sub/$f" ] && sha "$backup/$sub/$f")" "${original[$f]}"
+done
+
+# --- 2. refused while online -----------------------------------------------------------
+echo "=== restore while the service runs"
+before=$(folder_print)
+ds online restore 'C:\backup'
+show online
+check "restore while the service runs exits 1" "$RC" 1
+check_grep "... says hrDatabaseInUse and to stop the service" "$out/online.err" \
+    "net stop NTDS.*: hrDatabaseInUse \(0xc80004b2\): "
+check "... changes nothing" "$(folder_print)" "$before"
+check "... registers nothing" "$(restore_registered)" no
+check "... and the service still runs" "$(state)" "RUNNING 0 0x0"
+
+check "net stop NTDS: the service stops" "$(service_stop)" "STOPPED 0 0x0"
+ds status-offline status
+check_grep "status: offline once the service is stopped" "$out/status-offline.out" '^directory service: +offline$'
+check_grep "status: the NTDS service is stopped" "$out/status-offline.out" '^NTDS service: +stopped$'
+
+# --- 3. refused backups: nothing changes --------------------------------------------------
+echo "=== restores that must be refused"
+# refused NAME DIR REGEX DESCRIPTION: the restore exits 1, says REGEX, changes nothing.
+refused() {
+    local name=$1 dir=$2 regex=$3 what=$4 before
+    before=$(folder_print)
+    ds "$name" restore "$dir"
+    show "$name"
+    check "$what: restore exits 1" "$RC" 1
+    check_grep "$what: the error is shown by name" "$out/$name.err" "$regex"
+    check_grep "$what: it says nothing was changed" "$out/$name.err" 'nothing was changed'
+    check "$what: the database folder is untouched" "$(folder_print)" "$before"
+    check "$what: no restore is registered" "$(restore_registered)" no
+    check_no_grep "$what: no file was deleted" "$out/$name.out" '^deleted '
+}
+cp -a "$backup" "$c/badtoken"
+python3 tests/roundtrip/token.py flip "$c/badtoken" 5
+refused badtoken 'C:\badtoken' ': hrUnknownExpiryTokenFormat \(0xc7ff0010\): ' "a damaged expiry token"
+cp -a "$backup" "$c/expired"
+python3 tests/roundtrip/token.py age "$c/expired" 200
+refused expired 'C:\expired' ': hrContentsExpired \(0xc7ff0011\): ' "a token 200 days old"
+cp -a "$backup" "$c/tampered"
+printf '\001' | dd of="$c/tampered/expiry.token" bs=1 seek=12 conv=notrunc status=none
+refused tampered 'C:\tampered' 'expiry\.token has SHA-256 .*: hrReadVerifyFailure' \
+    "a token that no longer matches the manifest (the folder is verified first)"
+check_no_grep "... and the DLL was never asked (no DsRestorePrepare error)" "$out/tampered.err" 'DsRestorePrepareW'
+cp -a "$backup" "$c/cut"
+sed -i '$d' "$c/cut/manifest.txt"
+refused cut 'C:\cut' "does not end with its 'end' line" "a manifest without its 'end' line"
+cp -a "$backup" "$c/baddb"
+printf 'x' | dd of="$c/baddb/database/ntds.dit" bs=1 seek=100 conv=notrunc status=none
+refused baddb 'C:\baddb' 'ntds\.dit has SHA-256 .*: hrReadVerifyFailure' "a damaged backed-up database"
+
+# --- 4. the round trip -------------------------------------------------------------------
+echo "=== damage, then restore"
+damage_database
+rm -f "$ntds/edb00002.log" "$ntds/edb.chk"
+echo "a stale log, not in the backup" > "$ntds/edb00004.log"
+echo "not a transaction log" > "$ntds/edbtmp.log"
+echo "an unrelated file" > "$ntds/keep.txt"
+check "the database is damaged before the restore" \
+    "$([ "$(sha "$ntds/ntds.dit")" != "${original[ntds.dit]}" ] && echo yes || echo no)" yes
+keep_print=$(sha "$ntds/keep.txt"; sha "$ntds/edbtmp.log")
+ds restore restore 'C:\backup'
+show restore
+check "restore exits 0" "$RC" 0
+check_grep "restore says it is complete" "$out/restore.out" '^restore complete: 5 files'
+check_grep "restore registered the logs 00001..00003 from C:\\backup\\logs" "$out/restore.out" \
+    '^registered the restore: .*ntds\.dit -> .*ntds\.dit, logs 00001\.\.00003 from C:\\backup\\logs$'
+check "restore printed one line per file read back" \
+    "$(grep -cE '^restored (database|log) .* \(read back: ok\) to \\\\' "$out/restore.out")" 5
+check_identical "after the restore"
+check "the stale log edb00004.log was deleted" "$([ -e "$ntds/edb00004.log" ] && echo present || echo gone)" gone
+check "the checkpoint edb.chk is gone (deleted, and not in the backup)" \
+    "$([ -e "$ntds/edb.chk" ] && echo present || echo gone)" gone
+check "edbtmp.log and keep.txt (not logs) were left alone" "$(sha "$ntds/keep.txt"; sha "$ntds/edbtmp.log")" "$keep_print"
+check "no temporary file is left" "$(find "$ntds" -name '*.dsbackup-tmp' | wc -l)" 0
+check "no restore is registered after the restore" "$(restore_registered)" no
+check "net start NTDS after the restore: the service runs" "$(service_start)" "RUNNING 0 0x0"
+ds status-after status
+check_grep "status: online after the restore" "$out/status-after.out" '^directory service: +online$'
+check "net stop NTDS" "$(service_stop)" "STOPPED 0 0x0"
+
+# --- 5. a crash between Register and Complete ---------------------------------------------
+echo "=== a restore that crashes after DsRestoreRegister, then --resume"
+damage_database
+before=$(folder_print)
+DSBACKUP_TEST_CRASH_AFTER_REGISTER=1 ds crash restore 'C:\backup'
+show crash
+check "the test hook ends the process after DsRestoreRegister (exit 99)" "$RC" 99
+check_grep "... and says so" "$out/crash.err" 'test hook DSBACKUP_TEST_CRASH_AFTER_REGISTER'
+check "the crashed restore stays registered" "$(restore_registered)" yes
+check "the crashed restore changed no file" "$(folder_print)" "$before"
+ds second restore 'C:\backup'
+show second
+check "a second restore exits 1" "$RC" 1
+check_grep "... with hrRestoreInProgress" "$out/second.err" 'DsRestoreRegisterW refused: .*: hrRestoreInProgress \(0xc7ff0004\): '
+check_grep "... and tells how to finish the first" "$out/second.err" 'dsbackup restore C:\\backup --resume'
+check "... and changes nothing" "$(folder_print)" "$before"
+check "... and the registration stays" "$(restore_registered)" yes
+check "the service refuses to start while the restore is registered" "$(service_start STOPPED)" "STOPPED 1066 0xC7FF0004"
+ds status-registered status
+show status-registered
+check "status exits 0 with a restore registered" "$RC" 0
+check_grep "status: offline while registered" "$out/status-registered.out" '^directory service: +offline$'
+check_grep "status: the service's refusal, by name" "$out/status-registered.out" \
+    '^NTDS service: +stopped; its last start failed: hrRestoreInProgress \(0xc7ff0004\): '
+check_grep "status: a restore is in progress" "$out/status-registered.out" '^restore in progress: +yes'
+check_grep "status: Restore Status by name" "$out/status-registered.out" \
+    '^  Restore Status: +hrRestoreInProgress \(0xc7ff0004\): '
+check_grep "status: Backup Log Path" "$out/status-registered.out" '^  Backup Log Path: +C:\\backup\\logs$'
+check_grep "status: Log Path" "$out/status-registered.out" '^  Log Path: +\\\\[^\\]+\\C\$\\Windows\\NTDS$'
+check_grep "status: Restore Map" "$out/status-registered.out" '^  Restore Map: +\\\\.*\\ntds\.dit -> \\\\.*\\ntds\.dit$'
+check_grep "status: Low Log Number" "$out/status-registered.out" '^  Low Log Number: +0x1 \(edb00001\.log\)$'
+check_grep "status: High Log Number" "$out/status-registered.out" '^  High Log Number: +0x3 \(edb00003\.log\)$'
+check_grep "status: how to finish it" "$out/status-registered.out" 'dsbackup restore C:\\backup --resume$'
+ds resume restore 'C:\backup' --resume
+show resume
+check "restore --resume exits 0" "$RC" 0
+check_no_grep "restore --resume does not register again" "$out/resume.out" '^registered the restore'
+check "restore --resume completes the registration" "$(restore_registered)" no
+check_identical "after --resume"
+check "the service starts after --resume" "$(service_start)" "RUNNING 0 0x0"
+check "net stop NTDS" "$(service_stop)" "STOPPED 0 0x0"
+
+# --- 6. a failure after Register ----------------------------------------------------------
+echo "=== a restore that fails after DsRestoreRegister"
+damage_database
+# A folder where the restore writes its temporary copy of edb00002.log: a real
+# failure of CreateFileW, after the database and edb00001.log are written.
+mkdir "$ntds/edb00002.log.dsbackup-tmp"
+ds failed restore 'C:\backup'
+show failed
+check "a restore that fails exits 1" "$RC" 1
+recorded=$(sed -n 's/.*Status recorded: \([A-Za-z_]*\) (0x.*/\1/p' "$out/failed.err")
+check "... and names the recorded failure" "$([ -n "$recorded" ] && [ "$recorded" != hrRestoreInProgress ] && echo named || echo "'$recorded'")" named
+check "... and stays registered (DsRestoreRegisterComplete with the failure)" "$(restore_registered)" yes
+ds status-failed status
+show status-failed
+check_grep "status shows the failure as Restore Status, by name" "$out/status-failed.out" \
+    "^  Restore Status: +$recorded \\(0x[0-9a-f]+\\): "
+check "the service refuses to start after a failed restore" "$(service_start STOPPED)" "STOPPED 1066 0xC7FF0004"
+rmdir "$ntds/edb00002.log.dsbackup-tmp"
+ds resume2 restore 'C:\backup' --resume
+show resume2
+check "once the cause is gone, restore --resume exits 0" "$RC" 0
+check "... and completes the registration" "$(restore_registered)" no
+check_identical "after the failed restore and --resume"
+check "the service starts again" "$(service_start)" "RUNNING 0 0x0"
+check "net stop NTDS" "$(service_stop)" "STOPPED 0 0x0"
+
+echo "=== the whole database folder lost"
+rm -rf "$ntds"
+ds lost restore 'C:\backup'
+show lost
+check "a restore into a folder that no longer exists exits 0" "$RC" 0
+check_identical "after a restore into a recreated folder"
+check "the service starts on the recreated folder" "$(service_start)" "RUNNING 0 0x0"
+check "net stop NTDS" "$(service_stop)" "STOPPED 0 0x0"
+
+before=$(folder_print)
+ds nothing restore 'C:\backup' --resume
+show nothing
+check "restore --resume with nothing registered exits 1" "$RC" 1
+check_grep "... says so, with hrInvalidBackupSequence" "$out/nothing.err" 'no restore is registered.*: hrInvalidBackupSequence'
+check "... and changes nothing" "$(folder_print)" "$before"
+
+# --- init-sample --force ----------------------------------------------------------------
+echo "=== init-sample --force"
+check "net start NTDS" "$(service_start)" "RUNNING 0 0x0"
+before=$(folder_print)
+ds force-running init-sample --force
+show force-running
+check "init-sample --force while the service runs exits 1" "$RC" 1
+check_grep "... says hrDatabaseInUse" "$out/force-running.err" ': hrDatabaseInUse \(0xc80004b2\): '
+check "... and changes nothing" "$(folder_print)" "$before"
+check "net stop NTDS" "$(service_stop)" "STOPPED 0 0x0"
+ds force init-sample --force
+show force
+check "init-sample --force with the service stopped exits 0" "$RC" 0
+check "... and writes a new database" "$([ "$(sha "$ntds/ntds.dit")" != "${original[ntds.dit]}" ] && echo new || echo old)" new
+
+# --- usage ---------------------------------------------------------------------------------
+echo "=== usage"
+ds u1 restore
+check "restore without a folder is a usage error (exit 2)" "$RC" 2
+ds u2 restore 'C:\backup' --bogus
+check "restore with an unknown option is a usage error (exit 2)" "$RC" 2
+ds u3 restore 'C:\backup' 'C:\other'
+check "restore with two folders is a usage error (exit 2)" "$RC" 2
+ds h1 restore --help
+check "restore --help exits 0" "$RC" 0
+check_grep "restore --help says only transaction logs and the checkpoint are deleted" "$out/h1.out" \
+    'ONLY these are deleted'
+check_grep "restore --help documents --resume" "$out/h1.out" '^  --resume'
+check_grep "restore --help documents the test hook" "$out/h1.out" 'DSBACKUP_TEST_CRASH_AFTER_REGISTER=1'
+ds h2 init-sample --help
+check "init-sample --help exits 0" "$RC" 0
+check_grep "init-sample --help documents --force" "$out/h2.out" '^  --force'
+ds h3 --help
+check_grep "--help lists restore" "$out/h3.out" '^  restore DIR \[--resume\]'
+check_grep "--help lists init-sample" "$out/h3.out" '^  init-sample \[DIR\] \[--force\]'
+ds u4 init-sample 'C:\a' 'C:\b'
+check "init-sample with two folders is a usage error (exit 2)" "$RC" 2
+
+echo "roundtrip suite: $((SECONDS - t0)) s, $passed passed, $failures failed"
+[ "$failures" -eq 0 ] && [ "$passed" -gt 0 ]
