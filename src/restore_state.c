@@ -1,11 +1,22 @@
 /*
- * The restore registration in the registry (see restore_state.h and
- * docs/behaviour.md, "Restore").
+ * The restore registration (see restore_state.h and docs/behaviour.md, "Restore").
+ *
+ * It lives in the registry key HKLM\...\Services\NTDS\Restore In Progress, where
+ * the directory service looks.  Wine 8 keeps the registry in memory and writes it
+ * to disk lazily (its RegFlushKey does nothing), so a registration could be lost
+ * if Wine itself died soon after DsRestoreRegister.  The DLL therefore also writes
+ * the registration to a journal file, flushed to disk, in
+ * %ProgramData%\ntdsbcli\, and whenever it finds the journal without the key it
+ * puts the key back.  The journal goes last on completion, so a crash at any point
+ * leaves the registration in place, never a directory that starts half-restored.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #define _NTDSBCLI_DEFINED
 #include "ntdsbcli.h"
 #include "restore_state.h"
@@ -13,14 +24,229 @@
 #include "memory.h"
 #include "fault.h"
 
-BOOL restore_state_in_progress(void)
-{
-    HKEY key;
+#define JOURNAL_MAGIC L"ntdsbcli restore registration 1"
+#define JOURNAL_MAX_BYTES (64 * 1024 * 1024)
 
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, 0, KEY_READ, &key)) return FALSE;
-    RegCloseKey(key);
+/* The values of a registration, as stored in the key and in the journal. */
+struct stored_registration
+{
+    WCHAR *checkpoint_path, *log_path, *backup_log_path;
+    WCHAR *restore_map;          /* REG_MULTI_SZ: old\0new\0...\0 */
+    size_t restore_map_chars;    /* with the final NUL */
+    DWORD generation_low, generation_high, status;
+    ULONGLONG backup_time, backup_id, registration_time;
+};
+
+static void stored_registration_free(struct stored_registration *r)
+{
+    mem_free(r->checkpoint_path);
+    mem_free(r->log_path);
+    mem_free(r->backup_log_path);
+    mem_free(r->restore_map);
+    memset(r, 0, sizeof(*r));
+}
+
+/* ---- the journal file ------------------------------------------------------------ */
+
+static BOOL journal_path(WCHAR *path, DWORD size, BOOL create_folder)
+{
+    DWORD n = ExpandEnvironmentStringsW(L"%ProgramData%\\ntdsbcli", path, size);
+
+    if (!n || n > size - 40 || path[0] == '%') return FALSE;
+    if (create_folder) CreateDirectoryW(path, NULL);
+    wcscat(path, L"\\" RESTORE_JOURNAL_NAME);
     return TRUE;
 }
+
+static BOOL journal_exists(void)
+{
+    WCHAR path[MAX_PATH];
+    return journal_path(path, MAX_PATH, FALSE) && GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
+}
+
+/* "name=value\n" with value a string. */
+static BOOL append_line(WCHAR **text, size_t *used, size_t *capacity, const WCHAR *name, const WCHAR *value)
+{
+    size_t need = wstr_len(name) + 1 + wstr_len(value) + 1, capacity_new;
+    WCHAR *grown;
+
+    if (*used + need + 1 > *capacity)
+    {
+        capacity_new = (*capacity + need + 1) * 2;
+        if (!(grown = mem_realloc(*text, capacity_new * sizeof(WCHAR)))) return FALSE;
+        *text = grown;
+        *capacity = capacity_new;
+    }
+    *used += swprintf(*text + *used, *capacity - *used, L"%ls=%ls\n", name, value);
+    return TRUE;
+}
+
+static BOOL append_number(WCHAR **text, size_t *used, size_t *capacity, const WCHAR *name, ULONGLONG value)
+{
+    WCHAR digits[24];
+    swprintf(digits, ARRAYSIZE(digits), L"%llu", value);
+    return append_line(text, used, capacity, name, digits);
+}
+
+static WCHAR *journal_text(const struct stored_registration *r)
+{
+    size_t used = 0, capacity = 0, i;
+    WCHAR *text = NULL, *map;
+    BOOL ok;
+
+    /* The map's NULs become '|', a character no plain path may hold. */
+    if (!(map = mem_alloc(r->restore_map_chars * sizeof(WCHAR)))) return NULL;
+    memcpy(map, r->restore_map, r->restore_map_chars * sizeof(WCHAR));
+    for (i = 0; i + 2 < r->restore_map_chars; i++) if (!map[i]) map[i] = '|';
+    map[r->restore_map_chars - 2 < r->restore_map_chars ? r->restore_map_chars - 2 : 0] = 0;
+    ok = append_line(&text, &used, &capacity, L"", JOURNAL_MAGIC)
+         && append_line(&text, &used, &capacity, L"Checkpoint File Path", r->checkpoint_path)
+         && append_line(&text, &used, &capacity, L"Log Path", r->log_path)
+         && append_line(&text, &used, &capacity, L"Backup Log Path", r->backup_log_path)
+         && append_line(&text, &used, &capacity, L"Restore Map", map)
+         && append_number(&text, &used, &capacity, L"Low Log Number", r->generation_low)
+         && append_number(&text, &used, &capacity, L"High Log Number", r->generation_high)
+         && append_number(&text, &used, &capacity, L"Backup Time", r->backup_time)
+         && append_number(&text, &used, &capacity, L"Backup Id", r->backup_id)
+         && append_number(&text, &used, &capacity, L"Registration Time", r->registration_time)
+         && append_number(&text, &used, &capacity, L"Restore Status", r->status);
+    mem_free(map);
+    if (!ok)
+    {
+        mem_free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* Writes the journal through a temporary file, flushed, renamed into place. */
+static LONG journal_write(const struct stored_registration *r)
+{
+    WCHAR path[MAX_PATH], temporary[MAX_PATH + 8];
+    WCHAR *text = journal_text(r);
+    DWORD bytes, written = 0;
+    HANDLE file;
+    BOOL ok;
+
+    if (!text) return ERROR_NOT_ENOUGH_MEMORY;
+    if (!journal_path(path, MAX_PATH, TRUE))
+    {
+        mem_free(text);
+        return ERROR_PATH_NOT_FOUND;
+    }
+    swprintf(temporary, ARRAYSIZE(temporary), L"%ls.new", path);
+    bytes = (DWORD)(wstr_len(text) * sizeof(WCHAR));
+    file = fault_should_fail(FAULT_FILE_WRITE) ? INVALID_HANDLE_VALUE
+         : CreateFileW(temporary, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_WRITE_THROUGH, NULL);
+    ok = file != INVALID_HANDLE_VALUE && WriteFile(file, text, bytes, &written, NULL) && written == bytes
+         && FlushFileBuffers(file);
+    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+    mem_free(text);
+    if (!ok || !MoveFileExW(temporary, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+    {
+        DeleteFileW(temporary);
+        return ERROR_WRITE_FAULT;
+    }
+    return ERROR_SUCCESS;
+}
+
+static const WCHAR *field(const WCHAR *text, const WCHAR *name)
+{
+    size_t length = wstr_len(name);
+    const WCHAR *line = text;
+
+    while (line && *line)
+    {
+        if (!wcsncmp(line, name, length) && line[length] == '=') return line + length + 1;
+        line = wcschr(line, '\n');
+        if (line) line++;
+    }
+    return NULL;
+}
+
+static WCHAR *field_string(const WCHAR *text, const WCHAR *name)
+{
+    const WCHAR *value = field(text, name), *end;
+    WCHAR *copy;
+
+    if (!value || !(end = wcschr(value, '\n'))) return NULL;
+    if (!(copy = mem_alloc((end - value + 1) * sizeof(WCHAR)))) return NULL;
+    memcpy(copy, value, (end - value) * sizeof(WCHAR));
+    copy[end - value] = 0;
+    return copy;
+}
+
+static BOOL field_number(const WCHAR *text, const WCHAR *name, ULONGLONG *out)
+{
+    const WCHAR *value = field(text, name);
+    WCHAR *end;
+
+    if (!value) return FALSE;
+    *out = wcstoull(value, &end, 10);
+    return end != value && *end == '\n';
+}
+
+static BOOL journal_read(struct stored_registration *r)
+{
+    WCHAR path[MAX_PATH], *text = NULL, *map;
+    ULONGLONG low, high, status;
+    LARGE_INTEGER size;
+    DWORD got;
+    HANDLE file;
+    size_t i;
+    BOOL ok;
+
+    memset(r, 0, sizeof(*r));
+    if (!journal_path(path, MAX_PATH, FALSE)) return FALSE;
+    file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    ok = GetFileSizeEx(file, &size) && size.QuadPart > 0 && size.QuadPart < JOURNAL_MAX_BYTES
+         && (text = mem_alloc((size_t)size.QuadPart + sizeof(WCHAR)));
+    if (ok)
+    {
+        ok = ReadFile(file, text, (DWORD)size.QuadPart, &got, NULL) && got == size.QuadPart;
+        text[got / sizeof(WCHAR)] = 0;
+    }
+    CloseHandle(file);
+    if (!ok)
+    {
+        mem_free(text);
+        return FALSE;
+    }
+    r->checkpoint_path = field_string(text, L"Checkpoint File Path");
+    r->log_path = field_string(text, L"Log Path");
+    r->backup_log_path = field_string(text, L"Backup Log Path");
+    map = field_string(text, L"Restore Map");
+    ok = !wcsncmp(text, L"=" JOURNAL_MAGIC L"\n", wstr_len(JOURNAL_MAGIC) + 2)
+         && r->checkpoint_path && r->log_path && r->backup_log_path && map
+         && field_number(text, L"Low Log Number", &low) && field_number(text, L"High Log Number", &high)
+         && field_number(text, L"Restore Status", &status)
+         && field_number(text, L"Backup Time", &r->backup_time)
+         && field_number(text, L"Backup Id", &r->backup_id)
+         && field_number(text, L"Registration Time", &r->registration_time);
+    mem_free(text);
+    if (ok && (r->restore_map = mem_alloc((wstr_len(map) + 2) * sizeof(WCHAR))))
+    {
+        r->restore_map_chars = wstr_len(map) + 2;
+        for (i = 0; map[i]; i++) r->restore_map[i] = map[i] == '|' ? 0 : map[i];
+        r->restore_map[i] = r->restore_map[i + 1] = 0;
+        r->generation_low = (DWORD)low;
+        r->generation_high = (DWORD)high;
+        r->status = (DWORD)status;
+    }
+    else ok = FALSE;
+    mem_free(map);
+    if (!ok) stored_registration_free(r);
+    return ok;
+}
+
+static void journal_delete(void)
+{
+    WCHAR path[MAX_PATH];
+    if (journal_path(path, MAX_PATH, FALSE)) DeleteFileW(path);
+}
+
+/* ---- the registry key ------------------------------------------------------------ */
 
 static LONG set_value(HKEY key, const WCHAR *name, DWORD type, const void *data, DWORD size)
 {
@@ -33,109 +259,171 @@ static LONG set_string(HKEY key, const WCHAR *name, const WCHAR *value)
     return set_value(key, name, REG_SZ, value, (DWORD)((wstr_len(value) + 1) * sizeof(WCHAR)));
 }
 
-/* "old\0new\0old\0new\0\0" */
-static LONG set_restore_map(HKEY key, const struct restore_registration *r)
+static LONG write_values(HKEY key, const struct stored_registration *r)
 {
-    size_t total = 1, used = 0, n;
-    WCHAR *multi;
-    long i;
-    LONG status;
+    LONG status = set_string(key, L"Checkpoint File Path", r->checkpoint_path);
 
-    for (i = 0; i < r->map_count; i++)
-        total += wstr_len(r->old_names[i]) + 1 + wstr_len(r->new_names[i]) + 1;
-    if (!(multi = mem_alloc(total * sizeof(WCHAR)))) return ERROR_NOT_ENOUGH_MEMORY;
-    for (i = 0; i < r->map_count; i++)
-    {
-        n = wstr_len(r->old_names[i]) + 1;
-        memcpy(multi + used, r->old_names[i], n * sizeof(WCHAR));
-        used += n;
-        n = wstr_len(r->new_names[i]) + 1;
-        memcpy(multi + used, r->new_names[i], n * sizeof(WCHAR));
-        used += n;
-    }
-    multi[used++] = 0;
-    status = set_value(key, L"Restore Map", REG_MULTI_SZ, multi, (DWORD)(used * sizeof(WCHAR)));
-    mem_free(multi);
-    return status;
-}
-
-/* Wine writes its registry to disk lazily; RegFlushKey asks for it now, so that
- * the registration survives a crash of Wine itself. */
-static LONG flush(HKEY key)
-{
-    if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
-    return RegFlushKey(key);
-}
-
-HRESULT restore_state_register(const struct restore_registration *r)
-{
-    DWORD disposition, status_value = (DWORD)hrRestoreInProgress;
-    ULONGLONG now;
-    FILETIME filetime;
-    HKEY key;
-    LONG status;
-
-    if (fault_should_fail(FAULT_REGISTRY)) return hrError;
-    status = RegCreateKeyExW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, 0, NULL, REG_OPTION_NON_VOLATILE,
-                             KEY_READ | KEY_WRITE, NULL, &key, &disposition);
-    if (status == ERROR_ACCESS_DENIED) return ERROR_ACCESS_DENIED;
-    if (status) return hrError;
-    /* Creating the key is the lock: of two racing registrations one creates it. */
-    if (disposition != REG_CREATED_NEW_KEY)
-    {
-        RegCloseKey(key);
-        return hrRestoreInProgress;
-    }
-    GetSystemTimeAsFileTime(&filetime);
-    now = ((ULONGLONG)filetime.dwHighDateTime << 32) | filetime.dwLowDateTime;
-    status = set_string(key, L"Checkpoint File Path", r->checkpoint_path);
     if (!status) status = set_string(key, L"Log Path", r->log_path);
     if (!status) status = set_string(key, L"Backup Log Path", r->backup_log_path);
-    if (!status) status = set_restore_map(key, r);
+    if (!status) status = set_value(key, L"Restore Map", REG_MULTI_SZ, r->restore_map,
+                                    (DWORD)(r->restore_map_chars * sizeof(WCHAR)));
     if (!status) status = set_value(key, L"Low Log Number", REG_DWORD, &r->generation_low, sizeof(DWORD));
     if (!status) status = set_value(key, L"High Log Number", REG_DWORD, &r->generation_high, sizeof(DWORD));
     if (!status) status = set_value(key, L"Backup Time", REG_QWORD, &r->backup_time, sizeof(ULONGLONG));
     if (!status) status = set_value(key, L"Backup Id", REG_QWORD, &r->backup_id, sizeof(ULONGLONG));
-    if (!status) status = set_value(key, L"Registration Time", REG_QWORD, &now, sizeof(ULONGLONG));
-    if (!status) status = set_value(key, L"Restore Status", REG_DWORD, &status_value, sizeof(DWORD));
-    if (!status) status = flush(key);
-    RegCloseKey(key);
-    if (status)
+    if (!status) status = set_value(key, L"Registration Time", REG_QWORD, &r->registration_time, sizeof(ULONGLONG));
+    if (!status) status = set_value(key, L"Restore Status", REG_DWORD, &r->status, sizeof(DWORD));
+    /* On Windows this writes the hive to disk; under Wine 8 it does nothing, which
+     * is what the journal is for. */
+    if (!status && !fault_should_fail(FAULT_REGISTRY)) RegFlushKey(key);
+    return status;
+}
+
+/* Creates the key; ERROR_ALREADY_EXISTS if it was there. */
+static LONG create_key(HKEY *key)
+{
+    DWORD disposition;
+    LONG status;
+
+    if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
+    status = RegCreateKeyExW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, 0, NULL, REG_OPTION_NON_VOLATILE,
+                             KEY_READ | KEY_WRITE, NULL, key, &disposition);
+    if (status) return status;
+    if (disposition != REG_CREATED_NEW_KEY)
     {
-        /* The key is ours, just created: remove it, so that a failed registration
-         * leaves nothing behind. */
-        RegDeleteKeyW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY);
-        return status == ERROR_NOT_ENOUGH_MEMORY ? ERROR_NOT_ENOUGH_MEMORY : hrError;
+        RegCloseKey(*key);
+        return ERROR_ALREADY_EXISTS;
     }
-    return S_OK;
+    return ERROR_SUCCESS;
+}
+
+/* The journal survived a crash of Wine that the key did not: put the key back. */
+static void recreate_key_from_journal(void)
+{
+    struct stored_registration r;
+    HKEY key;
+
+    if (!journal_read(&r)) return;
+    if (!create_key(&key))
+    {
+        if (write_values(key, &r))
+        {
+            RegCloseKey(key);
+            RegDeleteKeyW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY);
+        }
+        else RegCloseKey(key);
+    }
+    stored_registration_free(&r);
+}
+
+BOOL restore_state_in_progress(void)
+{
+    HKEY key;
+
+    if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, 0, KEY_READ, &key))
+    {
+        RegCloseKey(key);
+        return TRUE;
+    }
+    if (!journal_exists()) return FALSE;
+    recreate_key_from_journal();
+    return TRUE;
+}
+
+static HRESULT hr_from_status(LONG status)
+{
+    if (status == ERROR_ACCESS_DENIED) return ERROR_ACCESS_DENIED;
+    if (status == ERROR_NOT_ENOUGH_MEMORY) return ERROR_NOT_ENOUGH_MEMORY;
+    return hrError;
+}
+
+HRESULT restore_state_register(const struct restore_registration *in)
+{
+    struct stored_registration r;
+    size_t used = 0, n;
+    FILETIME now;
+    HKEY key;
+    LONG status;
+    long i;
+
+    if (restore_state_in_progress()) return hrRestoreInProgress;
+    memset(&r, 0, sizeof(r));
+    r.checkpoint_path = (WCHAR *)in->checkpoint_path;
+    r.log_path = (WCHAR *)in->log_path;
+    r.backup_log_path = (WCHAR *)in->backup_log_path;
+    r.restore_map_chars = 1;
+    for (i = 0; i < in->map_count; i++)
+        r.restore_map_chars += wstr_len(in->old_names[i]) + 1 + wstr_len(in->new_names[i]) + 1;
+    if (!(r.restore_map = mem_alloc(r.restore_map_chars * sizeof(WCHAR)))) return ERROR_NOT_ENOUGH_MEMORY;
+    for (i = 0; i < in->map_count; i++)
+    {
+        n = wstr_len(in->old_names[i]) + 1;
+        memcpy(r.restore_map + used, in->old_names[i], n * sizeof(WCHAR));
+        used += n;
+        n = wstr_len(in->new_names[i]) + 1;
+        memcpy(r.restore_map + used, in->new_names[i], n * sizeof(WCHAR));
+        used += n;
+    }
+    r.restore_map[used] = 0;
+    r.generation_low = in->generation_low;
+    r.generation_high = in->generation_high;
+    r.backup_time = in->backup_time;
+    r.backup_id = in->backup_id;
+    r.status = (DWORD)hrRestoreInProgress;
+    GetSystemTimeAsFileTime(&now);
+    r.registration_time = ((ULONGLONG)now.dwHighDateTime << 32) | now.dwLowDateTime;
+
+    /* Creating the key is the lock: of two racing registrations one creates it. */
+    status = create_key(&key);
+    if (status == ERROR_ALREADY_EXISTS)
+    {
+        mem_free(r.restore_map);
+        return hrRestoreInProgress;
+    }
+    if (!status)
+    {
+        status = write_values(key, &r);
+        RegCloseKey(key);
+        if (!status) status = journal_write(&r);
+        /* The key is ours, just created: a registration that is not complete and
+         * durable is removed, so that a failure leaves nothing behind. */
+        if (status) RegDeleteKeyW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY);
+    }
+    mem_free(r.restore_map);
+    return status ? hr_from_status(status) : S_OK;
 }
 
 HRESULT restore_state_complete(HRESULT restore_status)
 {
+    struct stored_registration r;
     DWORD value = (DWORD)restore_status;
-    HKEY key, parent;
+    HKEY key;
     LONG status;
 
+    if (!restore_state_in_progress()) return hrInvalidBackupSequence;
     if (fault_should_fail(FAULT_REGISTRY)) return hrError;
     status = RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, 0, KEY_READ | KEY_WRITE, &key);
     if (status == ERROR_FILE_NOT_FOUND) return hrInvalidBackupSequence;
-    if (status) return status == ERROR_ACCESS_DENIED ? ERROR_ACCESS_DENIED : hrError;
+    if (status) return hr_from_status(status);
     if (restore_status != S_OK)
     {
         /* The registration stays: the directory must not start on what is there. */
         status = set_value(key, L"Restore Status", REG_DWORD, &value, sizeof(value));
-        if (!status) status = flush(key);
         RegCloseKey(key);
-        return status ? hrError : S_OK;
+        if (!status && journal_read(&r))
+        {
+            r.status = value;
+            status = journal_write(&r);
+            stored_registration_free(&r);
+        }
+        return status ? hr_from_status(status) : S_OK;
     }
     RegCloseKey(key);
     if (fault_should_fail(FAULT_REGISTRY)) return hrError;
-    if ((status = RegDeleteKeyW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY)))
-        return status == ERROR_FILE_NOT_FOUND ? hrInvalidBackupSequence : hrError;
-    if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_SERVICE_KEY, 0, KEY_READ, &parent))
-    {
-        flush(parent);
-        RegCloseKey(parent);
-    }
+    if ((status = RegDeleteKeyW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY))) return hr_from_status(status);
+    /* The journal goes last: if this process or Wine dies before, the registration
+     * comes back, and the restore is completed again; never the reverse. */
+    journal_delete();
+    if (journal_exists()) return hrError;
     return S_OK;
 }

@@ -14,6 +14,9 @@
 
 #define NTDS_SERVICE_KEY L"SYSTEM\\CurrentControlSet\\Services\\NTDS"
 #define RESTORE_IN_PROGRESS_KEY NTDS_SERVICE_KEY L"\\Restore In Progress"
+/* The journal that makes the registration durable under Wine, in
+ * %ProgramData%\ntdsbcli\ (see restore_state.c). */
+#define RESTORE_JOURNAL_NAME L"Restore In Progress.txt"
 
 struct restore_registration
 {
@@ -28,7 +31,8 @@ struct restore_registration
     ULONGLONG backup_id;
 };
 
-/* TRUE if a restore is registered and not completed. */
+/* TRUE if a restore is registered and not completed (the key, or the journal, from
+ * which the key is then put back). */
 BOOL restore_state_in_progress(void);
 /* Creates the registration, durably (the key is flushed to disk).  Fails with
  * hrRestoreInProgress if one exists already (two racing callers: one wins), or

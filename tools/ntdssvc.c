@@ -268,6 +268,15 @@ static HANDLE hold(const WCHAR *path)
                        NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
 }
 
+/* The DLL's durable copy of a registration (src/restore_state.c): under Wine 8 the
+ * registry key can be lost if Wine dies, the journal cannot. */
+static BOOL restore_journal_exists(void)
+{
+    WCHAR path[PATH_CCH];
+    DWORD n = ExpandEnvironmentStringsW(L"%ProgramData%\\ntdsbcli\\Restore In Progress.txt", path, PATH_CCH);
+    return n && n <= PATH_CCH && path[0] != '%' && GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
+}
+
 /* S_OK with the files held, or the code to stop with (after writing why). */
 static HRESULT open_database(struct held *h)
 {
@@ -277,8 +286,8 @@ static HRESULT open_database(struct held *h)
     DWORD err;
 
     rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_KEY, 0, KEY_QUERY_VALUE, &key);
-    if (rc == ERROR_SUCCESS) {
-        RegCloseKey(key);
+    if (rc == ERROR_SUCCESS || restore_journal_exists()) {
+        if (rc == ERROR_SUCCESS) RegCloseKey(key);
         journal(EVENTLOG_ERROR_TYPE, (DWORD)hrRestoreInProgress,
                 "the key HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress "
                 "exists: a restore is registered; not starting");
@@ -495,7 +504,7 @@ static BOOL restore_in_progress(void)
 {
     HKEY key;
 
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_KEY, 0, KEY_QUERY_VALUE, &key)) return FALSE;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_KEY, 0, KEY_QUERY_VALUE, &key)) return restore_journal_exists();
     RegCloseKey(key);
     return TRUE;
 }

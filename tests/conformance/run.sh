@@ -25,6 +25,7 @@ check() {   # check NAME COMMAND...: one PASS/FAIL line for a shell-level check
 }
 
 sample_db_create
+wine_server_keep
 # Backup without any NTDS service: a configured database that exists is online.
 wine conformance.exe backup || status=1
 wine conformance.exe no-backup-privilege || status=1
@@ -47,10 +48,12 @@ wine conformance.exe no-restore-privilege || status=1
 # registration visible, even after Wine itself dies without a clean shutdown.
 wine conformance.exe register-and-crash
 check "the crashed process had registered" quiet wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Restore In Progress'
+journal="$WINEPREFIX/drive_c/ProgramData/ntdsbcli/Restore In Progress.txt"
+check "the registration's journal is on disk" test -s "$journal"
 wine_server_crash
-check "the registration is on disk (system.reg)" grep -q 'Restore In Progress' "$WINEPREFIX/system.reg"
 wine conformance.exe check-registration-survived || status=1
 wine reg delete 'HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Restore In Progress' /f > /dev/null 2>&1
+rm -f "$journal"
 
 sample_db_unregister
 wine conformance.exe not-a-dc || status=1

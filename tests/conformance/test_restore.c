@@ -432,10 +432,13 @@ int check_registration_survived(void)
     WINBOOL online = TRUE;
     int failures = 0;
 
-    if (!restore_registered()) { printf("FAIL: registration lost\n"); failures++; }
-    else printf("PASS: registration survived the crash\n");
+    /* The service must refuse before any program has loaded the DLL since. */
+    if (ntds_service_exists() && ntds_service_set_running(TRUE)) { printf("FAIL: service started\n"); failures++; }
+    else printf("PASS: service refuses to start after Wine died\n");
     if (DsIsNTDSOnlineW(NULL, &online) || online) { printf("FAIL: directory reported online\n"); failures++; }
     else printf("PASS: directory offline after the crash\n");
+    if (!restore_registered()) { printf("FAIL: registration lost\n"); failures++; }
+    else printf("PASS: registration visible after the crash\n");
     if (ntds_service_exists() && ntds_service_set_running(TRUE)) { printf("FAIL: service started\n"); failures++; }
     else printf("PASS: service refuses to start while registered\n");
     return failures;
