@@ -165,7 +165,7 @@ check "... and leaves the existing manifest alone" \
     test "$(sha256sum < "$WINEPREFIX/drive_c/backup/manifest.txt")" = "$manifest_before"
 
 cp -a "$WINEPREFIX/drive_c/backup" "$WINEPREFIX/drive_c/damaged"
-printf '\377' | dd of="$WINEPREFIX/drive_c/damaged/logs/edb00002.log" bs=1 seek=4096 conv=notrunc status=none
+flip_byte "$WINEPREFIX/drive_c/damaged/logs/edb00002.log" 4096
 run damaged verify 'C:\damaged'
 show damaged
 check "verify of a damaged copy exits 1" test "$status" -eq 1

@@ -70,12 +70,26 @@ sample_db_register() {
     wine reg add "$NTDS_KEY" /v 'DSA Database file' /t REG_SZ /d "$1" /f >/dev/null 2>&1
     wine reg add "$NTDS_KEY" /v 'Database log files path' /t REG_SZ /d "$2" /f >/dev/null 2>&1
     wine reg add "$NTDS_KEY" /v 'DSA Working Directory' /t REG_SZ /d "$3" /f >/dev/null 2>&1
-    wineserver -w
+    wine_server_idle
 }
 
 sample_db_unregister() {
     wine reg delete "$NTDS_KEY" /f >/dev/null 2>&1 || true
-    wineserver -w
+    wine_server_idle
+}
+
+# Waits until the prefix is idle, unless its wineserver was made persistent (then
+# "wineserver -w" would wait for ever, and there is nothing to wait for).
+wine_server_idle() {
+    [ "${NTDSBCLI_WINE_PERSISTENT:-0}" = 1 ] || wineserver -w
+}
+
+# Keeps the prefix's wineserver running between programs.  Otherwise it ends a
+# few seconds after the last program, taking services with it, and a program that
+# starts just as it ends fails with "wine client error: recvmsg".
+wine_server_keep() {
+    wineserver -p
+    export NTDSBCLI_WINE_PERSISTENT=1
 }
 
 # The Unix path of the sample database folder.
@@ -92,4 +106,11 @@ wine_server_crash() {
         fi
     done
     sleep 1
+    if [ "${NTDSBCLI_WINE_PERSISTENT:-0}" = 1 ]; then wineserver -p; fi
+}
+
+# flip_byte FILE OFFSET: inverts the bits of one byte, so the file surely changes
+# (writing a fixed byte would change nothing one time in 256).
+flip_byte() {
+    python3 -c 'import sys; f = open(sys.argv[1], "r+b"); o = int(sys.argv[2]); f.seek(o); b = f.read(1); f.seek(o); f.write(bytes([b[0] ^ 0xff]))' "$1" "$2"
 }

@@ -222,7 +222,7 @@ cp -a "$backup" "$c/expired"
 python3 tests/roundtrip/token.py age "$c/expired" 200
 refused expired 'C:\expired' ': hrContentsExpired \(0xc7ff0011\): ' "a token 200 days old"
 cp -a "$backup" "$c/tampered"
-printf '\001' | dd of="$c/tampered/expiry.token" bs=1 seek=12 conv=notrunc status=none
+flip_byte "$c/tampered/expiry.token" 12
 refused tampered 'C:\tampered' 'expiry\.token has SHA-256 .*: hrReadVerifyFailure' \
     "a token that no longer matches the manifest (the folder is verified first)"
 check_no_grep "... and the DLL was never asked (no DsRestorePrepare error)" "$out/tampered.err" 'DsRestorePrepareW'
@@ -230,7 +230,7 @@ cp -a "$backup" "$c/cut"
 sed -i '$d' "$c/cut/manifest.txt"
 refused cut 'C:\cut' "does not end with its 'end' line" "a manifest without its 'end' line"
 cp -a "$backup" "$c/baddb"
-printf 'x' | dd of="$c/baddb/database/ntds.dit" bs=1 seek=100 conv=notrunc status=none
+flip_byte "$c/baddb/database/ntds.dit" 100
 refused baddb 'C:\baddb' 'ntds\.dit has SHA-256 .*: hrReadVerifyFailure' "a damaged backed-up database"
 
 # --- 4. the round trip -------------------------------------------------------------------
