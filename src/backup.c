@@ -313,13 +313,11 @@ static HRESULT list_logs(struct backup_context *context, struct name_list *list)
 
 typedef HRESULT (*list_builder)(struct backup_context *context, struct name_list *list);
 
-/* Shared by the four list exports: validates, builds the W list, converts it for A. */
+/* Shared by the four list exports: validates, builds the list, hands it over. */
 static HRESULT get_backup_list(HBC hbc, list_builder build, BOOL ansi, void **list_out, DWORD *size_out)
 {
     struct backup_context *context;
     struct name_list list;
-    WCHAR *wide;
-    DWORD wide_size;
     HRESULT hr;
 
     if (!list_out || !size_out) return ERROR_INVALID_PARAMETER;
@@ -327,20 +325,14 @@ static HRESULT get_backup_list(HBC hbc, list_builder build, BOOL ansi, void **li
     *size_out = 0;
     if (!(context = lock_backup_context(hbc))) return ERROR_INVALID_PARAMETER;
     name_list_init(&list);
-    if (!(hr = build(context, &list)) && !name_list_finish(&list, &wide, &wide_size))
-        hr = ERROR_NOT_ENOUGH_MEMORY;
-    name_list_discard(&list);
+    hr = build(context, &list);
     unlock_backup_context(context);
-    if (hr) return hr;
-    if (!ansi)
+    if (hr)
     {
-        *list_out = wide;
-        *size_out = wide_size;
-        return S_OK;
+        name_list_discard(&list);
+        return hr;
     }
-    hr = name_list_to_ansi(wide, narrow_path_ansi, (char **)list_out, size_out);
-    mem_free(wide);
-    return hr;
+    return name_list_deliver(&list, ansi ? narrow_path_ansi : NULL, list_out, size_out);
 }
 
 HRESULT WINAPI DsBackupGetDatabaseNamesW(HBC hbc, LPWSTR *pszAttachmentInfo, LPDWORD pcbSize)

@@ -95,3 +95,25 @@ HRESULT name_list_to_ansi(const WCHAR *list, narrow_path_fn narrow, char **buffe
     *bytes = (DWORD)total;
     return S_OK;
 }
+
+HRESULT name_list_deliver(struct name_list *list, narrow_path_fn narrow, void **list_out, DWORD *size_out)
+{
+    WCHAR *wide;
+    DWORD wide_size;
+    HRESULT hr;
+
+    if (!name_list_finish(list, &wide, &wide_size))
+    {
+        name_list_discard(list);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    if (!narrow)
+    {
+        *list_out = wide;
+        *size_out = wide_size;
+        return S_OK;
+    }
+    hr = name_list_to_ansi(wide, narrow, (char **)list_out, size_out);
+    mem_free(wide);
+    return hr;
+}

@@ -35,6 +35,11 @@ typedef size_t (*narrow_path_fn)(const WCHAR *path, char *out, size_t out_size);
  * or ERROR_NO_UNICODE_TRANSLATION (a name with no form in the A code page). */
 HRESULT name_list_to_ansi(const WCHAR *list, narrow_path_fn narrow, char **buffer, DWORD *bytes);
 
+/* Finishes the list and hands it to the caller of an export: as it is (narrow ==
+ * NULL) or converted for an A export.  On failure the outputs stay NULL/0 and the
+ * list is discarded either way. */
+HRESULT name_list_deliver(struct name_list *list, narrow_path_fn narrow, void **list_out, DWORD *size_out);
+
 /* Iterates a finished W list: returns the next entry (BFT first) or NULL. */
 const WCHAR *name_list_next(const WCHAR *list, const WCHAR *entry);
 

@@ -169,8 +169,6 @@ static HRESULT get_database_locations(HBC hbc, BOOL ansi, void **list_out, DWORD
 {
     struct restore_context *context;
     struct name_list list;
-    WCHAR *wide;
-    DWORD wide_size;
     HRESULT hr;
 
     if (!list_out || !size_out) return ERROR_INVALID_PARAMETER;
@@ -181,19 +179,13 @@ static HRESULT get_database_locations(HBC hbc, BOOL ansi, void **list_out, DWORD
     hr = append_location(&list, BFTW_NTDS_DATABASE, context->config.database_path);
     if (!hr) hr = append_location(&list, BFTW_LOG_DIR, context->config.log_dir);
     if (!hr) hr = append_location(&list, BFTW_CHECKPOINT_DIR, context->config.working_dir);
-    if (!hr && !name_list_finish(&list, &wide, &wide_size)) hr = ERROR_NOT_ENOUGH_MEMORY;
-    name_list_discard(&list);
     unlock_restore_context(context);
-    if (hr) return hr;
-    if (!ansi)
+    if (hr)
     {
-        *list_out = wide;
-        *size_out = wide_size;
-        return S_OK;
+        name_list_discard(&list);
+        return hr;
     }
-    hr = name_list_to_ansi(wide, narrow_path_ansi, (char **)list_out, size_out);
-    mem_free(wide);
-    return hr;
+    return name_list_deliver(&list, ansi ? narrow_path_ansi : NULL, list_out, size_out);
 }
 
 HRESULT WINAPI DsRestoreGetDatabaseLocationsW(HBC hbc, LPWSTR *pszDatabaseLocationList, LPDWORD pcbSize)
