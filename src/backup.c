@@ -107,7 +107,7 @@ static HRESULT backup_prepare(const WCHAR *server, ULONG grbit, ULONG backup_typ
     /* Only full backups exist; incremental and logs-only backups are refused. */
     if (grbit || backup_type != BACKUP_TYPE_FULL) return ERROR_INVALID_PARAMETER;
     if ((hr = check_server_name(server))) return hr;
-    if (!caller_holds_privilege(L"SeBackupPrivilege")) return ERROR_ACCESS_DENIED;
+    if ((hr = caller_holds_privilege(L"SeBackupPrivilege"))) return hr;
 
     if (!(context = mem_alloc_zero(sizeof(*context)))) return ERROR_NOT_ENOUGH_MEMORY;
     if ((hr = dsa_config_load(&context->config)))
@@ -405,7 +405,7 @@ static HRESULT backup_open_file(HBC hbc, const WCHAR *name, LARGE_INTEGER *size_
     mem_free(paths);
     mem_free(bfts);
     if (!hr && index < 0) hr = ERROR_INVALID_PARAMETER;
-    if (!hr && !caller_holds_privilege(L"SeBackupPrivilege")) hr = ERROR_ACCESS_DENIED;
+    if (!hr) hr = caller_holds_privilege(L"SeBackupPrivilege");
     if (!hr)
     {
         open.listed_index = (size_t)index;
@@ -599,8 +599,7 @@ HRESULT WINAPI DsBackupTruncateLogs(HBC hbc)
     if (!(context = lock_backup_context(hbc))) hr = ERROR_INVALID_PARAMETER;
     else
     {
-        if (!caller_holds_privilege(L"SeBackupPrivilege")) hr = ERROR_ACCESS_DENIED;
-        else for (i = 0; i < context->file_count; i++)
+        if (!(hr = caller_holds_privilege(L"SeBackupPrivilege"))) for (i = 0; i < context->file_count; i++)
         {
             struct listed_file *file = &context->files[i];
             const WCHAR *base = wcsrchr(file->local_path, '\\');

@@ -58,6 +58,7 @@ HRESULT dsa_config_load(struct dsa_config *config)
 {
     HRESULT hr;
     DWORD days;
+    LONG status;
 
     memset(config, 0, sizeof(*config));
     if ((hr = read_path(L"DSA Database file", &config->database_path))
@@ -68,10 +69,18 @@ HRESULT dsa_config_load(struct dsa_config *config)
         return hr;
     }
     config->tombstone_lifetime_days = DEFAULT_TOMBSTONE_LIFETIME_DAYS;
-    if (!registry_read_dword(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY,
-                             L"Tombstone Lifetime (days)", &days)
-            && days >= 2 && days <= MAX_TOMBSTONE_LIFETIME_DAYS)
-        config->tombstone_lifetime_days = days;
+    status = registry_read_dword(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, L"Tombstone Lifetime (days)", &days);
+    if (!status)
+    {
+        if (days >= 2 && days <= MAX_TOMBSTONE_LIFETIME_DAYS) config->tombstone_lifetime_days = days;
+    }
+    /* Only an absent value means the default: a value that cannot be read might be
+     * shorter, and an expired backup must never become restorable. */
+    else if (status != ERROR_FILE_NOT_FOUND)
+    {
+        dsa_config_free(config);
+        return hrError;
+    }
     return S_OK;
 }
 

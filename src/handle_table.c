@@ -50,7 +50,7 @@ void context_release(struct context_header *context)
 
 static uintptr_t make_handle(size_t index, uint32_t generation)
 {
-    return ((uintptr_t)generation << HANDLE_INDEX_BITS) | (uintptr_t)index;
+    return HANDLE_TAG | ((uintptr_t)generation << HANDLE_INDEX_BITS) | (uintptr_t)index;
 }
 
 static void push_free(uint32_t index)
@@ -107,7 +107,8 @@ static struct slot *find_slot(uintptr_t handle, enum context_kind kind)
     uintptr_t generation = (handle >> HANDLE_INDEX_BITS) & GENERATION_MASK;
     struct slot *slot;
 
-    if ((handle >> HANDLE_INDEX_BITS) != generation) return NULL;   /* stray high bits */
+    if ((handle & ~(INDEX_MASK | (GENERATION_MASK << HANDLE_INDEX_BITS))) != HANDLE_TAG)
+        return NULL;                                        /* no tag, or stray bits */
     if (index >= slot_count) return NULL;
     slot = &slots[index];
     if (!slot->context || slot->generation != generation || slot->context->kind != kind)

@@ -35,12 +35,18 @@ struct context_header
     int ended;              /* set under the lock when the handle is ended */
 };
 
+/* A tag in the top bits keeps handles out of the user-mode address range, so that
+ * no handle ever equals a pointer into the caller's memory: on x86-64 user
+ * addresses stay below 2^47; on i686 below 2^31 (unless the process is large
+ * address aware, docs/behaviour.md). */
 #if UINTPTR_MAX > 0xffffffffu
 #define HANDLE_INDEX_BITS 24
 #define HANDLE_GENERATION_BITS 32
+#define HANDLE_TAG ((uintptr_t)0xB5 << 56)
 #else
 #define HANDLE_INDEX_BITS 20
-#define HANDLE_GENERATION_BITS 12
+#define HANDLE_GENERATION_BITS 11
+#define HANDLE_TAG ((uintptr_t)1 << 31)
 #endif
 #define HANDLE_MAX_SLOTS ((size_t)1 << HANDLE_INDEX_BITS)
 

@@ -34,7 +34,7 @@ enum service_state
     SERVICE_OTHER_STATE      /* starting, stopping, paused, or the SCM did not answer */
 };
 
-static enum service_state ntds_service_state(void)
+static enum service_state query_ntds_service(void)
 {
     enum service_state state = SERVICE_OTHER_STATE;
     SERVICE_STATUS status;
@@ -55,6 +55,22 @@ static enum service_state ntds_service_state(void)
         CloseServiceHandle(service);
     }
     CloseServiceHandle(manager);
+    return state;
+}
+
+/* Wine's service manager sometimes fails a query (ERROR_INVALID_HANDLE) while
+ * other threads open and close service handles: ask again before concluding that
+ * it cannot answer. */
+static enum service_state ntds_service_state(void)
+{
+    enum service_state state = query_ntds_service();
+    int attempt;
+
+    for (attempt = 0; state == SERVICE_OTHER_STATE && attempt < 5; attempt++)
+    {
+        Sleep(attempt);
+        state = query_ntds_service();
+    }
     return state;
 }
 

@@ -39,9 +39,10 @@ HRESULT hr_from_file_error(DWORD error);
 LONG registry_read_string(HKEY root, const WCHAR *key, const WCHAR *value, WCHAR **out);
 LONG registry_read_dword(HKEY root, const WCHAR *key, const WCHAR *value, DWORD *out);
 
-/* TRUE if the caller's token (the thread's if it impersonates, else the process's)
- * holds the privilege, enabled or not. */
-BOOL caller_holds_privilege(const WCHAR *privilege_name);
+/* S_OK if the caller's token (the thread's if it impersonates, else the
+ * process's) holds the privilege, enabled or not; ERROR_ACCESS_DENIED if not;
+ * ERROR_NOT_ENOUGH_MEMORY. */
+HRESULT caller_holds_privilege(const WCHAR *privilege_name);
 
 struct computer_names
 {

@@ -63,9 +63,11 @@ static BOOL caller_is_administrator(void)
     return member;
 }
 
-static BOOL caller_may_restore(void)
+static HRESULT caller_may_restore(void)
 {
-    return caller_holds_privilege(L"SeRestorePrivilege") && caller_is_administrator();
+    HRESULT hr = caller_holds_privilege(L"SeRestorePrivilege");
+    if (!hr && !caller_is_administrator()) hr = ERROR_ACCESS_DENIED;
+    return hr;
 }
 
 /* The stricter of the lifetime recorded in the token and the one configured now. */
@@ -96,7 +98,7 @@ static HRESULT restore_prepare(const WCHAR *server, ULONG restore_type, const vo
     if (restore_type & ~(ULONG)RESTORE_TYPE_CATCHUP) return ERROR_INVALID_PARAMETER;
     if (!token_bytes && token_size) return ERROR_INVALID_PARAMETER;
     if ((hr = check_server_name(server))) return hr;
-    if (!caller_may_restore()) return ERROR_ACCESS_DENIED;
+    if ((hr = caller_may_restore())) return hr;
     if (!(context = mem_alloc_zero(sizeof(*context)))) return ERROR_NOT_ENOUGH_MEMORY;
     if ((hr = dsa_config_load(&context->config)))
     {
@@ -243,8 +245,8 @@ static HRESULT restore_register(HBC hbc, const WCHAR *checkpoint_path, const WCH
     memset(&checkpoint_dir, 0, sizeof(checkpoint_dir));
     if (!(context = lock_restore_context(hbc))) return ERROR_INVALID_PARAMETER;
     if (context->limited) hr = hrMissingExpiryToken;
-    else if (!caller_may_restore()) hr = ERROR_ACCESS_DENIED;
-    else if (!(hr = accepted_path_init(&database, context->config.database_path))
+    else if (!(hr = caller_may_restore())
+             && !(hr = accepted_path_init(&database, context->config.database_path))
              && !(hr = accepted_path_init(&log_dir, context->config.log_dir))
              && !(hr = accepted_path_init(&checkpoint_dir, context->config.working_dir)))
     {
@@ -345,8 +347,7 @@ HRESULT WINAPI DsRestoreRegisterComplete(HBC hbc, HRESULT hrRestoreState)
     else
     {
         if (context->limited) hr = hrMissingExpiryToken;
-        else if (!caller_may_restore()) hr = ERROR_ACCESS_DENIED;
-        else hr = restore_state_complete(hrRestoreState);
+        else if (!(hr = caller_may_restore())) hr = restore_state_complete(hrRestoreState);
         unlock_restore_context(context);
     }
     TRACE_RESULT(hr);
@@ -374,8 +375,9 @@ static HRESULT set_current_backup_log(const WCHAR *server, DWORD log_number)
     HRESULT hr;
 
     if ((hr = check_server_name(server))) return hr;
-    if (!caller_holds_privilege(L"SeBackupPrivilege") && !caller_holds_privilege(L"SeRestorePrivilege"))
-        return ERROR_ACCESS_DENIED;
+    if ((hr = caller_holds_privilege(L"SeBackupPrivilege")) == ERROR_ACCESS_DENIED)
+        hr = caller_holds_privilege(L"SeRestorePrivilege");
+    if (hr) return hr;
     if ((hr = dsa_config_load(&config))) return hr;
     dsa_config_free(&config);
     if ((status = RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, 0, KEY_SET_VALUE, &key)))

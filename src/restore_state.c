@@ -164,13 +164,22 @@ static const WCHAR *field(const WCHAR *text, const WCHAR *name)
     return NULL;
 }
 
-static WCHAR *field_string(const WCHAR *text, const WCHAR *name)
+/* A copy of the value, or NULL with *status set (only ever from success to a failure). */
+static WCHAR *field_string(const WCHAR *text, const WCHAR *name, LONG *status)
 {
     const WCHAR *value = field(text, name), *end;
     WCHAR *copy;
 
-    if (!value || !(end = wcschr(value, '\n'))) return NULL;
-    if (!(copy = mem_alloc((end - value + 1) * sizeof(WCHAR)))) return NULL;
+    if (!value || !(end = wcschr(value, '\n')))
+    {
+        if (!*status) *status = ERROR_INVALID_DATA;
+        return NULL;
+    }
+    if (!(copy = mem_alloc((end - value + 1) * sizeof(WCHAR))))
+    {
+        *status = ERROR_NOT_ENOUGH_MEMORY;
+        return NULL;
+    }
     memcpy(copy, value, (end - value) * sizeof(WCHAR));
     copy[end - value] = 0;
     return copy;
@@ -186,58 +195,65 @@ static BOOL field_number(const WCHAR *text, const WCHAR *name, ULONGLONG *out)
     return end != value && *end == '\n';
 }
 
-static BOOL journal_read(struct stored_registration *r)
+/* ERROR_SUCCESS, ERROR_FILE_NOT_FOUND, ERROR_NOT_ENOUGH_MEMORY, ERROR_READ_FAULT or
+ * ERROR_INVALID_DATA (a journal this DLL did not write). */
+static LONG journal_read(struct stored_registration *r)
 {
-    WCHAR path[MAX_PATH], *text = NULL, *map;
-    ULONGLONG low, high, status;
+    WCHAR path[MAX_PATH], *text, *map;
+    ULONGLONG low, high, restore_status;
     LARGE_INTEGER size;
-    DWORD got;
+    LONG status = ERROR_SUCCESS;
+    DWORD got = 0;
     HANDLE file;
     size_t i;
-    BOOL ok;
 
     memset(r, 0, sizeof(*r));
-    if (!journal_path(path, MAX_PATH, FALSE)) return FALSE;
+    if (!journal_path(path, MAX_PATH, FALSE)) return ERROR_FILE_NOT_FOUND;
     file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
-    if (file == INVALID_HANDLE_VALUE) return FALSE;
-    ok = GetFileSizeEx(file, &size) && size.QuadPart > 0 && size.QuadPart < JOURNAL_MAX_BYTES
-         && (text = mem_alloc((size_t)size.QuadPart + sizeof(WCHAR)));
-    if (ok)
+    if (file == INVALID_HANDLE_VALUE)
+        return GetLastError() == ERROR_FILE_NOT_FOUND ? ERROR_FILE_NOT_FOUND : ERROR_READ_FAULT;
+    if (!GetFileSizeEx(file, &size) || size.QuadPart <= 0 || size.QuadPart >= JOURNAL_MAX_BYTES)
     {
-        ok = ReadFile(file, text, (DWORD)size.QuadPart, &got, NULL) && got == size.QuadPart;
-        text[got / sizeof(WCHAR)] = 0;
+        CloseHandle(file);
+        return ERROR_INVALID_DATA;
     }
+    if (!(text = mem_alloc((size_t)size.QuadPart + sizeof(WCHAR))))
+    {
+        CloseHandle(file);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    if (!ReadFile(file, text, (DWORD)size.QuadPart, &got, NULL) || got != size.QuadPart) status = ERROR_READ_FAULT;
     CloseHandle(file);
-    if (!ok)
+    text[got / sizeof(WCHAR)] = 0;
+    if (!status && wcsncmp(text, L"=" JOURNAL_MAGIC L"\n", wstr_len(JOURNAL_MAGIC) + 2)) status = ERROR_INVALID_DATA;
+    if (!status)
     {
-        mem_free(text);
-        return FALSE;
+        r->checkpoint_path = field_string(text, L"Checkpoint File Path", &status);
+        r->log_path = field_string(text, L"Log Path", &status);
+        r->backup_log_path = field_string(text, L"Backup Log Path", &status);
     }
-    r->checkpoint_path = field_string(text, L"Checkpoint File Path");
-    r->log_path = field_string(text, L"Log Path");
-    r->backup_log_path = field_string(text, L"Backup Log Path");
-    map = field_string(text, L"Restore Map");
-    ok = !wcsncmp(text, L"=" JOURNAL_MAGIC L"\n", wstr_len(JOURNAL_MAGIC) + 2)
-         && r->checkpoint_path && r->log_path && r->backup_log_path && map
-         && field_number(text, L"Low Log Number", &low) && field_number(text, L"High Log Number", &high)
-         && field_number(text, L"Restore Status", &status)
-         && field_number(text, L"Backup Time", &r->backup_time)
-         && field_number(text, L"Backup Id", &r->backup_id)
-         && field_number(text, L"Registration Time", &r->registration_time);
+    map = status ? NULL : field_string(text, L"Restore Map", &status);
+    if (!status && !(field_number(text, L"Low Log Number", &low) && field_number(text, L"High Log Number", &high)
+                     && field_number(text, L"Restore Status", &restore_status)
+                     && field_number(text, L"Backup Time", &r->backup_time)
+                     && field_number(text, L"Backup Id", &r->backup_id)
+                     && field_number(text, L"Registration Time", &r->registration_time)))
+        status = ERROR_INVALID_DATA;
     mem_free(text);
-    if (ok && (r->restore_map = mem_alloc((wstr_len(map) + 2) * sizeof(WCHAR))))
+    if (!status && !(r->restore_map = mem_alloc((wstr_len(map) + 2) * sizeof(WCHAR))))
+        status = ERROR_NOT_ENOUGH_MEMORY;
+    if (!status)
     {
         r->restore_map_chars = wstr_len(map) + 2;
         for (i = 0; map[i]; i++) r->restore_map[i] = map[i] == '|' ? 0 : map[i];
         r->restore_map[i] = r->restore_map[i + 1] = 0;
         r->generation_low = (DWORD)low;
         r->generation_high = (DWORD)high;
-        r->status = (DWORD)status;
+        r->status = (DWORD)restore_status;
     }
-    else ok = FALSE;
     mem_free(map);
-    if (!ok) stored_registration_free(r);
-    return ok;
+    if (status) stored_registration_free(r);
+    return status;
 }
 
 static void journal_delete(void)
@@ -303,7 +319,7 @@ static void recreate_key_from_journal(void)
     struct stored_registration r;
     HKEY key;
 
-    if (!journal_read(&r)) return;
+    if (journal_read(&r)) return;
     if (!create_key(&key))
     {
         if (write_values(key, &r))
@@ -407,15 +423,19 @@ HRESULT restore_state_complete(HRESULT restore_status)
     if (status) return hr_from_status(status);
     if (restore_status != S_OK)
     {
-        /* The registration stays: the directory must not start on what is there. */
-        status = set_value(key, L"Restore Status", REG_DWORD, &value, sizeof(value));
-        RegCloseKey(key);
-        if (!status && journal_read(&r))
+        /* The registration stays: the directory must not start on what is there.
+         * The status goes to the journal first, so the two never disagree in a way
+         * that loses the failure. */
+        status = journal_read(&r);
+        if (status == ERROR_FILE_NOT_FOUND) status = ERROR_SUCCESS;   /* a key made by other means */
+        else if (!status)
         {
             r.status = value;
             status = journal_write(&r);
             stored_registration_free(&r);
         }
+        if (!status) status = set_value(key, L"Restore Status", REG_DWORD, &value, sizeof(value));
+        RegCloseKey(key);
         return status ? hr_from_status(status) : S_OK;
     }
     RegCloseKey(key);

@@ -53,6 +53,11 @@ static uintptr_t insert_ok(struct test_context *ctx)
     assert_hr(handle_table_insert(&ctx->header, &handle), S_OK);
     /* Never 0, never a small integer: the generation part is never 0. */
     if (GENERATION_OF(handle) == 0) fail_msg("handle %#jx has generation 0", (uintmax_t)handle);
+    /* Never a user-mode address: the tag keeps it above them. */
+    if ((handle & HANDLE_TAG) != HANDLE_TAG) fail_msg("handle %#jx has no tag", (uintmax_t)handle);
+#if UINTPTR_MAX > 0xffffffffu
+    if (handle < ((uintptr_t)1 << 47)) fail_msg("handle %#jx is in the user address range", (uintmax_t)handle);
+#endif
     return handle;
 }
 
@@ -161,9 +166,9 @@ static void test_bad_handles_rejected(void **state)
     expect_rejected(handle ^ ((uintptr_t)1 << HANDLE_INDEX_BITS), handle);
     expect_rejected(handle + ((uintptr_t)1 << HANDLE_INDEX_BITS), handle);
     expect_rejected(INDEX_OF(handle), handle);                       /* generation 0 */
-    expect_rejected(handle | ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1)), handle);
+    expect_rejected(handle ^ ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1)), handle);
 #if UINTPTR_MAX > 0xffffffffu
-    expect_rejected(handle | ((uintptr_t)1 << (HANDLE_INDEX_BITS + HANDLE_GENERATION_BITS)), handle);
+    expect_rejected(handle ^ ((uintptr_t)1 << (HANDLE_INDEX_BITS + HANDLE_GENERATION_BITS)), handle);
 #endif
     expect_rejected(((uintptr_t)1 << HANDLE_INDEX_BITS) | (HANDLE_MAX_SLOTS - 1), handle);
     for (i = 0; i < 100000; i++)
