@@ -11,8 +11,12 @@ mkdir -p build/results
 out=build/results/$name.out
 echo "=== $name"
 # Wine ends lines in CR LF and cmocka writes its summary to stderr: merge, strip.
-"$@" 2>&1 | tr -d '\r' | tee "$out"
-status=${PIPESTATUS[0]}
+# Through a file, not a pipe: a Wine process left behind (services.exe of a prefix
+# whose server died) would hold a pipe open and the suite would never end.
+"$@" > "$out.raw" 2>&1
+status=$?
+tr -d '\r' < "$out.raw" | tee "$out"
+rm -f "$out.raw"
 if [ "$status" -ne 0 ]; then
     echo "FAIL: suite $name exited with status $status" | tee -a "$out"
 fi

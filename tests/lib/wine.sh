@@ -32,6 +32,10 @@ wine_prefix_destroy() {
         *) echo "refusing to remove $WINEPREFIX: not a prefix these scripts made" >&2; return 1 ;;
     esac
     wineserver -k 2>/dev/null || true
+    # Processes a killed server left behind (services.exe and the like) would hold
+    # the test's output pipe open for ever.
+    pids=$(wine_prefix_processes)
+    [ -n "$pids" ] && kill -9 $pids 2>/dev/null
     rm -rf "$WINEPREFIX"
     unset WINEPREFIX
 }
@@ -97,14 +101,26 @@ sample_db_dir() {
     echo "$WINEPREFIX/drive_c/windows/NTDS"
 }
 
-# Kills this prefix's wineserver (and so its processes) with SIGKILL: Wine dies
-# without saving anything, as in a power cut.  Other prefixes are not touched.
-wine_server_crash() {
-    for pid in $(pgrep -x wineserver) $(pgrep -f 'wineserver$'); do
-        if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qx "WINEPREFIX=$WINEPREFIX"; then
-            kill -9 "$pid"
+# wine_prefix_processes: the PIDs of every Wine process of this prefix (the server,
+# services.exe, winedevice.exe, programs), found by their environment.
+wine_prefix_processes() {
+    for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+        case "$(readlink "/proc/$pid/exe" 2>/dev/null)" in
+            */wine*) ;;
+            *) continue ;;
+        esac
+        if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX"; then
+            echo "$pid"
         fi
     done
+}
+
+# Kills every process of this prefix, its wineserver included, with SIGKILL: Wine
+# dies without saving anything, as in a power cut.  Other prefixes are not
+# touched.  A persistent server (wine_server_keep) is started again afterwards.
+wine_server_crash() {
+    pids=$(wine_prefix_processes)
+    [ -n "$pids" ] && kill -9 $pids 2>/dev/null
     sleep 1
     if [ "${NTDSBCLI_WINE_PERSISTENT:-0}" = 1 ]; then wineserver -p; fi
 }
