@@ -9,10 +9,11 @@ include tests/service/service.mk
 -include tests/bench/bench.mk
 include tests/install/install-tests.mk
 include tests/roundtrip/roundtrip.mk
+include tests/reliability/reliability.mk
 include tools/tools.mk
 
 check: deps
 	@$(MAKE) --no-print-directory all
 	@rm -rf $(BUILD)/results
-	@$(MAKE) --no-print-directory -k check-abi check-unit check-wine check-service check-tools check-roundtrip check-install || true
+	@$(MAKE) --no-print-directory -k check-abi check-unit check-wine check-service check-tools check-roundtrip check-install check-reliability || true
 	@tests/summarize.sh

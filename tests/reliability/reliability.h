@@ -1,0 +1,143 @@
+/*
+ * Reliability tests of ntdsbcli.dll under Wine: fault injection along whole
+ * sequences, files changing underneath a backup, and handle torture, in the
+ * manner of SQLite's anomaly tests (../shared/STYLE.md).  Only the public header
+ * and Win32 are used.  Results are "PASS: "/"FAIL: "/"SKIP: " lines, counted by
+ * tests/summarize.sh, and "FIGURE: key value" lines, which
+ * tests/reliability/report.sh turns into docs/reliability.md.
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef RELIABILITY_H
+#define RELIABILITY_H
+
+#include <windows.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <ntdsbcli.h>
+
+#define NTDS_PARAMETERS L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters"
+#define RESTORE_KEY     L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress"
+
+/* ---- reporting ------------------------------------------------------------ */
+
+/* One property checked many times: a single PASS or FAIL line at the end, with
+ * the first few violations shown as "  ! ..." lines (not counted). */
+struct check
+{
+    char what[200];
+    long checked, failed;
+    int quiet;          /* count, print nothing (repeats of a run already reported) */
+};
+
+void check_init(struct check *c, const char *fmt, ...);
+/* Counts one check; on failure prints the detail (the first 8 of each check). */
+int check_that(struct check *c, int ok, const char *fmt, ...);
+/* Prints "PASS: what (N checks)" or "FAIL: what: M of N checks failed"; returns !failed. */
+int check_report(struct check *c);
+
+void pass(const char *fmt, ...);
+void fail(const char *fmt, ...);
+void skip(const char *fmt, ...);
+/* "FIGURE: key value": for the report. */
+void figure(const char *key, const char *fmt, ...);
+void note(const char *fmt, ...);
+extern long total_failures;
+
+/* ---- return codes --------------------------------------------------------- */
+
+/* TRUE for S_OK and every code docs/behaviour.md names. */
+BOOL hr_is_documented(HRESULT hr);
+const char *hr_name(HRESULT hr);   /* symbolic name, or the value in hex (static buffer ring) */
+
+/* ---- the sample database -------------------------------------------------- */
+
+struct dsa_paths
+{
+    WCHAR database[MAX_PATH];
+    WCHAR log_dir[MAX_PATH];
+    WCHAR working_dir[MAX_PATH];
+};
+BOOL read_dsa_paths(struct dsa_paths *paths);
+/* "C:\x" -> "\\COMPUTER\C$\x" */
+void expected_unc(const WCHAR *local, WCHAR *unc, size_t size);
+void join_path(WCHAR *out, const WCHAR *dir, const WCHAR *name);
+
+/* Whole-file contents, in memory that is not the process heap (VirtualAlloc), so
+ * that the heap measurements see only what the DLL (and Wine) allocate. */
+struct blob
+{
+    BYTE *data;
+    DWORD size;
+    DWORD capacity;
+};
+BOOL blob_read_file(struct blob *blob, const WCHAR *path);   /* FALSE if the file cannot be read */
+void blob_free(struct blob *blob);
+BOOL write_whole_file(const WCHAR *path, const void *data, DWORD size);
+
+/* Every file of a folder and its contents: "nothing deleted or half-written". */
+struct folder_file
+{
+    WCHAR name[MAX_PATH];
+    struct blob content;
+};
+struct folder_snapshot
+{
+    WCHAR dir[MAX_PATH];
+    struct folder_file files[64];
+    int count;
+};
+BOOL folder_snapshot_take(struct folder_snapshot *snapshot, const WCHAR *dir);
+void folder_snapshot_free(struct folder_snapshot *snapshot);
+const struct folder_file *folder_snapshot_find(const struct folder_snapshot *snapshot, const WCHAR *name);
+/* Compares the folder with the snapshot; names in `may_be_gone` (NULL-terminated,
+ * may be NULL) are allowed to be missing.  Writes what differs into `why`. */
+BOOL folder_matches(const struct folder_snapshot *snapshot, const WCHAR *const *may_be_gone,
+                    char *why, size_t why_size);
+
+/* ---- the process heap ----------------------------------------------------- */
+
+struct heap_usage
+{
+    long long bytes, blocks;
+};
+void heap_measure(struct heap_usage *usage);
+
+/* ---- fault injection ------------------------------------------------------ */
+
+enum fault_kind_id { KIND_ALLOC, KIND_OPEN, KIND_READ, KIND_WRITE, KIND_REGISTRY, KIND_COUNT };
+extern const char *const kind_names[KIND_COUNT];
+/* Sets NTDSBCLI_FAULT for the next DsBackupPrepare/DsRestorePrepare ("off" when n == 0). */
+void fault_set(enum fault_kind_id kind, long n, BOOL persistent);
+void fault_off(void);
+/* Makes the DLL re-read NTDSBCLI_FAULT now, without side effects: a
+ * DsBackupPrepareW with no out-parameters re-reads it, then refuses the call. */
+void fault_rearm(void);
+/* TRUE if the DLL is in test mode (NTDSBCLI_FAULT was set when the process started). */
+BOOL fault_test_mode_available(void);
+
+/* ---- the NTDS service stand-in -------------------------------------------- */
+
+BOOL ntds_service_exists(void);
+BOOL ntds_service_set_running(BOOL running);
+BOOL restore_registered(void);
+/* A token in the DLL's documented format (docs/behaviour.md, "Expiry token"). */
+void make_token(BYTE token[40], ULONGLONG backup_time, DWORD lifetime_days);
+ULONGLONG now_filetime(void);
+/* Runs a shell script on the Unix side (/bin/sh, as Wine allows) and waits for
+ * it; returns its exit status, or a value above 0xfffffff0 if it did not run. */
+DWORD run_unix(const char *script);
+
+/* ---- the suites ----------------------------------------------------------- */
+
+int run_fault_tests(int argc, char **argv);
+int run_change_tests(int argc, char **argv);
+int run_unreadable_log_folder_test(int argc, char **argv);
+int run_handle_tests(int argc, char **argv);
+int run_durability_register(int argc, char **argv);
+int run_durability_check(int argc, char **argv);
+int run_disk_full_test(int argc, char **argv);
+
+#endif

@@ -1,0 +1,50 @@
+# Reliability tests of the DLL under Wine (tests/reliability/): fault injection
+# along whole sequences, files changing underneath a backup, handle torture, and
+# the durability of a restore registration.  docs/reliability.md is written from
+# their figures.
+#
+#   make check-reliability   the suites reliability-faults, -changes, -handles and
+#                            -durability (x86-64; the i686 program is built too),
+#                            then a verdict on them alone
+#   make reliability-report  the same, then regenerates docs/reliability.md from
+#                            build/results (with the fuzz-* and unit-* results
+#                            found there, if any)
+#
+# Included from tests/tests.mk; BUILD, ARCHES and CFLAGS_COMMON come from the Makefile.
+# Builds happen inside the recipe, as in tests/unit/unit.mk, so that a program that
+# fails to build still shows up as a FAIL in the summary.
+
+RELIABILITY_SRCS   := $(wildcard tests/reliability/*.c)
+RELIABILITY_HDRS   := tests/reliability/reliability.h
+RELIABILITY_PARTS  := faults changes handles durability
+RELIABILITY_SUITES := $(addprefix reliability-,$(RELIABILITY_PARTS))
+
+define RELIABILITY_RULES
+$(BUILD)/$(1)/reliability.exe: $(RELIABILITY_SRCS) $(RELIABILITY_HDRS) $(BUILD)/$(1)/libntdsbcli.a \
+        include/ntdsbcli.h include/ntdsbmsg.h
+	@mkdir -p $$(@D)
+	$(1)-w64-mingw32-gcc $(CFLAGS_COMMON) -Werror -Iinclude -o $$@ $(RELIABILITY_SRCS) -L$(BUILD)/$(1) -lntdsbcli \
+	    -static -ladvapi32
+endef
+$(foreach a,$(ARCHES),$(eval $(call RELIABILITY_RULES,$(a))))
+
+.PHONY: check-reliability reliability-report reliability-build reliability-suites
+reliability-build: $(foreach a,$(ARCHES),$(BUILD)/$(a)/reliability.exe) \
+        $(BUILD)/x86_64/ntdsbcli.dll $(BUILD)/x86_64/ntdssvc.exe
+
+# Before tests/tests.mk includes this file, run it as
+#   make -f Makefile -f tests/reliability/reliability.mk RELIABILITY_MAKE_FILES='-f Makefile -f tests/reliability/reliability.mk' check-reliability
+RELIABILITY_MAKE_FILES ?=
+
+reliability-suites:
+	@$(MAKE) $(RELIABILITY_MAKE_FILES) --no-print-directory -k reliability-build || true
+	@for p in $(RELIABILITY_PARTS); do \
+	    tests/run-suite.sh reliability-$$p tests/reliability/run.sh $$p x86_64; done
+
+check-reliability: reliability-suites
+	@tests/unit/verdict.sh check-reliability $(RELIABILITY_SUITES)
+
+reliability-report: reliability-suites
+	@python3 tests/reliability/report.py $(BUILD)/results > docs/reliability.md.tmp && mv docs/reliability.md.tmp docs/reliability.md
+	@echo "docs/reliability.md regenerated"
+	@tests/unit/verdict.sh reliability-report $(RELIABILITY_SUITES)
