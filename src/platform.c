@@ -222,6 +222,12 @@ HRESULT caller_holds_privilege(const WCHAR *privilege_name)
     HRESULT hr;
 
     if (!LookupPrivilegeValueW(NULL, privilege_name, &luid)) return ERROR_ACCESS_DENIED;
+    /* The effective-token pseudo-handle (the thread's token if it impersonates, else
+     * the process's) saves opening and closing a token: one server call instead of
+     * three for each DsBackupOpenFile.  Windows 7 lacks it, hence the fallback. */
+    SetLastError(ERROR_SUCCESS);
+    hr = token_holds_privilege((HANDLE)(LONG_PTR)-6, &luid);
+    if (hr != ERROR_ACCESS_DENIED || GetLastError() != ERROR_INVALID_HANDLE) return hr;
     if (!OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &token)
             && !OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
         return ERROR_ACCESS_DENIED;
