@@ -469,20 +469,21 @@ HRESULT WINAPI DsBackupOpenFileA(HBC hbc, LPCSTR szAttachmentName, DWORD cbReadH
 }
 
 /* TRUE if the file that was opened is still, unchanged, the file at the listed
- * path: same size and write time through the open handle, and the path still
- * leads to the same file. */
+ * path: same size and write time through the open handle (an open handle keeps
+ * its file index), and the path still leads to the same file index. */
 static BOOL open_file_unchanged(struct backup_context *context)
 {
-    struct file_identity now, at_path;
+    struct file_identity now = context->open.identity;
+    ULONGLONG index;
     HANDLE again;
     BOOL same;
 
-    if (!file_get_identity(context->open.handle, &now)
+    if (!file_get_contents_stamp(context->open.handle, &now)
             || !file_identity_equal(&now, &context->open.identity))
         return FALSE;
     again = file_open_for_read(context->files[context->open.listed_index].local_path);
     if (again == INVALID_HANDLE_VALUE) return FALSE;
-    same = file_get_identity(again, &at_path) && file_identity_equal(&at_path, &context->open.identity);
+    same = file_get_index(again, &index) && index == context->open.identity.file_index;
     CloseHandle(again);
     return same;
 }

@@ -47,17 +47,14 @@ BOOL file_read(HANDLE file, void *buffer, DWORD size, DWORD *read)
     return ReadFile(file, buffer, size, read, NULL);
 }
 
-/* Three local queries (an fstat under Wine).  Not GetFileInformationByHandle: for
- * the volume serial it asks Wine's mount manager, in another process, 0.2-0.8 ms
- * a call, and the backup path asks three times per file.  A file is identified by
- * its index, size and write time (the volume serial is left 0). */
-BOOL file_get_identity(HANDLE file, struct file_identity *identity)
+/* Local queries (an fstat under Wine).  Not GetFileInformationByHandle: for the
+ * volume serial it asks Wine's mount manager, in another process, 0.2-0.8 ms a
+ * call.  A file is identified by its index, size and write time (the volume
+ * serial is left 0). */
+BOOL file_get_contents_stamp(HANDLE file, struct file_identity *identity)
 {
     FILE_STANDARD_INFO standard;
     FILE_BASIC_INFO basic;
-    FILE_INTERNAL_INFORMATION internal;
-    IO_STATUS_BLOCK io;
-    NTSTATUS status;
 
     if (fault_should_fail(FAULT_FILE_READ))
     {
@@ -67,17 +64,36 @@ BOOL file_get_identity(HANDLE file, struct file_identity *identity)
     if (!GetFileInformationByHandleEx(file, FileStandardInfo, &standard, sizeof(standard))
             || !GetFileInformationByHandleEx(file, FileBasicInfo, &basic, sizeof(basic)))
         return FALSE;
+    identity->size = (ULONGLONG)standard.EndOfFile.QuadPart;
+    identity->last_write_time = (ULONGLONG)basic.LastWriteTime.QuadPart;
+    identity->is_directory = !!(basic.FileAttributes & FILE_ATTRIBUTE_DIRECTORY);
+    return TRUE;
+}
+
+BOOL file_get_index(HANDLE file, ULONGLONG *index)
+{
+    FILE_INTERNAL_INFORMATION internal;
+    IO_STATUS_BLOCK io;
+    NTSTATUS status;
+
+    if (fault_should_fail(FAULT_FILE_READ))
+    {
+        SetLastError(ERROR_READ_FAULT);
+        return FALSE;
+    }
     if ((status = NtQueryInformationFile(file, &io, &internal, sizeof(internal), FileInternalInformation)))
     {
         SetLastError(RtlNtStatusToDosError(status));
         return FALSE;
     }
-    identity->volume_serial = 0;
-    identity->file_index = (ULONGLONG)internal.IndexNumber.QuadPart;
-    identity->size = (ULONGLONG)standard.EndOfFile.QuadPart;
-    identity->last_write_time = (ULONGLONG)basic.LastWriteTime.QuadPart;
-    identity->is_directory = !!(basic.FileAttributes & FILE_ATTRIBUTE_DIRECTORY);
+    *index = (ULONGLONG)internal.IndexNumber.QuadPart;
     return TRUE;
+}
+
+BOOL file_get_identity(HANDLE file, struct file_identity *identity)
+{
+    identity->volume_serial = 0;
+    return file_get_contents_stamp(file, identity) && file_get_index(file, &identity->file_index);
 }
 
 BOOL file_identity_equal(const struct file_identity *a, const struct file_identity *b)

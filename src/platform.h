@@ -26,6 +26,9 @@ HANDLE file_open_for_read(const WCHAR *path);
 HANDLE file_open_for_delete(const WCHAR *path);
 BOOL file_read(HANDLE file, void *buffer, DWORD size, DWORD *read);
 BOOL file_get_identity(HANDLE file, struct file_identity *identity);
+/* The parts of file_get_identity: size, write time and kind; and the file index. */
+BOOL file_get_contents_stamp(HANDLE file, struct file_identity *identity);
+BOOL file_get_index(HANDLE file, ULONGLONG *index);
 BOOL file_identity_equal(const struct file_identity *a, const struct file_identity *b);
 /* Marks an open file for deletion when its last handle closes. */
 BOOL file_delete_by_handle(HANDLE file);
