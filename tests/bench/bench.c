@@ -1,0 +1,1089 @@
+/*
+ * bench: performance figures of ntdsbcli.dll, each measured in the same process
+ * against a baseline that does the same work without the DLL, interleaved run by
+ * run so that the machine's drift and noise fall on both alike.
+ *
+ *   bench stream ROUNDS COLD_ROUNDS PASSES
+ *                                     DsBackupOpenFile + DsBackupRead against
+ *                                     CreateFile + ReadFile, 64 KiB..4 MiB buffers,
+ *                                     from the page cache (each run PASSES backups)
+ *                                     and, COLD_ROUNDS > 0, from disk
+ *   bench hash FNV_ROUNDS FNV_COLD SHA_ROUNDS SHA_COLD SHA_MIB
+ *                                     a client that hashes each chunk: read-then-hash
+ *                                     against a read-ahead thread (double buffering);
+ *                                     SHA-256 runs stop after SHA_MIB (0: all)
+ *   bench handles MAXPOP BATCHES      per-call costs with 1, 1000 and MAXPOP other
+ *                                     live contexts
+ *   bench memory dll|plain BUFSIZE PASSES
+ *                                     peak working set while reading the database
+ *                                     PASSES times (run in a fresh process)
+ *   bench threads ROUNDS PASSES       two contexts on two threads against one
+ *   bench files ROUNDS                the fixed cost of one file, apart from its bytes
+ *
+ * The program measures only; it prints one line per sample on stdout,
+ * "S <section> key=value ...", and tests/bench/report.py turns them into medians,
+ * ratios, tables and the plot.  Progress goes to stderr.
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <windows.h>
+#include <bcrypt.h>
+#include <psapi.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <ntdsbcli.h>
+#include <ntdsbmsg.h>
+
+#define KIB 1024u
+#define MIB (1024u * 1024u)
+
+static const DWORD buffer_sizes[] = {64 * KIB, 256 * KIB, 1 * MIB, 4 * MIB};
+#define BUFFER_SIZE_COUNT (sizeof(buffer_sizes) / sizeof(buffer_sizes[0]))
+
+static void die(const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    fputs("bench: ", stderr);
+    vfprintf(stderr, format, args);
+    fputc('\n', stderr);
+    va_end(args);
+    exit(1);
+}
+
+static void progress(const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    fputs("bench: ", stderr);
+    vfprintf(stderr, format, args);
+    fputc('\n', stderr);
+    fflush(stderr);
+    va_end(args);
+}
+
+static double qpc_frequency;
+
+static double now(void)
+{
+    LARGE_INTEGER count;
+
+    QueryPerformanceCounter(&count);
+    return (double)count.QuadPart / qpc_frequency;
+}
+
+static void *buffer_alloc(size_t size)
+{
+    BYTE *buffer = VirtualAlloc(NULL, size, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    if (!buffer) die("VirtualAlloc(%zu) failed", size);
+    return buffer;
+}
+
+static void buffer_free(void *buffer)
+{
+    VirtualFree(buffer, 0, MEM_RELEASE);
+}
+
+/* ---------------------------------------------------------------------------
+ * The files of a backup, as the DLL lists them. */
+
+struct backup_file
+{
+    WCHAR *name;        /* as listed, BFT code first: what DsBackupOpenFileW takes */
+    WCHAR *local;       /* C:\...: what the baseline opens, the file the DLL opens */
+    ULONGLONG size;
+};
+
+static struct backup_file files[256];
+static int file_count, database_index = -1;
+static ULONGLONG total_bytes;
+/* When not 0, a "backup" stops after this many bytes (the hashing client's slow
+ * SHA-256 runs: the first part of the database, so that several rounds fit). */
+static ULONGLONG read_limit;
+
+static ULONGLONG expected_bytes(void)
+{
+    return read_limit && read_limit < total_bytes ? read_limit : total_bytes;
+}
+
+/* \\HOST\C$\rest -> C:\rest */
+static WCHAR *unc_to_local(const WCHAR *unc)
+{
+    const WCHAR *share;
+    WCHAR *local;
+
+    if (unc[0] != '\\' || unc[1] != '\\' || !(share = wcschr(unc + 2, '\\')))
+        die("unexpected name in a list: %ls", unc);
+    share++;
+    if (!share[0] || share[1] != '$' || share[2] != '\\') die("unexpected share in %ls", unc);
+    if (!(local = malloc((wcslen(share) + 1) * sizeof(WCHAR)))) die("out of memory");
+    local[0] = share[0];
+    local[1] = ':';
+    wcscpy(local + 2, share + 2);
+    return local;
+}
+
+static void record_file(const WCHAR *listed)
+{
+    WIN32_FILE_ATTRIBUTE_DATA data;
+    struct backup_file *file;
+
+    if (file_count == (int)(sizeof(files) / sizeof(files[0]))) die("too many files");
+    file = &files[file_count];
+    if (!(file->name = _wcsdup(listed))) die("out of memory");
+    file->local = unc_to_local(listed + 1);
+    if (!GetFileAttributesExW(file->local, GetFileExInfoStandard, &data))
+        die("cannot stat %ls: error %lu", file->local, GetLastError());
+    file->size = ((ULONGLONG)data.nFileSizeHigh << 32) | data.nFileSizeLow;
+    if (listed[0] == BFT_NTDS_DATABASE) database_index = file_count;
+    total_bytes += file->size;
+    file_count++;
+}
+
+/* DsBackupPrepare, and the two lists (DsBackupOpenFile opens only listed names). */
+static HBC prepare_context(BOOL record)
+{
+    void *token = NULL;
+    DWORD token_size = 0, size = 0;
+    WCHAR *list = NULL, *p;
+    HBC hbc = NULL;
+    HRESULT hr;
+    int pass;
+
+    if ((hr = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc)))
+        die("DsBackupPrepareW failed: %#lx", hr);
+    DsBackupFree(token);
+    for (pass = 0; pass < 2; pass++)
+    {
+        hr = pass ? DsBackupGetBackupLogsW(hbc, &list, &size) : DsBackupGetDatabaseNamesW(hbc, &list, &size);
+        if (hr) die("listing the files failed: %#lx", hr);
+        if (record)
+            for (p = list; *p; p += wcslen(p) + 1) record_file(p);
+        DsBackupFree(list);
+    }
+    return hbc;
+}
+
+static void load_files(void)
+{
+    HBC hbc = prepare_context(TRUE);
+
+    DsBackupEnd(hbc);
+    if (database_index < 0) die("the database list names no database");
+    progress("%d files, %llu bytes (database %llu bytes)", file_count, total_bytes,
+             files[database_index].size);
+}
+
+/* ---------------------------------------------------------------------------
+ * Clients: what is done with each chunk. */
+
+enum client_kind { CLIENT_NONE, CLIENT_FNV, CLIENT_SHA256 };
+static const char *const client_names[] = {"none", "fnv1a64", "sha256"};
+
+struct client
+{
+    enum client_kind kind;
+    BOOL open;
+    ULONGLONG fnv;
+    BCRYPT_HASH_HANDLE hash;
+    BYTE *object;
+    ULONGLONG checksum;   /* folds every file's digest: the variants must agree */
+};
+
+static BCRYPT_ALG_HANDLE sha256_provider;
+static DWORD sha256_object_size;
+
+static void client_init(struct client *client, enum client_kind kind)
+{
+    DWORD got;
+
+    memset(client, 0, sizeof(*client));
+    client->kind = kind;
+    if (kind == CLIENT_SHA256 && !sha256_provider)
+    {
+        if (BCryptOpenAlgorithmProvider(&sha256_provider, BCRYPT_SHA256_ALGORITHM, NULL, 0)
+                || BCryptGetProperty(sha256_provider, BCRYPT_OBJECT_LENGTH, (BYTE *)&sha256_object_size,
+                                     sizeof(sha256_object_size), &got, 0))
+            die("cannot open BCrypt's SHA-256");
+    }
+    if (kind == CLIENT_SHA256 && !(client->object = malloc(sha256_object_size))) die("out of memory");
+}
+
+static void client_begin_file(struct client *client)
+{
+    client->open = TRUE;
+    if (client->kind == CLIENT_FNV) client->fnv = 0xcbf29ce484222325ull;
+    else if (client->kind == CLIENT_SHA256
+             && BCryptCreateHash(sha256_provider, &client->hash, client->object, sha256_object_size, NULL, 0, 0))
+        die("BCryptCreateHash failed");
+}
+
+/* FNV-1a over 64-bit words (then the tail bytes): a fast client, about as fast
+ * as memory. */
+static ULONGLONG fnv1a64_words(ULONGLONG h, const BYTE *data, size_t len)
+{
+    const ULONGLONG prime = 0x100000001b3ull;
+    ULONGLONG word;
+    size_t i = 0;
+
+    for (; i + 8 <= len; i += 8)
+    {
+        memcpy(&word, data + i, 8);
+        h = (h ^ word) * prime;
+    }
+    for (; i < len; i++) h = (h ^ data[i]) * prime;
+    return h;
+}
+
+static void client_chunk(struct client *client, const BYTE *data, DWORD len)
+{
+    if (!client->open) client_begin_file(client);
+    if (client->kind == CLIENT_FNV) client->fnv = fnv1a64_words(client->fnv, data, len);
+    else if (client->kind == CLIENT_SHA256 && BCryptHashData(client->hash, (BYTE *)data, len, 0))
+        die("BCryptHashData failed");
+}
+
+static void client_end_file(struct client *client)
+{
+    BYTE digest[32];
+    ULONGLONG value = 0;
+
+    if (!client->open) client_begin_file(client);
+    if (client->kind == CLIENT_FNV) value = client->fnv;
+    else if (client->kind == CLIENT_SHA256)
+    {
+        if (BCryptFinishHash(client->hash, digest, sizeof(digest), 0)) die("BCryptFinishHash failed");
+        BCryptDestroyHash(client->hash);
+        memcpy(&value, digest, sizeof(value));
+    }
+    client->checksum = client->checksum * 1000003u ^ value;
+    client->open = FALSE;
+}
+
+static void client_free(struct client *client)
+{
+    free(client->object);
+}
+
+/* ---------------------------------------------------------------------------
+ * Reading: through the DLL, and the baseline without it. */
+
+/* Backs up files[first..last) through the DLL; each chunk goes to the client. */
+static ULONGLONG read_dll(HBC hbc, BYTE *buffer, DWORD buffer_size, int first, int last,
+                          struct client *client)
+{
+    ULONGLONG total = 0, file_total;
+    LARGE_INTEGER size;
+    DWORD got;
+    HRESULT hr;
+    int i;
+
+    for (i = first; i < last && !(read_limit && total >= read_limit); i++)
+    {
+        if ((hr = DsBackupOpenFileW(hbc, files[i].name, buffer_size, &size)))
+            die("DsBackupOpenFileW(%ls) failed: %#lx", files[i].name, hr);
+        file_total = 0;
+        for (;;)
+        {
+            if (read_limit && total + file_total >= read_limit)
+            {
+                size.QuadPart = (LONGLONG)file_total;     /* stopped early, on purpose */
+                break;
+            }
+            hr = DsBackupRead(hbc, buffer, buffer_size, &got);
+            if (hr == ERROR_HANDLE_EOF) break;
+            if (hr) die("DsBackupRead failed: %#lx", hr);
+            if (client) client_chunk(client, buffer, got);
+            file_total += got;
+        }
+        if (client) client_end_file(client);
+        if ((hr = DsBackupClose(hbc))) die("DsBackupClose failed: %#lx", hr);
+        if (file_total != (ULONGLONG)size.QuadPart) die("short read of %ls", files[i].name);
+        total += file_total;
+    }
+    return total;
+}
+
+static HANDLE plain_open(int i)
+{
+    HANDLE file = CreateFileW(files[i].local, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                              FILE_ATTRIBUTE_NORMAL, NULL);
+    if (file == INVALID_HANDLE_VALUE) die("CreateFileW(%ls) failed: %lu", files[i].local, GetLastError());
+    return file;
+}
+
+/* The baseline: a plain CreateFile + ReadFile loop over the same files. */
+static ULONGLONG read_plain(BYTE *buffer, DWORD buffer_size, int first, int last, struct client *client)
+{
+    ULONGLONG total = 0;
+    HANDLE file;
+    DWORD got;
+    int i;
+
+    for (i = first; i < last; i++)
+    {
+        file = plain_open(i);
+        for (;;)
+        {
+            if (!ReadFile(file, buffer, buffer_size, &got, NULL)) die("ReadFile failed: %lu", GetLastError());
+            if (!got) break;
+            if (client) client_chunk(client, buffer, got);
+            total += got;
+        }
+        if (client) client_end_file(client);
+        CloseHandle(file);
+    }
+    return total;
+}
+
+static ULONGLONG read_all(BOOL dll, HBC hbc, BYTE *buffer, DWORD buffer_size, struct client *client)
+{
+    ULONGLONG got = dll ? read_dll(hbc, buffer, buffer_size, 0, file_count, client)
+                        : read_plain(buffer, buffer_size, 0, file_count, client);
+    if (got != expected_bytes()) die("read %llu bytes, expected %llu", got, expected_bytes());
+    return got;
+}
+
+/* ---------------------------------------------------------------------------
+ * The page cache.  Runs "from disk" start with the sample database's pages
+ * evicted from it.  A PE program cannot call posix_fadvise, so run.sh keeps a
+ * small shell loop that reads requests from a FIFO (BENCH_EVICT_FIFO, a Unix path),
+ * evicts the files (dd iflag=nocache count=0) and answers by creating the file
+ * named by BENCH_EVICT_DONE with the request's number appended (a Windows path).
+ * The loop sleeps in read(), so it costs nothing while the benchmark runs. */
+
+static BOOL evict_cache(void)
+{
+    static unsigned int sequence;
+    const char *fifo = getenv("BENCH_EVICT_FIFO"), *done = getenv("BENCH_EVICT_DONE");
+    char request[32], answer[MAX_PATH], state[8] = "";
+    WCHAR path[MAX_PATH + 16];
+    HANDLE file;
+    DWORD written = 0, got = 0;
+    int waited;
+
+    if (!fifo || !*fifo || !done || !*done) return FALSE;
+    sequence++;
+    swprintf(path, ARRAYSIZE(path), L"\\\\?\\unix%hs", fifo);
+    file = CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    snprintf(request, sizeof(request), "%u\n", sequence);
+    WriteFile(file, request, (DWORD)strlen(request), &written, NULL);
+    CloseHandle(file);
+    if (written != strlen(request)) return FALSE;
+    snprintf(answer, sizeof(answer), "%s.%u", done, sequence);
+    for (waited = 0; waited < 60000; waited += 2)
+    {
+        file = CreateFileA(answer, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_EXISTING, 0, NULL);
+        if (file != INVALID_HANDLE_VALUE)
+        {
+            ReadFile(file, state, sizeof(state) - 1, &got, NULL);
+            CloseHandle(file);
+            DeleteFileA(answer);
+            return !strncmp(state, "ok", 2);
+        }
+        Sleep(2);
+    }
+    return FALSE;
+}
+
+/* ---------------------------------------------------------------------------
+ * stream */
+
+/* One timed run is PASSES backups of every file: from the page cache one backup
+ * takes only some 60 ms here, and a run of a few hundred ms averages out the
+ * scheduler's hiccups. */
+static void run_stream_pair(const char *cache, int round, DWORD size, BOOL dll_first, HBC hbc, BYTE *buffer,
+                            int passes)
+{
+    int k, p;
+
+    for (k = 0; k < 2; k++)
+    {
+        BOOL dll = dll_first ? k == 0 : k == 1;
+        double t0, t1;
+
+        if (!strcmp(cache, "disk") && !evict_cache()) die("cannot evict the database from the page cache");
+        t0 = now();
+        for (p = 0; p < passes; p++) read_all(dll, hbc, buffer, size, NULL);
+        t1 = now();
+        printf("S stream cache=%s size=%lu round=%d who=%s bytes=%llu secs=%.6f\n", cache, size, round,
+               dll ? "dll" : "plain", total_bytes * passes, t1 - t0);
+        fflush(stdout);
+    }
+}
+
+/* For each buffer size, the order of the pair alternates from round to round (and
+ * from size to size), so two consecutive rounds make a balanced pair. */
+static int cmd_stream(int rounds, int cold_rounds, int passes)
+{
+    BYTE *buffer = buffer_alloc(buffer_sizes[BUFFER_SIZE_COUNT - 1]);
+    HBC hbc = prepare_context(FALSE);
+    size_t s;
+    int r;
+
+    /* Warm the page cache and both code paths. */
+    read_all(FALSE, hbc, buffer, 1 * MIB, NULL);
+    read_all(TRUE, hbc, buffer, 1 * MIB, NULL);
+    for (r = 0; r < rounds; r++)
+    {
+        for (s = 0; s < BUFFER_SIZE_COUNT; s++)
+            run_stream_pair("page", r, buffer_sizes[s], (r + s) % 2 == 0, hbc, buffer, passes);
+        progress("stream, page cache: round %d of %d", r + 1, rounds);
+    }
+    if (cold_rounds > 0)
+    {
+        if (!evict_cache())
+        {
+            printf("S stream-cold unavailable=1\n");
+            progress("cannot evict the database from the page cache: no figures from disk");
+        }
+        else for (r = 0; r < cold_rounds; r++)
+        {
+            for (s = 0; s < BUFFER_SIZE_COUNT; s++)
+                run_stream_pair("disk", r, buffer_sizes[s], (r + s) % 2 == 1, hbc, buffer, 1);
+            progress("stream, from disk: round %d of %d", r + 1, cold_rounds);
+        }
+    }
+    DsBackupEnd(hbc);
+    buffer_free(buffer);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * files: the fixed cost of one file, apart from its bytes.  For each log, in
+ * interleaved pairs: the whole file through the DLL against ReadFile ("read",
+ * 4 MiB buffer), and DsBackupOpenFileW + DsBackupClose against CreateFileW +
+ * CloseHandle ("open"). */
+
+static int cmd_files(int rounds)
+{
+    BYTE *buffer = buffer_alloc(4 * MIB);
+    HBC hbc = prepare_context(FALSE);
+    LARGE_INTEGER size;
+    HRESULT hr;
+    int r, i, k, kind;
+
+    read_all(TRUE, hbc, buffer, 4 * MIB, NULL);   /* warm */
+    for (r = 0; r < rounds; r++)
+    {
+        for (i = 0; i < file_count; i++)
+        {
+            if (i == database_index) continue;
+            for (kind = 0; kind < 2; kind++)
+                for (k = 0; k < 2; k++)
+                {
+                    BOOL dll = ((r + i + kind) % 2) ? k == 0 : k == 1;
+                    double t0 = now(), t1;
+
+                    if (kind == 0)
+                    {
+                        if (dll) read_dll(hbc, buffer, 4 * MIB, i, i + 1, NULL);
+                        else read_plain(buffer, 4 * MIB, i, i + 1, NULL);
+                    }
+                    else if (dll)
+                    {
+                        if ((hr = DsBackupOpenFileW(hbc, files[i].name, 4 * MIB, &size)))
+                            die("DsBackupOpenFileW failed: %#lx", hr);
+                        if ((hr = DsBackupClose(hbc))) die("DsBackupClose failed: %#lx", hr);
+                    }
+                    else CloseHandle(plain_open(i));
+                    t1 = now();
+                    printf("S files round=%d file=%d kind=%s who=%s bytes=%llu secs=%.6f\n", r, i,
+                           kind ? "open" : "read", dll ? "dll" : "plain", kind ? 0 : files[i].size, t1 - t0);
+                }
+        }
+        fflush(stdout);
+    }
+    progress("files: %d rounds", rounds);
+    DsBackupEnd(hbc);
+    buffer_free(buffer);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * hash: a client that works on each chunk.  "seq" reads then hashes, one chunk at
+ * a time, through the DLL.  "ahead" has a reader thread call DsBackupRead into one
+ * of two buffers while the client hashes the other: what a read-ahead inside the
+ * DLL could give at best.  "ahead-copy" adds the copy that such a DLL would have to
+ * make from its own buffer into the caller's, on the caller's thread. */
+
+enum slot_kind { SLOT_DATA, SLOT_END_OF_FILE, SLOT_END };
+
+struct ring
+{
+    SRWLOCK lock;
+    CONDITION_VARIABLE changed;
+    BYTE *buffer[2];
+    DWORD length[2];
+    enum slot_kind kind[2];
+    BOOL full[2];
+    HBC hbc;
+    DWORD buffer_size;
+};
+
+static void ring_wait(struct ring *ring, int index, BOOL full)
+{
+    AcquireSRWLockExclusive(&ring->lock);
+    while (ring->full[index] != full) SleepConditionVariableSRW(&ring->changed, &ring->lock, INFINITE, 0);
+    ReleaseSRWLockExclusive(&ring->lock);
+}
+
+static void ring_set(struct ring *ring, int index, BOOL full)
+{
+    AcquireSRWLockExclusive(&ring->lock);
+    ring->full[index] = full;
+    ReleaseSRWLockExclusive(&ring->lock);
+    WakeAllConditionVariable(&ring->changed);
+}
+
+static DWORD WINAPI ring_reader(void *arg)
+{
+    struct ring *ring = arg;
+    LARGE_INTEGER size;
+    ULONGLONG total = 0;
+    HRESULT hr;
+    DWORD got;
+    int i, index = 0;
+
+    for (i = 0; i < file_count && !(read_limit && total >= read_limit); i++)
+    {
+        if ((hr = DsBackupOpenFileW(ring->hbc, files[i].name, ring->buffer_size, &size)))
+            die("DsBackupOpenFileW failed: %#lx", hr);
+        for (;;)
+        {
+            ring_wait(ring, index, FALSE);
+            if (read_limit && total >= read_limit) hr = ERROR_HANDLE_EOF, got = 0;
+            else hr = DsBackupRead(ring->hbc, ring->buffer[index], ring->buffer_size, &got);
+            total += got;
+            if (hr && hr != ERROR_HANDLE_EOF) die("DsBackupRead failed: %#lx", hr);
+            ring->length[index] = got;
+            ring->kind[index] = hr == ERROR_HANDLE_EOF ? SLOT_END_OF_FILE : SLOT_DATA;
+            ring_set(ring, index, TRUE);
+            index ^= 1;
+            if (hr == ERROR_HANDLE_EOF) break;
+        }
+        DsBackupClose(ring->hbc);
+    }
+    ring_wait(ring, index, FALSE);
+    ring->kind[index] = SLOT_END;
+    ring_set(ring, index, TRUE);
+    return 0;
+}
+
+static ULONGLONG read_ahead(HBC hbc, BYTE *buffers[2], BYTE *copy_to, DWORD buffer_size, struct client *client)
+{
+    struct ring ring;
+    ULONGLONG total = 0;
+    HANDLE thread;
+    int index = 0;
+
+    memset(&ring, 0, sizeof(ring));
+    InitializeSRWLock(&ring.lock);
+    InitializeConditionVariable(&ring.changed);
+    ring.buffer[0] = buffers[0];
+    ring.buffer[1] = buffers[1];
+    ring.hbc = hbc;
+    ring.buffer_size = buffer_size;
+    if (!(thread = CreateThread(NULL, 0, ring_reader, &ring, 0, NULL))) die("CreateThread failed");
+    for (;;)
+    {
+        ring_wait(&ring, index, TRUE);
+        if (ring.kind[index] == SLOT_END) break;
+        if (ring.kind[index] == SLOT_END_OF_FILE) client_end_file(client);
+        else
+        {
+            const BYTE *data = ring.buffer[index];
+            if (copy_to)
+            {
+                memcpy(copy_to, data, ring.length[index]);
+                data = copy_to;
+            }
+            client_chunk(client, data, ring.length[index]);
+            total += ring.length[index];
+        }
+        ring_set(&ring, index, FALSE);
+        index ^= 1;
+    }
+    WaitForSingleObject(thread, INFINITE);
+    CloseHandle(thread);
+    if (total != expected_bytes()) die("read-ahead read %llu bytes, expected %llu", total, expected_bytes());
+    return total;
+}
+
+/* The client's work alone, on data already in memory, for the same amount. */
+static void hash_only(BYTE *buffer, DWORD buffer_size, struct client *client)
+{
+    ULONGLONG left, budget = expected_bytes();
+    int i;
+
+    for (i = 0; i < file_count && budget; i++)
+    {
+        for (left = files[i].size < budget ? files[i].size : budget, budget -= left; left; )
+        {
+            DWORD n = left < buffer_size ? (DWORD)left : buffer_size;
+            client_chunk(client, buffer, n);
+            left -= n;
+        }
+        client_end_file(client);
+    }
+}
+
+static const char *const hash_variants[] = {"seq", "ahead", "ahead-copy", "read", "work"};
+#define HASH_VARIANT_COUNT 5
+
+/* User + kernel time of the whole process, in seconds. */
+static double cpu_seconds(void)
+{
+    FILETIME created, exited, kernel, user;
+    ULARGE_INTEGER k, u;
+
+    if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user)) return 0;
+    k.LowPart = kernel.dwLowDateTime;
+    k.HighPart = kernel.dwHighDateTime;
+    u.LowPart = user.dwLowDateTime;
+    u.HighPart = user.dwHighDateTime;
+    return (double)(k.QuadPart + u.QuadPart) / 1e7;
+}
+
+static void run_hash_variant(const char *cache, enum client_kind kind, int variant, int round, HBC hbc,
+                             BYTE *buffers[3], DWORD buffer_size, ULONGLONG *checksum)
+{
+    struct client client;
+    double t0, t1, c0, c1;
+
+    client_init(&client, kind);
+    if (!strcmp(cache, "disk") && !evict_cache()) die("cannot evict the database from the page cache");
+    c0 = cpu_seconds();
+    t0 = now();
+    switch (variant)
+    {
+    case 0: read_all(TRUE, hbc, buffers[0], buffer_size, &client); break;
+    case 1: read_ahead(hbc, buffers, NULL, buffer_size, &client); break;
+    case 2: read_ahead(hbc, buffers, buffers[2], buffer_size, &client); break;
+    case 3: read_all(TRUE, hbc, buffers[0], buffer_size, NULL); break;
+    case 4: hash_only(buffers[0], buffer_size, &client); break;
+    }
+    t1 = now();
+    c1 = cpu_seconds();
+    if (variant <= 2)
+    {
+        if (!*checksum) *checksum = client.checksum;
+        else if (*checksum != client.checksum) die("the %s variant hashed different data", hash_variants[variant]);
+    }
+    printf("S hash cache=%s client=%s size=%lu round=%d variant=%s bytes=%llu secs=%.6f cpu=%.6f\n", cache,
+           client_names[kind], buffer_size, round, hash_variants[variant], expected_bytes(), t1 - t0, c1 - c0);
+    fflush(stdout);
+    client_free(&client);
+}
+
+static int cmd_hash(const int rounds[2], const int cold_rounds[2], ULONGLONG sha_limit, DWORD buffer_size)
+{
+    static const enum client_kind kinds[] = {CLIENT_FNV, CLIENT_SHA256};
+    BYTE *buffers[3];
+    ULONGLONG checksum[2] = {0, 0};
+    HBC hbc = prepare_context(FALSE);
+    int r, v, k, c;
+
+    for (k = 0; k < 3; k++) buffers[k] = buffer_alloc(buffer_size);
+    memset(buffers[0], 0x5a, buffer_size);
+    read_all(TRUE, hbc, buffers[0], buffer_size, NULL);   /* warm */
+    for (c = 0; c < 2; c++)
+    {
+        const char *cache = c ? "disk" : "page";
+        const int *n = c ? cold_rounds : rounds;
+
+        if (c && (n[0] > 0 || n[1] > 0) && !evict_cache())
+        {
+            progress("cannot evict the database from the page cache: no hashing figures from disk");
+            break;
+        }
+        for (r = 0; r < n[0] || r < n[1]; r++)
+        {
+            for (k = 0; k < 2; k++)
+            {
+                if (r >= n[k]) continue;
+                read_limit = kinds[k] == CLIENT_SHA256 ? sha_limit : 0;
+                for (v = 0; v < HASH_VARIANT_COUNT; v++)
+                {
+                    /* The three ways of doing the work back to back, their order rotating
+                     * from round to round; then the read alone and the work alone. */
+                    int variant = v < 3 ? (v + r) % 3 : v;
+                    if (c && variant == 4) continue;   /* the work alone needs no disk */
+                    run_hash_variant(cache, kinds[k], variant, r, hbc, buffers, buffer_size, &checksum[k]);
+                }
+            }
+            progress("hash, %s: round %d", c ? "from disk" : "page cache", r + 1);
+        }
+    }
+    DsBackupEnd(hbc);
+    for (k = 0; k < 3; k++) buffer_free(buffers[k]);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * handles */
+
+static HBC bare_prepare(void)
+{
+    void *token = NULL;
+    DWORD token_size = 0;
+    HBC hbc = NULL;
+    HRESULT hr;
+
+    if ((hr = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc)))
+        die("DsBackupPrepareW failed: %#lx", hr);
+    DsBackupFree(token);
+    return hbc;
+}
+
+static SIZE_T working_set(SIZE_T *peak)
+{
+    PROCESS_MEMORY_COUNTERS counters;
+
+    counters.cb = sizeof(counters);
+    if (!GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof(counters)))
+        die("GetProcessMemoryInfo failed: %lu", GetLastError());
+    if (peak) *peak = counters.PeakWorkingSetSize;
+    return counters.WorkingSetSize;
+}
+
+/* The other live contexts are limited restore contexts (DsRestorePrepareW without
+ * a token): they live in the same handle table as backup contexts, and cost about
+ * a tenth of a DsBackupPrepareW, whose query of the service manager would make a
+ * population of 100,000 take minutes under Wine. */
+static HBC *population;
+static int population_count;
+
+static HBC limited_restore_prepare(void)
+{
+    HBC hbc = NULL;
+    HRESULT hr;
+
+    if ((hr = DsRestorePrepareW(NULL, 0, NULL, 0, &hbc))) die("DsRestorePrepareW failed: %#lx", hr);
+    return hbc;
+}
+
+static void set_population(int target)
+{
+    double t0 = now();
+    int grown = 0;
+    SIZE_T before = working_set(NULL);
+
+    while (population_count < target)
+    {
+        population[population_count++] = limited_restore_prepare();
+        grown++;
+        if (grown % 20000 == 0) progress("handles: %d other live contexts", population_count);
+    }
+    while (population_count > target)
+        if (DsRestoreEnd(population[--population_count])) die("DsRestoreEnd failed");
+    if (grown)
+        printf("S grow population=%d grown=%d secs=%.6f ws_bytes=%lld\n", population_count, grown, now() - t0,
+               (long long)working_set(NULL) - (long long)before);
+}
+
+enum handle_op { OP_CLOSE_VALID, OP_CLOSE_INVALID, OP_TOUR_1000, OP_PREPARE_END, OP_TOUR_ALL, OP_COUNT };
+static const char *const op_names[] = {"close-valid", "close-invalid", "tour-1000", "prepare-end", "tour-all"};
+
+/* Touring handles[0..count) in a scattered order, a different context each call:
+ * a lookup, then hrMissingExpiryToken from a limited context. */
+static void tour(const HBC *handles, unsigned int count, int calls)
+{
+    unsigned int j = 0;
+    HRESULT hr;
+    int i;
+
+    for (i = 0; i < calls; i++)
+    {
+        j = (j + 7919u) % count;
+        if ((hr = DsRestoreRegisterComplete(handles[j], S_OK)) != hrMissingExpiryToken)
+            die("tour: DsRestoreRegisterComplete returned %#lx", hr);
+    }
+}
+
+/* Up to 1,000 of the population, spread evenly over it. */
+static HBC spread_handles[1000];
+static unsigned int spread_count;
+
+static void spread_population(void)
+{
+    unsigned int k;
+
+    spread_count = population_count < 1000 ? (unsigned int)population_count : 1000;
+    for (k = 0; k < spread_count; k++)
+        spread_handles[k] = population[(size_t)k * population_count / spread_count];
+}
+
+static double time_op(enum handle_op op, int calls, HBC valid, HBC stale)
+{
+    double t0, t1;
+    HRESULT hr;
+    int i;
+
+    t0 = now();
+    switch (op)
+    {
+    case OP_CLOSE_VALID:
+        /* A live backup handle with no file open: a lookup, then hrInvalidHandle. */
+        for (i = 0; i < calls; i++)
+            if ((hr = DsBackupClose(valid)) != hrInvalidHandle) die("close-valid: DsBackupClose returned %#lx", hr);
+        break;
+    case OP_CLOSE_INVALID:
+        /* An ended handle: ERROR_INVALID_PARAMETER. */
+        for (i = 0; i < calls; i++)
+            if ((hr = DsBackupClose(stale)) != ERROR_INVALID_PARAMETER)
+                die("close-invalid: DsBackupClose returned %#lx", hr);
+        break;
+    case OP_TOUR_1000:
+        tour(spread_handles, spread_count, calls);
+        break;
+    case OP_TOUR_ALL:
+        tour(population, (unsigned int)population_count, calls);
+        break;
+    case OP_PREPARE_END:
+        for (i = 0; i < calls; i++)
+            if (DsBackupEnd(bare_prepare())) die("DsBackupEnd failed");
+        break;
+    default:
+        break;
+    }
+    t1 = now();
+    return t1 - t0;
+}
+
+/* Visits 1, 1000, MAXPOP, 1000, 1 other live contexts (a palindrome: drift
+ * cancels); at each, BATCHES rounds of every operation in a rotating order. */
+static int cmd_handles(int max_population, int batches)
+{
+    int levels[5], level_count = 0, v, b, o;
+    static const int calls[OP_COUNT] = {100000, 100000, 100000, 40, 100000};
+    HBC valid, stale;
+
+    levels[level_count++] = 1;
+    if (max_population > 1000) levels[level_count++] = 1000;
+    levels[level_count++] = max_population;
+    if (max_population > 1000) levels[level_count++] = 1000;
+    levels[level_count++] = 1;
+    if (!(population = malloc(max_population * sizeof(*population)))) die("out of memory");
+    stale = bare_prepare();             /* an ended handle: never valid again */
+    DsBackupEnd(stale);
+    valid = bare_prepare();
+    time_op(OP_PREPARE_END, 20, valid, stale);   /* warm */
+    for (v = 0; v < level_count; v++)
+    {
+        set_population(levels[v]);
+        spread_population();
+        for (b = 0; b < batches; b++)
+            for (o = 0; o < OP_COUNT; o++)
+            {
+                enum handle_op op = (enum handle_op)((o + b) % OP_COUNT);
+                double secs = time_op(op, calls[op], valid, stale);
+                printf("S handles visit=%d population=%d batch=%d op=%s calls=%d secs=%.6f\n", v,
+                       population_count, b, op_names[op], calls[op], secs);
+            }
+        fflush(stdout);
+        progress("handles: measured with %d other live contexts", population_count);
+    }
+    set_population(0);
+    DsBackupEnd(valid);
+    free(population);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * memory: run in a fresh process, one configuration each. */
+
+/* Linux resets the peak resident set (VmHWM, which Wine reports as
+ * PeakWorkingSetSize) when 5 is written to /proc/PID/clear_refs.  Wine's server
+ * opens the file, so /proc/self would be the server: run.sh passes this process's
+ * Unix id in BENCH_UNIX_PID ("exec wine" keeps it), checked against its name. */
+static BOOL reset_peak(void)
+{
+    const char *pid = getenv("BENCH_UNIX_PID");
+    char status[512];
+    WCHAR path[64];
+    HANDLE file;
+    DWORD written = 0, got = 0;
+    BOOL ok;
+
+    if (!pid || !*pid || strspn(pid, "0123456789") != strlen(pid)) return FALSE;
+    swprintf(path, ARRAYSIZE(path), L"\\\\?\\unix/proc/%hs/status", pid);
+    file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    ok = ReadFile(file, status, sizeof(status) - 1, &got, NULL);
+    CloseHandle(file);
+    status[ok ? got : 0] = 0;
+    if (!strstr(status, "Name:\tbench.exe")) return FALSE;
+    swprintf(path, ARRAYSIZE(path), L"\\\\?\\unix/proc/%hs/clear_refs", pid);
+    file = CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    ok = WriteFile(file, "5\n", 2, &written, NULL) && written == 2;
+    CloseHandle(file);
+    return ok;
+}
+
+static int cmd_memory(BOOL dll, DWORD buffer_size, int passes)
+{
+    SIZE_T ws_before, peak_before, peak_after, ws_after;
+    ULONGLONG total = 0;
+    BOOL reset;
+    BYTE *buffer;
+    HBC hbc = NULL;
+    double t0, t1;
+    int p;
+
+    reset = reset_peak();
+    ws_before = working_set(&peak_before);
+    t0 = now();
+    /* The backup: its context, the client's buffer, PASSES reads of the database. */
+    if (dll) hbc = prepare_context(FALSE);
+    buffer = buffer_alloc(buffer_size);
+    for (p = 0; p < passes; p++)
+        total += dll ? read_dll(hbc, buffer, buffer_size, database_index, database_index + 1, NULL)
+                     : read_plain(buffer, buffer_size, database_index, database_index + 1, NULL);
+    if (dll) DsBackupEnd(hbc);
+    t1 = now();
+    ws_after = working_set(&peak_after);
+    printf("S memory who=%s size=%lu bytes=%llu peak_reset=%d ws_before=%zu peak_before=%zu peak_after=%zu "
+           "ws_after=%zu secs=%.6f\n", dll ? "dll" : "plain", buffer_size, total, reset, ws_before, peak_before,
+           peak_after, ws_after, t1 - t0);
+    buffer_free(buffer);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * threads: two contexts streaming from two threads, against one. */
+
+struct worker
+{
+    BOOL dll;
+    HBC hbc;
+    BYTE *buffer;
+    DWORD buffer_size;
+    int passes;
+    HANDLE go;
+    volatile LONG *ready;
+};
+
+static DWORD WINAPI worker_main(void *arg)
+{
+    struct worker *worker = arg;
+    int p;
+
+    InterlockedIncrement(worker->ready);
+    WaitForSingleObject(worker->go, INFINITE);
+    for (p = 0; p < worker->passes; p++)
+        read_all(worker->dll, worker->hbc, worker->buffer, worker->buffer_size, NULL);
+    return 0;
+}
+
+static double run_workers(struct worker *workers, int count)
+{
+    HANDLE threads[2], go = CreateEventW(NULL, TRUE, FALSE, NULL);
+    volatile LONG ready = 0;
+    double t0, t1;
+    int i;
+
+    for (i = 0; i < count; i++)
+    {
+        workers[i].go = go;
+        workers[i].ready = &ready;
+        if (!(threads[i] = CreateThread(NULL, 0, worker_main, &workers[i], 0, NULL))) die("CreateThread failed");
+    }
+    while (ready < count) Sleep(0);
+    Sleep(1);
+    t0 = now();
+    SetEvent(go);
+    WaitForMultipleObjects(count, threads, TRUE, INFINITE);
+    t1 = now();
+    for (i = 0; i < count; i++) CloseHandle(threads[i]);
+    CloseHandle(go);
+    return t1 - t0;
+}
+
+static int cmd_threads(int rounds, int passes)
+{
+    static const DWORD sizes[] = {64 * KIB, 1 * MIB};
+    struct worker workers[2];
+    HBC contexts[2];
+    BYTE *buffers[2];
+    int r, s, v, i;
+
+    for (i = 0; i < 2; i++)
+    {
+        contexts[i] = prepare_context(FALSE);
+        buffers[i] = buffer_alloc(1 * MIB);
+    }
+    read_all(TRUE, contexts[0], buffers[0], 1 * MIB, NULL);   /* warm */
+    for (r = 0; r < rounds; r++)
+    {
+        for (s = 0; s < 2; s++)
+            for (v = 0; v < 4; v++)
+            {
+                int variant = (v + r) % 4;         /* rotate the order */
+                BOOL dll = variant < 2;
+                int count = variant % 2 ? 2 : 1;
+                double secs;
+
+                for (i = 0; i < count; i++)
+                {
+                    workers[i].dll = dll;
+                    workers[i].hbc = contexts[i];
+                    workers[i].buffer = buffers[i];
+                    workers[i].buffer_size = sizes[s];
+                    workers[i].passes = passes;
+                }
+                secs = run_workers(workers, count);
+                printf("S threads size=%lu round=%d who=%s threads=%d bytes=%llu secs=%.6f\n", sizes[s], r,
+                       dll ? "dll" : "plain", count, total_bytes * count * passes, secs);
+            }
+        fflush(stdout);
+        progress("threads: round %d of %d", r + 1, rounds);
+    }
+    for (i = 0; i < 2; i++)
+    {
+        DsBackupEnd(contexts[i]);
+        buffer_free(buffers[i]);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------- */
+
+static int usage(void)
+{
+    fputs("usage: bench stream ROUNDS COLD_ROUNDS PASSES | hash FNV_ROUNDS FNV_COLD SHA_ROUNDS SHA_COLD SHA_MIB\n"
+          "       | handles MAXPOP BATCHES\n"
+          "       | memory dll|plain BUFSIZE PASSES | threads ROUNDS PASSES | files ROUNDS\n", stderr);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    LARGE_INTEGER frequency;
+
+    QueryPerformanceFrequency(&frequency);
+    qpc_frequency = (double)frequency.QuadPart;
+    if (argc < 2) return usage();
+    if (!strcmp(argv[1], "handles") && argc == 4) return cmd_handles(atoi(argv[2]), atoi(argv[3]));
+    load_files();
+    if (!strcmp(argv[1], "stream") && argc == 5) return cmd_stream(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+    if (!strcmp(argv[1], "hash") && argc == 7)
+    {
+        int rounds[2] = {atoi(argv[2]), atoi(argv[4])}, cold_rounds[2] = {atoi(argv[3]), atoi(argv[5])};
+        return cmd_hash(rounds, cold_rounds, (ULONGLONG)atoi(argv[6]) * MIB, 1 * MIB);
+    }
+    if (!strcmp(argv[1], "memory") && argc == 5)
+        return cmd_memory(!strcmp(argv[2], "dll"), (DWORD)strtoul(argv[3], NULL, 0), atoi(argv[4]));
+    if (!strcmp(argv[1], "threads") && argc == 4) return cmd_threads(atoi(argv[2]), atoi(argv[3]));
+    if (!strcmp(argv[1], "files") && argc == 3) return cmd_files(atoi(argv[2]));
+    return usage();
+}

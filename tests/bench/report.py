@@ -1,0 +1,555 @@
+#!/usr/bin/env python3
+"""Turns bench.exe's samples into figures: medians, ratios, the targets.
+
+    report.py RAW MACHINE OUTDIR
+
+RAW holds bench.exe's "S <section> key=value ..." lines, MACHINE the key=value
+lines run.sh wrote about the machine.  Prints the tables, writes
+OUTDIR/performance.md and, with gnuplot, OUTDIR/bench.png.
+
+Copyright 2026 The ntdsbcli project authors
+SPDX-License-Identifier: LGPL-2.1-or-later
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+
+STREAM_TARGET = 0.97      # DLL / baseline throughput, at every buffer of 256 KiB and more
+HANDLE_TARGET = 1.5       # cost per call at the largest population / at 1
+READ_AHEAD_WORTH = 3.0    # % of the backup's time a read-ahead must save to be worth having
+
+
+def parse(path):
+    samples = defaultdict(list)
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) < 2 or parts[0] != 'S':
+                continue
+            fields = {}
+            for part in parts[2:]:
+                key, _, value = part.partition('=')
+                fields[key] = value
+            samples[parts[1]].append(fields)
+    return samples
+
+
+def first_loads(samples):
+    loads = {}
+    for l in samples.get('load', []):
+        loads.setdefault(l['section'], l['load1'])
+    return loads
+
+
+def machine_info(path):
+    info = {}
+    with open(path) as f:
+        for line in f:
+            key, _, value = line.rstrip('\n').partition('=')
+            info[key] = value
+    return info
+
+
+def median(values):
+    return statistics.median(values) if values else float('nan')
+
+
+def quartiles(values, fmt='{:.3f}'):
+    """The middle half of the values, 'q1–q3'."""
+    if len(values) < 2:
+        return fmt.format(values[0]) if values else '–'
+    q = statistics.quantiles(values, n=4, method='inclusive')
+    return (fmt + '–' + fmt).format(q[0], q[2])
+
+
+def size_name(size):
+    size = int(size)
+    return f'{size // 1048576} MiB' if size >= 1048576 else f'{size // 1024} KiB'
+
+
+def table(headers, rows, align_right=True):
+    out = ['| ' + ' | '.join(headers) + ' |',
+           '|' + '|'.join('---:' if i and align_right else '---' for i in range(len(headers))) + '|']
+    out += ['| ' + ' | '.join(str(c) for c in row) + ' |' for row in rows]
+    return '\n'.join(out)
+
+
+def spread(values, fmt='{:.3f}'):
+    return (fmt + '–' + fmt).format(min(values), max(values)) if values else '–'
+
+
+# --- streaming ------------------------------------------------------------------
+
+def stream_figures(samples):
+    runs = defaultdict(lambda: defaultdict(dict))     # (cache, size) -> round -> who -> GB/s
+    for s in samples.get('stream', []):
+        runs[(s['cache'], int(s['size']))][int(s['round'])][s['who']] = int(s['bytes']) / float(s['secs']) / 1e9
+    figures = {}
+    for key, rounds in runs.items():
+        dll = [r['dll'] for r in rounds.values() if 'dll' in r]
+        plain = [r['plain'] for r in rounds.values() if 'plain' in r]
+        per_round = [r['dll'] / r['plain'] for r in rounds.values() if len(r) == 2]
+        figures[key] = {'dll': dll, 'plain': plain, 'ratio': median(per_round), 'per_round': per_round,
+                        'best': max(dll) / max(plain), 'runs': len(rounds)}
+    return figures
+
+
+def stream_section(figures, unavailable):
+    lines, verdicts = [], []
+    for cache, title in (('page', 'from the page cache'), ('disk', 'from disk (the database evicted from the page cache before each run)')):
+        keys = sorted(k for k in figures if k[0] == cache)
+        if not keys:
+            if cache == 'page' and not figures:
+                lines.append('\n*Not measured.*')
+            if cache == 'disk' and figures:
+                lines.append('\n*From disk: not measured' + (' (the files could not be evicted from the page cache)'
+                             if unavailable else '') + '.*')
+            continue
+        rows = []
+        for key in keys:
+            f = figures[key]
+            ratio = f['ratio']
+            ok = ratio >= STREAM_TARGET if key[1] >= 262144 else None
+            if ok is not None:
+                verdicts.append((f'streaming {cache} {size_name(key[1])}', ok, f'{ratio:.3f}'))
+            rows.append([size_name(key[1]), f'{median(f["dll"]):.2f}', f'{median(f["plain"]):.2f}',
+                         f'**{ratio:.3f}**', quartiles(f['per_round']), f'{f["best"]:.3f}',
+                         f'{f["runs"]} + {f["runs"]}', '–' if ok is None else ('met' if ok else '**not met**')])
+        lines.append(f'\nStreaming {title}: GB/s (10^9 bytes a second), medians of the runs. The ratio is DLL / '
+                     'baseline throughput within each round (the two runs are adjacent, so they share whatever '
+                     'else the machine is doing), median over the rounds, and the middle half of those ratios; '
+                     '"fastest" is the DLL\'s fastest run over the baseline\'s, the runs least disturbed.\n')
+        lines.append(table(['buffer', 'DLL GB/s', 'baseline GB/s', 'DLL / baseline', '(middle half)',
+                            'fastest / fastest', 'runs (DLL + baseline)', f'target ≥ {STREAM_TARGET}'], rows))
+    return lines, verdicts
+
+
+# --- the fixed cost of a file ----------------------------------------------------
+
+def files_section(samples, stream, info):
+    runs = defaultdict(dict)                           # (round, file, kind) -> who -> secs
+    for s in samples.get('files', []):
+        runs[(s['round'], s['file'], s['kind'])][s['who']] = float(s['secs'])
+    if not runs:
+        return ['\n*Not measured.*'], None
+    def cost(kind):
+        return [(r['dll'] - r['plain']) * 1e6 for k, r in runs.items() if k[2] == kind and len(r) == 2]
+    def plain(kind):
+        return [r['plain'] * 1e6 for k, r in runs.items() if k[2] == kind and 'plain' in r]
+    read, opened = cost('read'), cost('open')
+    files = len({k[1] for k in runs}) + 1           # the logs measured, and the database
+    lines = ['\nWhat one file costs the DLL beyond its bytes: for each log, in interleaved pairs, the whole file '
+             'through the DLL (4 MiB buffer) against the plain ReadFile loop, and `DsBackupOpenFileW` + '
+             '`DsBackupClose` against `CreateFileW` + `CloseHandle`; µs, medians over logs and rounds.\n',
+             table(['', 'DLL − baseline (median)', '(min–max)', 'baseline alone'],
+                   [['a whole log (open, read, end-of-file check, close)', f'**{median(read):.0f} µs**',
+                     spread(read, '{:.0f}'), f'{median(plain("read")):.0f} µs'],
+                    ['open + close only', f'{median(opened):.0f} µs', spread(opened, '{:.0f}'),
+                     f'{median(plain("open")):.0f} µs']])]
+    backup = stream.get(('page', 1048576))
+    page = [s for s in samples.get('stream', []) if s['cache'] == 'page']
+    if backup and backup['plain'] and page:
+        one_backup = int(page[0]['bytes']) / int(info.get('passes', '1')) / (median(backup['plain']) * 1e9)
+        expected = 1 / (1 + files * median(read) / 1e6 / one_backup)
+        lines.append(f'\nA backup is {files} files; from the page cache the baseline reads all of them in '
+                     f'{one_backup * 1000:.0f} ms (1 MiB buffer), so this fixed cost alone predicts a streaming '
+                     f'ratio of about {expected:.3f}.')
+    return lines, median(read)
+
+
+# --- a hashing client -----------------------------------------------------------
+
+def hash_section(samples):
+    runs = defaultdict(lambda: defaultdict(dict))      # (cache, client) -> round -> variant -> secs
+    cpu = defaultdict(list)                            # (cache, client, variant) -> [CPU seconds]
+    amount = {}
+    size = None
+    for s in samples.get('hash', []):
+        runs[(s['cache'], s['client'])][int(s['round'])][s['variant']] = float(s['secs'])
+        if 'cpu' in s:
+            cpu[(s['cache'], s['client'], s['variant'])].append(float(s['cpu']))
+        amount[s['client']] = int(s['bytes'])
+        size = int(s['size'])
+    if not runs:
+        return ['\n*Not measured.*'], []
+    rows, findings = [], []
+    work = {}
+    for (cache, client), rounds in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0] != 'page')):
+        def med(variant):
+            return median([r[variant] for r in rounds.values() if variant in r])
+        seq, ahead, copy, read = med('seq'), med('ahead'), med('ahead-copy'), med('read')
+        if cache == 'page':
+            work[client] = med('work')
+        w = work.get(client, float('nan'))
+        gains = [100 * (r['seq'] - r['ahead']) / r['seq'] for r in rounds.values() if 'seq' in r and 'ahead' in r]
+        gains_copy = [100 * (r['seq'] - r['ahead-copy']) / r['seq'] for r in rounds.values()
+                      if 'seq' in r and 'ahead-copy' in r]
+        gain, gain_copy = median(gains), median(gains_copy)
+        bound = 100 * (1 - max(read, w) / (read + w))
+        rows.append([client, f'{amount[client] / 1e9:.2f} GB', 'page cache' if cache == 'page' else 'disk',
+                     f'{read:.3f}', f'{w:.3f}', f'{seq:.3f}', f'{ahead:.3f}', f'{copy:.3f}', f'{bound:.1f} %',
+                     f'**{gain:+.1f} %** ({quartiles(gains, "{:+.1f}")})',
+                     f'{gain_copy:+.1f} % ({quartiles(gains_copy, "{:+.1f}")})',
+                     ' / '.join(f'{median(cpu[(cache, client, v)]):.2f}' for v in ('seq', 'ahead', 'ahead-copy')),
+                     len(gains)])
+        q1 = statistics.quantiles(gains_copy, n=4, method='inclusive')[0] if len(gains_copy) > 1 else gain_copy
+        findings.append((cache, client, gain, gain_copy, q1))
+    lines = [f'\nA client that hashes each chunk ({size_name(size)} buffer): FNV-1a over the whole backup, SHA-256 '
+             'over its first part (it runs at a few hundred MB/s); seconds, medians. "Gain" is the time a '
+             'read-ahead saves, as a share of read-then-hash, round by round (the runs of a round are adjacent): '
+             'the median and, in brackets, the middle half; "at most" is what perfect overlap would save, 1 − max(read, hash) / '
+             '(read + hash), the hash alone being measured on data in memory.\n',
+             table(['client', 'data', 'from', 'read only', 'hash only', 'read, then hash', 'read-ahead',
+                    'read-ahead + copy', 'at most', 'gain', 'gain with the copy',
+                    'CPU s: then / ahead / + copy', 'rounds'],
+                   rows)]
+    return lines, findings
+
+
+# --- threads --------------------------------------------------------------------
+
+def thread_section(samples):
+    runs = defaultdict(lambda: defaultdict(dict))      # (size, who) -> round -> threads -> GB/s
+    for s in samples.get('threads', []):
+        runs[(int(s['size']), s['who'])][int(s['round'])][int(s['threads'])] = \
+            int(s['bytes']) / float(s['secs']) / 1e9
+    if not runs:
+        return ['\n*Not measured.*'], {}
+    rows, scaling = [], {}
+    for (size, who), rounds in sorted(runs.items(), key=lambda kv: (kv[0][0], kv[0][1] != 'dll')):
+        one = [r[1] for r in rounds.values() if 1 in r]
+        two = [r[2] for r in rounds.values() if 2 in r]
+        ratios = [r[2] / r[1] for r in rounds.values() if 1 in r and 2 in r]
+        scaling[(size, who)] = median(ratios)
+        rows.append([size_name(size), 'DLL' if who == 'dll' else 'baseline', f'{median(one):.2f}',
+                     f'{median(two):.2f}', f'**{scaling[(size, who)]:.2f}**', quartiles(ratios, '{:.2f}'),
+                     len(ratios)])
+    return ['\nTwo contexts streaming the whole backup from two threads at once, against one: aggregate GB/s '
+            'from the page cache, medians; the baseline does the same with two plain ReadFile loops.\n',
+            table(['buffer', 'reader', 'one thread', 'two threads', 'two / one', 'run by run (middle half)', 'runs'],
+                  rows)], scaling
+
+
+# --- handles --------------------------------------------------------------------
+
+def handle_section(samples):
+    per_call = defaultdict(list)                       # (population, op) -> [ns per call]
+    per_visit = defaultdict(list)                      # (visit, population, op) -> [ns per call]
+    for s in samples.get('handles', []):
+        ns = float(s['secs']) / int(s['calls']) * 1e9
+        per_call[(int(s['population']), s['op'])].append(ns)
+        per_visit[(int(s['visit']), int(s['population']), s['op'])].append(ns)
+    if not per_call:
+        return ['\n*Not measured.*'], []
+    populations = sorted({p for p, _ in per_call})
+    ops = [('close-valid', 'DsBackupClose, live handle, no file open (hrInvalidHandle)'),
+           ('close-invalid', 'DsBackupClose, ended handle (ERROR_INVALID_PARAMETER)'),
+           ('tour-1000', 'DsRestoreRegisterComplete on each of 1,000 live contexts in turn, spread over all'),
+           ('prepare-end', 'DsBackupPrepareW + DsBackupFree + DsBackupEnd'),
+           ('tour-all', 'DsRestoreRegisterComplete on each of all the live contexts in turn *')]
+    rows, verdicts = [], []
+    low, high = populations[0], populations[-1]
+    for op, what in ops:
+        cells = []
+        for p in populations:
+            v = median(per_call[(p, op)])
+            cells.append(f'{v / 1000:.1f} µs' if v >= 10000 else f'{v:.0f} ns')
+        ratio = median(per_call[(high, op)]) / median(per_call[(low, op)])
+        ok = ratio <= HANDLE_TARGET
+        if op == 'tour-all':
+            rows.append([what] + cells + [f'{ratio:.2f}', 'not a target'])
+            continue
+        verdicts.append((f'handles {op}', ok, f'{ratio:.2f}'))
+        rows.append([what] + cells + [f'**{ratio:.2f}**', 'met' if ok else '**not met**'])
+    grow = []
+    for s in samples.get('grow', []):
+        if int(s['grown']) >= 1000:
+            grow.append(f'{int(s["grown"])} limited restore contexts were created in {float(s["secs"]):.1f} s '
+                        f'({float(s["secs"]) / int(s["grown"]) * 1e6:.0f} µs each), working set '
+                        f'+{int(s["ws_bytes"]) / int(s["grown"]):.0f} bytes per context')
+    batches = len(per_call[(high, 'close-valid')])
+    lines = [f'\nCost per call with N other live contexts (medians of {batches}+ batches; the lookups '
+             'are batches of 100,000 calls, prepare-end of 40 cycles; populations visited '
+             f'{" → ".join(str(p) for p in [1, 1000, high, 1000, 1] if p <= high)} and merged). One live backup '
+             'context (the valid handle) and one ended handle are used throughout.\n',
+             table(['operation'] + [f'{p:,} live' for p in populations]
+                   + [f'{high:,} / {low:,}', f'target ≤ {HANDLE_TARGET}'], rows)]
+    visits = sorted(k for k in per_visit if k[2] == 'prepare-end')
+    if visits:
+        lines.append('\n`DsBackupPrepareW` spends its time asking the service manager whether NTDS runs (an RPC to '
+                     'services.exe), and that cost moves with the machine, not with the number of contexts: '
+                     'visit by visit, ' + ' → '.join(f'{median(per_visit[k]) / 1e6:.1f} ms ({k[1]:,})'
+                                                     for k in visits) + '.')
+    lines.append('\n\\* Touring all of them touches a different slot of the table and a different context on '
+                 'every call: with 100,000 contexts (some 30 MB) that is a cache miss or two per call, which any '
+                 'structure holding that many objects pays; the same tour over 1,000 of them, spread over the '
+                 'whole table, shows that the lookup itself does not grow.')
+    if grow:
+        lines.append('\n' + '; '.join(grow) + '.')
+    return lines, verdicts
+
+
+# --- memory ---------------------------------------------------------------------
+
+def memory_section(samples, info):
+    runs = defaultdict(list)                           # (who, size) -> [growth bytes]
+    reset = True
+    total = None
+    for s in samples.get('memory', []):
+        runs[(s['who'], int(s['size']))].append(int(s['peak_after']) - int(s['ws_before']))
+        reset = reset and s['peak_reset'] == '1'
+        total = int(s['bytes'])
+    if not runs:
+        return ['\n*Not measured.*'], []
+    rows, verdicts = [], []
+    for size in sorted({k[1] for k in runs}):
+        dll, plain = median(runs[('dll', size)]), median(runs[('plain', size)])
+        ratio = dll / size
+        ok = ratio <= 2 or dll - size <= 1048576
+        verdicts.append((f'memory {size_name(size)}', ok, f'{ratio:.2f}'))
+        rows.append([size_name(size), f'{dll / 1024:,.0f}', f'**{ratio:.2f}**', f'{plain / 1024:,.0f}',
+                     f'{plain / size:.2f}', f'{(dll - plain) / 1024:+,.0f}', len(runs[('dll', size)]),
+                     'met' if ok else '**not met**'])
+    lines = [f'\nPeak working set while backing up {total / 2**30:.0f} GiB (the database read '
+             f'{info.get("memory_passes", "?")} times) minus the working set just before the backup '
+             '(the context and the client\'s buffer are allocated inside the measured span), each in a fresh '
+             'process, medians' + ('' if reset else '; **the peak could not be reset before the backup: '
+                                   'an upper bound**') + '.\n',
+             table(['buffer', 'DLL growth KiB', 'DLL growth / buffer', 'baseline growth KiB',
+                    'baseline / buffer', 'DLL − baseline KiB', 'runs', 'bounded'], rows)]
+    return lines, verdicts
+
+
+# --- the plot -------------------------------------------------------------------
+
+def plot(figures, outdir, info):
+    """Two panels: throughput against buffer size (medians, bars over the middle
+    half of the runs), and the DLL / baseline ratio with the target."""
+    if not figures:
+        return False
+    gnuplot = shutil.which('gnuplot')
+    if not gnuplot:
+        print('report: gnuplot is not installed: no bench.png (apt-get install gnuplot-nox)', file=sys.stderr)
+        return False
+    data = os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), 'bench.dat')
+    caches = [c for c in ('page', 'disk') if any(k[0] == c for k in figures)]
+    series, ratio_series = [], []
+    index = 0
+    with open(data, 'w') as f:
+        for cache in caches:
+            keys = sorted(k for k in figures if k[0] == cache)
+            for who, shift in (('dll', 0.95), ('plain', 1.05)):
+                f.write(f'# {cache} {who}: KiB, median, first quartile, third quartile (GB/s)\n')
+                for key in keys:
+                    v = figures[key][who]
+                    q = statistics.quantiles(v, n=4, method='inclusive') if len(v) > 1 else [v[0]] * 3
+                    f.write(f'{key[1] // 1024 * shift:.1f} {median(v):.4f} {q[0]:.4f} {q[2]:.4f}\n')
+                f.write('\n\n')
+                series.append((index, cache, who))
+                index += 1
+            f.write(f'# {cache}: KiB, DLL / baseline (median of the rounds), first quartile, third quartile\n')
+            for key in keys:
+                r = figures[key]['per_round']
+                q = statistics.quantiles(r, n=4, method='inclusive') if len(r) > 1 else [r[0]] * 3
+                f.write(f'{key[1] // 1024 * (0.97 if cache == "page" else 1.03):.1f} {figures[key]["ratio"]:.4f} '
+                        f'{q[0]:.4f} {q[2]:.4f}\n')
+            f.write('\n\n')
+            ratio_series.append((index, cache))
+            index += 1
+    color = {'page': '#1f77b4', 'disk': '#d62728'}
+    names = {('page', 'dll'): 'DsBackupRead, page cache', ('page', 'plain'): 'ReadFile, page cache',
+             ('disk', 'dll'): 'DsBackupRead, from disk', ('disk', 'plain'): 'ReadFile, from disk'}
+    top = [f'"{data}" index {i} using 1:2:3:4 with yerrorlines lw 2 lc rgb "{color[c]}" '
+           f'{"pt 7" if w == "dll" else "dt 2 pt 6"} title "{names[(c, w)]}"' for i, c, w in series]
+    bottom = [f'"{data}" index {i} using 1:2:3:4 with yerrorlines lw 2 lc rgb "{color[c]}" pt 7 '
+              f'title "{"page cache" if c == "page" else "from disk"}"' for i, c in ratio_series]
+    bottom.append(f'{STREAM_TARGET} with lines lw 2 lc rgb "#2ca02c" dt 2 title "target {STREAM_TARGET}"')
+    script = f'''
+set terminal pngcairo size 960,900 enhanced font "DejaVu Sans,11"
+set output "{os.path.join(outdir, 'bench.png')}"
+set multiplot layout 2,1 title "ntdsbcli.dll: streaming a {int(info.get('database_bytes', 0)) // 2**20} MiB database and {info.get('log_count', '?')} + 1 logs of {int(info.get('log_bytes', 0)) // 2**20} MiB under {info.get('wine', 'Wine')}\\n{info.get('cpu', '')}, {info.get('cores', '?')} cores, {info.get('date', '')}; medians, bars over the middle half of the runs" noenhanced
+set logscale x 2
+set xtics ("64" 64, "256" 256, "1024" 1024, "4096" 4096)
+set xrange [48:5500]
+set grid
+set key below horizontal maxrows 2 width 2
+set xlabel "buffer size (KiB)"
+set ylabel "throughput (GB/s)"
+set yrange [0:*]
+plot {", ".join(top)}
+set ylabel "DsBackupRead / ReadFile"
+set yrange [0.6:1.2]
+set key below horizontal maxrows 1 width 2
+plot {", ".join(bottom)}
+unset multiplot
+'''
+    result = subprocess.run([gnuplot], input=script, text=True, capture_output=True)
+    if result.returncode:
+        print('report: gnuplot failed:\n' + result.stderr, file=sys.stderr)
+        return False
+    return True
+
+
+# --- the report -----------------------------------------------------------------
+
+def main():
+    raw, machine, outdir = sys.argv[1:4]
+    samples = parse(raw)
+    info = machine_info(machine)
+    figures = stream_figures(samples)
+    unavailable = any(s.get('unavailable') for s in samples.get('stream-cold', []))
+
+    stream_lines, stream_verdicts = stream_section(figures, unavailable)
+    files_lines, file_cost = files_section(samples, figures, info)
+    hash_lines, hash_findings = hash_section(samples)
+    thread_lines, scaling = thread_section(samples)
+    handle_lines, handle_verdicts = handle_section(samples)
+    memory_lines, memory_verdicts = memory_section(samples, info)
+    verdicts = stream_verdicts + handle_verdicts + memory_verdicts
+
+    def target_line(prefix, what):
+        vs = [v for v in verdicts if v[0].startswith(prefix)]
+        if not vs:
+            return f'- {what}: not measured.'
+        bad = [f'{v[0][len(prefix):].strip()} ({v[2]})' for v in vs if not v[1]]
+        return f'- {what}: ' + ('**met**' if not bad else '**not met** at ' + ', '.join(bad)) + \
+            ' (' + ', '.join(f'{v[0][len(prefix):].strip()} {v[2]}' for v in vs) + ').'
+
+    read_ahead = []
+    for cache, client, gain, gain_copy, _ in hash_findings:
+        read_ahead.append(f'{client} from {"the page cache" if cache == "page" else "disk"}: '
+                          f'{gain:+.1f} % (zero-copy), {gain_copy:+.1f} % with the copy a DLL would make')
+    worth = [f for f in hash_findings if f[3] > READ_AHEAD_WORTH and f[4] > 0]
+
+    ram_gib = int(info.get('ram_kib', '0')) / 2**20
+    quick = info.get('quick') == '1'
+    doc = [
+        '# Performance',
+        '',
+        '*Written by `make bench` (tests/bench/); do not edit by hand: run it again.*'
+        + (' **A quick run (`BENCH_QUICK=1`): smaller database, fewer runs.**' if quick else ''),
+        '',
+        '## Targets',
+        '',
+        target_line('streaming', f'Streaming through the DLL at ≥ {STREAM_TARGET} of the baseline\'s throughput '
+                    'with buffers of 256 KiB and more (median ratio)'),
+        target_line('handles', f'Cost per call with {max([0] + [int(s["population"]) for s in samples.get("handles", [])]):,} '
+                    f'live contexts within {HANDLE_TARGET}x of the cost with 1 (ratio)'),
+        target_line('memory', 'Peak working set bounded by a small constant times the buffer '
+                    '(growth / buffer ≤ 2, or within 1 MiB of the buffer)'),
+        '- Read-ahead: ' + ('; '.join(read_ahead) if read_ahead else 'not measured') + '. '
+        + (f'**Worth considering** (saves more than {READ_AHEAD_WORTH:.0f} % with the copy, and saves time in '
+           'at least three rounds out of four) for: '
+           + ', '.join(f'{c} from {"the page cache" if k == "page" else "disk"}' for k, c, _, _, _ in worth) + '.'
+           if worth else f'Not worth it here: no case reliably saves more than {READ_AHEAD_WORTH:.0f} % once the copy '
+           'is counted (more than that in the median, and a saving in three rounds out of four).'),
+        '- Two contexts on two threads: ' + (', '.join(
+            f'{"DLL" if who == "dll" else "baseline"} {size_name(size)} {v:.2f}x'
+            for (size, who), v in sorted(scaling.items())) if scaling else 'not measured')
+        + ' the aggregate throughput of one.',
+        '',
+        '## Machine',
+        '',
+        table(['', ''], [
+            ['CPU', info.get('cpu', '?')], ['cores', info.get('cores', '?')], ['RAM', f'{ram_gib:.1f} GiB'],
+            ['kernel', info.get('kernel', '?')], ['Wine', info.get('wine', '?')],
+            ['date', info.get('date', '?')],
+            ['load average (1 min) as each section started',
+             ', '.join(f'{section} {load}' for section, load in first_loads(samples).items())
+             + ' (other people\'s work shares this machine)'],
+            ['block device read-ahead', f'{info.get("read_ahead_kb", "?")} KiB'],
+            ['DLL', f'commit {info.get("commit", "?")}, ntdsbcli.dll sha256 {info.get("dll_sha256", "?")}…'],
+            ['run time', f'{int(info.get("seconds", "0")) // 60} min {int(info.get("seconds", "0")) % 60} s']],
+              align_right=False),
+        '',
+        '## Method',
+        '',
+        f'- The data: a throwaway Wine prefix with a {int(info.get("database_bytes", 0)) // 2**20} MiB `ntds.dit` '
+        f'and {info.get("log_count", "?")} numbered logs plus `edb.log` of '
+        f'{int(info.get("log_bytes", 0)) // 2**20} MiB each (random bytes), registered where a domain controller '
+        'records them. A "backup" is every file the DLL lists, read to the end.',
+        '- The program, `tests/bench/bench.c`, is a PE run under Wine against the DLL built by `make`. It '
+        'measures; `tests/bench/report.py` computes. Every figure is a comparison made inside one process: '
+        'each DLL run is paired with a baseline run of the same work in the same round, the order alternating '
+        'from round to round (and from buffer size to buffer size), so that drift and the noise of other '
+        'processes fall on both; ratios are taken within a round, then the median over the rounds is reported, '
+        'with the middle half of the round-by-round ratios as the spread. The machine is shared (see the load '
+        'average above): single runs vary by tens of percent, medians much less.',
+        '- Streaming: `DsBackupOpenFileW` + `DsBackupRead` to the end + `DsBackupClose` per file, on one '
+        'prepared context (`DsBackupPrepare` is timed separately, under handles), against `CreateFileW` + a '
+        '`ReadFile` loop + `CloseHandle` over the same local files with the same buffer. From the page cache '
+        f'after a warm-up read, each timed run backing everything up {info.get("passes", "?")} times (one '
+        'backup takes only tens of ms); "from disk" with every file of the database folder evicted from the '
+        'page cache before each run (`posix_fadvise(POSIX_FADV_DONTNEED)` through `dd iflag=nocache count=0`, '
+        'requested by bench.exe from a shell loop in run.sh, outside the timed span; only these files, so the '
+        'rest of the machine does not start reading its own files back meanwhile, as after a global '
+        '`drop_caches`), one backup per run.',
+        '- The hashing client: FNV-1a over 64-bit words (a fast client, near memory speed) and SHA-256 through '
+        'BCrypt (what `dsbackup` does). "Read, then hash": `DsBackupRead` then hash, chunk by chunk. '
+        '"Read-ahead": a second thread calls `DsBackupRead` into one of two buffers while the client hashes the '
+        'other (double buffering, in-process condition variables): the best a read-ahead inside the DLL could '
+        'do. "+ copy" adds the copy from the DLL\'s buffer into the caller\'s that an internal read-ahead would '
+        'need, since `DsBackupRead` fills a buffer the caller passes. All variants must produce the same digests. '
+        'The three are run back to back in each round, their order rotating. "CPU s" is the process\'s user + '
+        'kernel time: a read-ahead does not save work, it can only overlap it, so it needs a free core.',
+        '- Handles: with N other live contexts, batches of each operation in a rotating order; the populations '
+        'are visited up and back down (1 → 1,000 → max → 1,000 → 1) so drift cancels. The other contexts are '
+        'limited restore contexts (`DsRestorePrepareW` without a token): they share the one handle table with '
+        'backup contexts and cost a fraction of a `DsBackupPrepareW` to create (which asks the service manager '
+        'whether NTDS runs: 100,000 of those would take several minutes under Wine).',
+        '- Memory: a fresh process per configuration; Linux\'s peak resident set (Wine\'s '
+        '`PeakWorkingSetSize`) is reset just before the backup through `/proc/PID/clear_refs`, so the peak '
+        'is the backup\'s own.',
+        '- Times come from `QueryPerformanceCounter`; GB = 10^9 bytes.',
+        '',
+        '## Results',
+        '',
+        '### Streaming',
+    ] + stream_lines + [
+        '',
+        '![throughput against buffer size](bench.png)',
+        '',
+        '### The fixed cost of a file',
+    ] + files_lines + [
+        '',
+        '### A client that works on each chunk: read-ahead or not',
+    ] + hash_lines + [
+        '',
+        '### Two contexts, two threads',
+    ] + thread_lines + [
+        '',
+        '### Handles',
+    ] + handle_lines + [
+        '',
+        '### Memory',
+    ] + memory_lines + [
+        '',
+        '## Reproducing',
+        '',
+        f'`make bench` (this run took {int(info.get("seconds", "0")) // 60} min {int(info.get("seconds", "0")) % 60} s '
+        'on the machine above). `BENCH_QUICK=1 make bench` is a shorter run (under a minute or two) that writes to '
+        '`build/bench/` and leaves `docs/` alone; `BENCH_DLL=path/to/ntdsbcli.dll` benchmarks another build of '
+        'the DLL, `BENCH_SECTIONS="stream files"` runs only some sections (stream, files, hash, threads, handles, '
+        'memory). The raw samples are kept in `build/bench/raw.txt`; `tests/bench/report.py` can be run on them '
+        'again.',
+        '',
+    ]
+    text = '\n'.join(doc)
+    os.makedirs(outdir, exist_ok=True)
+    with open(os.path.join(outdir, 'performance.md'), 'w') as f:
+        f.write(text)
+    plotted = plot(figures, outdir, info)
+    start = text.index('## Targets')
+    end = text.index('## Machine')
+    print(text[start:end])
+    print('\n'.join(['## Results'] + stream_lines + files_lines + hash_lines + thread_lines + handle_lines + memory_lines))
+    print(f'\nreport: wrote {os.path.join(outdir, "performance.md")}'
+          + (f' and {os.path.join(outdir, "bench.png")}' if plotted else ''))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

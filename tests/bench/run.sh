@@ -1,0 +1,175 @@
+#!/bin/bash
+# tests/bench/run.sh: what "make bench" runs.
+#
+#   1. a throwaway Wine prefix with a big sample directory database: a 1 GiB
+#      ntds.dit and 10 numbered logs plus edb.log of 10 MiB each (the size of
+#      Active Directory's logs);
+#   2. bench.exe (tests/bench/bench.c) and the DLL side by side in it, each
+#      section in its own process: streaming, a hashing client with and without
+#      read-ahead, two threads, handles, then memory (a fresh process for each
+#      configuration);
+#   3. tests/bench/report.py: the table on stdout, docs/performance.md and
+#      docs/bench.png.
+#
+# Environment:
+#   BENCH_QUICK=1   a smaller, shorter run (256 MiB database, fewer rounds); its
+#                   report goes to $BUILD/bench/, docs/ is left alone
+#   BENCH_DLL=path  benchmark this ntdsbcli.dll instead of $BUILD/x86_64's (to
+#                   measure a candidate change side by side)
+#   BENCH_OUT=dir   where the report goes (default: docs/, or $BUILD/bench/ when quick)
+#   BENCH_SECTIONS="stream files hash threads handles memory"
+#                   the sections to run (default: all)
+#   BUILD           the build folder (make passes its $(BUILD))
+#
+# Copyright 2026 The ntdsbcli project authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+set -u
+here=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$here" || exit 1
+abs() { case $1 in /*) echo "$1" ;; *) echo "$here/$1" ;; esac; }
+build=$(abs "${BUILD:-build}")
+quick=${BENCH_QUICK:-0}
+dll=$(abs "${BENCH_DLL:-$build/x86_64/ntdsbcli.dll}")
+work="$build/bench"
+if [ "$quick" = 1 ]; then out=$(abs "${BENCH_OUT:-$work}"); else out=$(abs "${BENCH_OUT:-docs}"); fi
+mkdir -p "$work" "$out"
+. "$here/tests/lib/wine.sh"
+
+# Rounds are even: the order of a DLL run and its baseline run alternates from
+# round to round, and report.py pairs consecutive rounds.
+if [ "$quick" = 1 ]; then
+    db_bytes=$((256 * 1048576)); log_bytes=$((4 * 1048576))
+    stream_rounds=6; cold_rounds=2; passes=2
+    fnv_rounds=4; fnv_cold_rounds=2; sha_rounds=2; sha_cold_rounds=2; sha_mib=64
+    thread_rounds=4; file_rounds=4; max_population=10000; handle_batches=3; memory_repeats=1
+else
+    db_bytes=$((1024 * 1048576)); log_bytes=$((10 * 1048576))
+    stream_rounds=16; cold_rounds=20; passes=3
+    fnv_rounds=16; fnv_cold_rounds=8; sha_rounds=10; sha_cold_rounds=6; sha_mib=192
+    thread_rounds=8; file_rounds=10; max_population=100000; handle_batches=7; memory_repeats=3
+fi
+log_count=10
+memory_passes=4                          # 4 x the database: 4 GiB in a full run
+
+for f in "$build/x86_64/bench.exe" "$dll"; do
+    [ -f "$f" ] || { echo "bench: $f is missing" >&2; exit 1; }
+done
+
+watcher=
+cleanup() {
+    [ -n "$watcher" ] && kill "$watcher" 2>/dev/null
+    wine_prefix_destroy
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+started=$(date +%s)
+echo "bench: a Wine prefix with a $((db_bytes / 1048576)) MiB database and $log_count + 1 logs of $((log_bytes / 1048576)) MiB"
+wine_prefix_create || exit 1
+sample_db_create "$db_bytes" "$log_count"
+ntds=$(sample_db_dir)
+for f in "$ntds"/edb0*.log "$ntds/edb.log"; do
+    head -c "$log_bytes" /dev/urandom > "$f"
+done
+sync
+
+bin="$WINEPREFIX/drive_c/bench"
+mkdir -p "$bin"
+cp "$build/x86_64/bench.exe" "$dll" "$bin/"
+cd "$bin" || exit 1
+
+# Runs "from disk": before each, bench.exe asks for the sample database's pages
+# to be evicted from the page cache.  It writes a request number to a FIFO; this
+# loop (asleep in read meanwhile) evicts every file of the folder with
+# posix_fadvise(POSIX_FADV_DONTNEED) (dd iflag=nocache count=0) and answers with
+# a file bench.exe waits for.  Only these files go: the rest of the machine keeps
+# its cache, so other processes do not start reading their files back from disk
+# in the middle of a measurement, as they would after a global drop_caches.  See
+# evict_cache() in bench.c.
+fifo="$WINEPREFIX/evict.fifo"
+mkfifo "$fifo"
+(
+    exec 3<> "$fifo"
+    while read -r n <&3; do
+        case "$n" in *[!0-9]*|'') continue ;; esac
+        r=ok
+        for f in "$ntds"/*; do
+            dd if="$f" iflag=nocache count=0 status=none || r=failed
+        done
+        echo "$r" > "$bin/evicted.tmp" && mv "$bin/evicted.tmp" "$bin/evicted.$n"
+    done
+) &
+watcher=$!
+export BENCH_EVICT_FIFO="$fifo" BENCH_EVICT_DONE='C:\bench\evicted'
+
+raw="$work/raw.txt"
+: > "$raw"
+# bench ARGS...: one bench.exe process; its Unix process id goes in
+# BENCH_UNIX_PID ("exec wine" keeps it); samples go to raw.txt.
+bench() {
+    # The machine is shared: note how busy it was when each section started.
+    echo "S load section=$1 load1=$(cut -d' ' -f1 /proc/loadavg)" >> "$raw"
+    sh -c 'BENCH_UNIX_PID=$$ exec wine bench.exe "$@"' bench "$@" | tr -d '\r' >> "$raw"
+    local status=${PIPESTATUS[0]}
+    [ "$status" -eq 0 ] || { echo "bench: bench.exe $* failed (status $status)" >&2; exit 1; }
+}
+
+sections=" ${BENCH_SECTIONS:-stream files hash threads handles memory} "
+section() { case "$sections" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+if section stream; then
+    echo "bench: streaming ($stream_rounds rounds from the page cache, $cold_rounds from disk)"
+    bench stream "$stream_rounds" "$cold_rounds" "$passes"
+fi
+if section files; then
+    echo "bench: the fixed cost of a file"
+    bench files "$file_rounds"
+fi
+if section hash; then
+    echo "bench: a hashing client, with and without read-ahead"
+    bench hash "$fnv_rounds" "$fnv_cold_rounds" "$sha_rounds" "$sha_cold_rounds" "$sha_mib"
+fi
+if section threads; then
+    echo "bench: two contexts on two threads"
+    bench threads "$thread_rounds" "$passes"
+fi
+if section handles; then
+    echo "bench: handles (up to $max_population other live contexts)"
+    bench handles "$max_population" "$handle_batches"
+fi
+section memory && echo "bench: memory ($memory_passes passes over the database, a fresh process each)"
+i=0
+while section memory && [ "$i" -lt "$memory_repeats" ]; do
+    for size in 65536 262144 1048576 4194304; do
+        if [ $(((i + size / 65536) % 2)) = 0 ]; then order="dll plain"; else order="plain dll"; fi
+        for who in $order; do bench memory "$who" "$size" "$memory_passes"; done
+    done
+    i=$((i + 1))
+done
+finished=$(date +%s)
+
+# The machine the figures came from.
+{
+    echo "cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+    echo "cores=$(nproc)"
+    echo "ram_kib=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)"
+    echo "kernel=$(uname -sr)"
+    echo "wine=$(wine --version 2>/dev/null)"
+    echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "seconds=$((finished - started))"
+    echo "quick=$quick"
+    echo "database_bytes=$db_bytes"
+    echo "log_bytes=$log_bytes"
+    echo "log_count=$log_count"
+    echo "memory_passes=$memory_passes"
+    echo "passes=$passes"
+    echo "dll_sha256=$(sha256sum < "$dll" | cut -c1-16)"
+    echo "commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    dev=$(basename "$(df --output=source "$ntds" | tail -1)")
+    echo "read_ahead_kb=$(cat "/sys/class/block/$dev/queue/read_ahead_kb" \
+        "/sys/class/block/$dev/../queue/read_ahead_kb" 2>/dev/null | head -1)"
+} > "$work/machine.txt"
+
+cd "$here" || exit 1
+python3 tests/bench/report.py "$work/raw.txt" "$work/machine.txt" "$out" || exit 1
