@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <ntdsbcli.h>
+#include "ntds_test_support.h"
 
 #define NTDS_PARAMETERS L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters"
 
@@ -44,15 +45,6 @@ const WCHAR *list_entry(const WCHAR *list, int n);
 
 /* Removes a privilege from the process token for the rest of the process. */
 void remove_privilege(const WCHAR *name);
-/* Starts or stops the NTDS service and waits; FALSE if there is no such service
- * or it would not reach the state (the SCM's last error is left). */
-BOOL ntds_service_set_running(BOOL running);
-BOOL ntds_service_exists(void);
-/* A restore registration is visible in the registry. */
-BOOL restore_registered(void);
-/* Crafts a token in the DLL's documented format (docs/behaviour.md). */
-void make_token(BYTE token[40], ULONGLONG backup_time, DWORD lifetime_days);
-
 int run_backup_tests(void);
 int run_not_a_dc_tests(void);
 int run_no_backup_privilege_tests(void);

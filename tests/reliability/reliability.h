@@ -118,13 +118,9 @@ void fault_rearm(void);
 /* TRUE if the DLL is in test mode (NTDSBCLI_FAULT was set when the process started). */
 BOOL fault_test_mode_available(void);
 
-/* ---- the NTDS service stand-in -------------------------------------------- */
+/* ---- the NTDS service stand-in, registrations, tokens (tests/lib) --------- */
 
-BOOL ntds_service_exists(void);
-BOOL ntds_service_set_running(BOOL running);
-BOOL restore_registered(void);
-/* A token in the DLL's documented format (docs/behaviour.md, "Expiry token"). */
-void make_token(BYTE token[40], ULONGLONG backup_time, DWORD lifetime_days);
+#include "ntds_test_support.h"
 ULONGLONG now_filetime(void);
 /* Runs a shell script on the Unix side (/bin/sh, as Wine allows) and waits for
  * it; returns its exit status, or a value above 0xfffffff0 if it did not run. */

@@ -14,16 +14,16 @@
 # Builds happen inside the recipe, as in tests/unit/unit.mk, so that a program that
 # fails to build still shows up as a FAIL in the summary.
 
-RELIABILITY_SRCS   := $(wildcard tests/reliability/*.c)
+RELIABILITY_SRCS   := $(wildcard tests/reliability/*.c) tests/lib/ntds_test_support.c
 RELIABILITY_HDRS   := tests/reliability/reliability.h
 RELIABILITY_PARTS  := faults changes handles durability
 RELIABILITY_SUITES := $(addprefix reliability-,$(RELIABILITY_PARTS))
 
 define RELIABILITY_RULES
-$(BUILD)/$(1)/reliability.exe: $(RELIABILITY_SRCS) $(RELIABILITY_HDRS) $(BUILD)/$(1)/libntdsbcli.a \
+$(BUILD)/$(1)/reliability.exe: $(RELIABILITY_SRCS) $(RELIABILITY_HDRS) tests/lib/ntds_test_support.h $(BUILD)/$(1)/libntdsbcli.a \
         include/ntdsbcli.h include/ntdsbmsg.h
 	@mkdir -p $$(@D)
-	$(1)-w64-mingw32-gcc $(CFLAGS_COMMON) -Werror -Iinclude -o $$@ $(RELIABILITY_SRCS) -L$(BUILD)/$(1) -lntdsbcli \
+	$(1)-w64-mingw32-gcc $(CFLAGS_COMMON) -Werror -Iinclude -Itests/lib -o $$@ $(RELIABILITY_SRCS) -L$(BUILD)/$(1) -lntdsbcli \
 	    -static -ladvapi32
 endef
 $(foreach a,$(ARCHES),$(eval $(call RELIABILITY_RULES,$(a))))

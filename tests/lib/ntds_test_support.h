@@ -1,0 +1,21 @@
+/*
+ * Helpers shared by the PE test programs (see ntds_test_support.c).
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef NTDS_TEST_SUPPORT_H
+#define NTDS_TEST_SUPPORT_H
+
+#include <windows.h>
+
+/* Starts or stops the NTDS service and waits; FALSE if there is no such service
+ * or it would not reach the state. */
+BOOL ntds_service_set_running(BOOL running);
+BOOL ntds_service_exists(void);
+/* A restore registration is visible in the registry. */
+BOOL restore_registered(void);
+/* Crafts a token in the DLL's documented format (docs/behaviour.md). */
+void make_token(BYTE token[40], ULONGLONG backup_time, DWORD lifetime_days);
+
+#endif
