@@ -1309,13 +1309,43 @@ done:
     return ok;
 }
 
+/* Fetches one of the two backup lists and backs up every file on it. */
+static BOOL back_up_list(struct backup_run *run, HRESULT (WINAPI *get_list)(HBC, LPWSTR *, LPDWORD),
+                         const char *get_list_name, const WCHAR *folder, const char *kind)
+{
+    WCHAR *list = NULL;
+    DWORD list_size = 0;
+    HRESULT hr;
+    BOOL ok;
+
+    if ((hr = get_list(run->hbc, &list, &list_size)))
+    {
+        report(hr, "%s failed", get_list_name);
+        return FALSE;
+    }
+    ok = copy_listed_files(run, get_list_name, list, list_size, folder, kind);
+    DsBackupFree(list);
+    return ok;
+}
+
+/* DIR\name, created. */
+static BOOL create_subfolder(const WCHAR *dir, const WCHAR *name)
+{
+    WCHAR *path = path_join(dir, name);
+    DWORD error = path ? create_folder(path) : ERROR_NOT_ENOUGH_MEMORY;
+
+    if (error) report_sys((HRESULT)error, "cannot create %s\\%s", u8(dir), u8(name));
+    free(path);
+    return !error;
+}
+
 static int command_backup(int argc, WCHAR **argv)
 {
     struct backup_run run = {0};
     const WCHAR *dir_argument = NULL;
     BOOL truncate_logs = FALSE, options_done = FALSE, online = FALSE, folder_created = FALSE, complete = FALSE;
-    WCHAR *dir = NULL, *database_list = NULL, *log_list = NULL, *path = NULL;
-    DWORD token_size = 0, list_size = 0, error;
+    WCHAR *dir = NULL, *path = NULL;
+    DWORD token_size = 0, error;
     void *token = NULL;
     char token_sha256[65];
     int status = EXIT_FAILED, i;
@@ -1381,42 +1411,14 @@ static int command_backup(int argc, WCHAR **argv)
         goto done;
     }
     folder_created = TRUE;
-    if (!(path = path_join(dir, L"database")) || (error = create_folder(path)))
-    {
-        report_sys(path ? (HRESULT)error : ERROR_NOT_ENOUGH_MEMORY, "cannot create %s\\database", u8(dir));
-        goto done;
-    }
-    free(path);
-    if (!(path = path_join(dir, L"logs")) || (error = create_folder(path)))
-    {
-        report_sys(path ? (HRESULT)error : ERROR_NOT_ENOUGH_MEMORY, "cannot create %s\\logs", u8(dir));
-        goto done;
-    }
-    free(path);
-    path = NULL;
+    if (!create_subfolder(dir, L"database") || !create_subfolder(dir, L"logs")) goto done;
 
     /* 3. Every database file. */
-    if ((hr = DsBackupGetDatabaseNamesW(run.hbc, &database_list, &list_size)))
-    {
-        report(hr, "DsBackupGetDatabaseNamesW failed");
-        database_list = NULL;
+    if (!back_up_list(&run, DsBackupGetDatabaseNamesW, "DsBackupGetDatabaseNamesW", L"database", "database"))
         goto done;
-    }
-    if (!copy_listed_files(&run, "DsBackupGetDatabaseNamesW", database_list, list_size, L"database", "database"))
-        goto done;
-    DsBackupFree(database_list);
-    database_list = NULL;
     /* 4. Then the logs, which hold what changed while the database was read. */
-    if ((hr = DsBackupGetBackupLogsW(run.hbc, &log_list, &list_size)))
-    {
-        report(hr, "DsBackupGetBackupLogsW failed");
-        log_list = NULL;
+    if (!back_up_list(&run, DsBackupGetBackupLogsW, "DsBackupGetBackupLogsW", L"logs", "log"))
         goto done;
-    }
-    if (!copy_listed_files(&run, "DsBackupGetBackupLogsW", log_list, list_size, L"logs", "log"))
-        goto done;
-    DsBackupFree(log_list);
-    log_list = NULL;
 
     /* 6. The token is kept with the backup: a restore needs it. */
     if (!(path = path_join(dir, L"expiry.token")))
@@ -1450,8 +1452,6 @@ static int command_backup(int argc, WCHAR **argv)
     }
 
 done:
-    if (database_list) DsBackupFree(database_list);
-    if (log_list) DsBackupFree(log_list);
     if (token) DsBackupFree(token);
     /* 7. End the backup, whether it succeeded or not. */
     if (run.hbc && (hr = DsBackupEnd(run.hbc)))
