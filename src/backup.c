@@ -405,7 +405,8 @@ static HRESULT backup_open_file(HBC hbc, const WCHAR *name, LARGE_INTEGER *size_
     mem_free(paths);
     mem_free(bfts);
     if (!hr && index < 0) hr = ERROR_INVALID_PARAMETER;
-    if (!hr) hr = caller_holds_privilege(L"SeBackupPrivilege");
+    /* No privilege check: the context holds the rights checked when it was made
+     * (docs/behaviour.md, Privileges). */
     if (!hr)
     {
         open.listed_index = (size_t)index;
@@ -469,23 +470,17 @@ HRESULT WINAPI DsBackupOpenFileA(HBC hbc, LPCSTR szAttachmentName, DWORD cbReadH
 }
 
 /* TRUE if the file that was opened is still, unchanged, the file at the listed
- * path: same size and write time through the open handle (an open handle keeps
- * its file index), and the path still leads to the same file index. */
+ * path: the same size and times through the open handle, and the path still
+ * leads to a file with these.  Held without FILE_SHARE_DELETE, the file cannot
+ * be replaced through Win32; a Unix process under Wine can, and the change
+ * times tell (see file_path_has_stamp). */
 static BOOL open_file_unchanged(struct backup_context *context)
 {
     struct file_identity now = context->open.identity;
-    ULONGLONG index;
-    HANDLE again;
-    BOOL same;
 
-    if (!file_get_contents_stamp(context->open.handle, &now)
-            || !file_identity_equal(&now, &context->open.identity))
-        return FALSE;
-    again = file_open_for_read(context->files[context->open.listed_index].local_path);
-    if (again == INVALID_HANDLE_VALUE) return FALSE;
-    same = file_get_index(again, &index) && index == context->open.identity.file_index;
-    CloseHandle(again);
-    return same;
+    return file_get_contents_stamp(context->open.handle, &now)
+        && file_identity_equal(&now, &context->open.identity)
+        && file_path_has_stamp(context->files[context->open.listed_index].local_path, &now);
 }
 
 static HRESULT backup_read(HBC hbc, void *buffer, DWORD buffer_size, DWORD *read_out)
@@ -600,7 +595,7 @@ HRESULT WINAPI DsBackupTruncateLogs(HBC hbc)
     if (!(context = lock_backup_context(hbc))) hr = ERROR_INVALID_PARAMETER;
     else
     {
-        if (!(hr = caller_holds_privilege(L"SeBackupPrivilege"))) for (i = 0; i < context->file_count; i++)
+        for (i = 0; i < context->file_count; i++)
         {
             struct listed_file *file = &context->files[i];
             const WCHAR *base = wcsrchr(file->local_path, '\\');

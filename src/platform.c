@@ -49,8 +49,8 @@ BOOL file_read(HANDLE file, void *buffer, DWORD size, DWORD *read)
 
 /* Local queries (an fstat under Wine).  Not GetFileInformationByHandle: for the
  * volume serial it asks Wine's mount manager, in another process, 0.2-0.8 ms a
- * call.  A file is identified by its index, size and write time (the volume
- * serial is left 0). */
+ * call.  A file is identified by its index, size, write and change times (the
+ * volume serial is left 0). */
 BOOL file_get_contents_stamp(HANDLE file, struct file_identity *identity)
 {
     FILE_STANDARD_INFO standard;
@@ -66,21 +66,17 @@ BOOL file_get_contents_stamp(HANDLE file, struct file_identity *identity)
         return FALSE;
     identity->size = (ULONGLONG)standard.EndOfFile.QuadPart;
     identity->last_write_time = (ULONGLONG)basic.LastWriteTime.QuadPart;
+    identity->change_time = (ULONGLONG)basic.ChangeTime.QuadPart;
     identity->is_directory = !!(basic.FileAttributes & FILE_ATTRIBUTE_DIRECTORY);
     return TRUE;
 }
 
-BOOL file_get_index(HANDLE file, ULONGLONG *index)
+static BOOL file_get_index(HANDLE file, ULONGLONG *index)
 {
     FILE_INTERNAL_INFORMATION internal;
     IO_STATUS_BLOCK io;
     NTSTATUS status;
 
-    if (fault_should_fail(FAULT_FILE_READ))
-    {
-        SetLastError(ERROR_READ_FAULT);
-        return FALSE;
-    }
     if ((status = NtQueryInformationFile(file, &io, &internal, sizeof(internal), FileInternalInformation)))
     {
         SetLastError(RtlNtStatusToDosError(status));
@@ -96,11 +92,49 @@ BOOL file_get_identity(HANDLE file, struct file_identity *identity)
     return file_get_contents_stamp(file, identity) && file_get_index(file, &identity->file_index);
 }
 
+NTSTATUS NTAPI NtQueryFullAttributesFile(OBJECT_ATTRIBUTES *attributes, FILE_NETWORK_OPEN_INFORMATION *info);
+
+/* By path, without a handle: under Wine a stat() in the caller's process, where
+ * opening the file again would cost three wineserver round trips (open, fetch
+ * the descriptor, close), more than a whole 1 MiB read from the page cache.
+ * The change time is what tells a replacement: the file renamed into place has
+ * its own, and the one we hold gets a new one when it is unlinked. */
+BOOL file_path_has_stamp(const WCHAR *path, const struct file_identity *identity)
+{
+    FILE_NETWORK_OPEN_INFORMATION info;
+    OBJECT_ATTRIBUTES attributes;
+    UNICODE_STRING nt_path;
+    NTSTATUS status;
+
+    if (fault_should_fail(FAULT_FILE_READ))
+    {
+        SetLastError(ERROR_READ_FAULT);
+        return FALSE;
+    }
+    if (!RtlDosPathNameToNtPathName_U(path, &nt_path, NULL, NULL))
+    {
+        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return FALSE;
+    }
+    InitializeObjectAttributes(&attributes, &nt_path, OBJ_CASE_INSENSITIVE, NULL, NULL);
+    status = NtQueryFullAttributesFile(&attributes, &info);
+    RtlFreeUnicodeString(&nt_path);
+    if (status)
+    {
+        SetLastError(RtlNtStatusToDosError(status));
+        return FALSE;
+    }
+    return (ULONGLONG)info.EndOfFile.QuadPart == identity->size
+        && (ULONGLONG)info.LastWriteTime.QuadPart == identity->last_write_time
+        && (ULONGLONG)info.ChangeTime.QuadPart == identity->change_time
+        && !!(info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY) == identity->is_directory;
+}
+
 BOOL file_identity_equal(const struct file_identity *a, const struct file_identity *b)
 {
     return a->volume_serial == b->volume_serial && a->file_index == b->file_index
         && a->size == b->size && a->last_write_time == b->last_write_time
-        && a->is_directory == b->is_directory;
+        && a->change_time == b->change_time && a->is_directory == b->is_directory;
 }
 
 BOOL file_delete_by_handle(HANDLE file)

@@ -19,6 +19,7 @@ struct file_identity
     ULONGLONG file_index;
     ULONGLONG size;
     ULONGLONG last_write_time;
+    ULONGLONG change_time;      /* any change to the file's data or metadata, unlink included */
     BOOL is_directory;
 };
 
@@ -26,9 +27,12 @@ HANDLE file_open_for_read(const WCHAR *path);
 HANDLE file_open_for_delete(const WCHAR *path);
 BOOL file_read(HANDLE file, void *buffer, DWORD size, DWORD *read);
 BOOL file_get_identity(HANDLE file, struct file_identity *identity);
-/* The parts of file_get_identity: size, write time and kind; and the file index. */
+/* The part of file_get_identity that can change under an open handle: size,
+ * write and change times, and kind. */
 BOOL file_get_contents_stamp(HANDLE file, struct file_identity *identity);
-BOOL file_get_index(HANDLE file, ULONGLONG *index);
+/* TRUE if PATH leads to a file with the size, times and kind of IDENTITY, asked
+ * without opening it; FALSE if not, or if it cannot be asked (last error set). */
+BOOL file_path_has_stamp(const WCHAR *path, const struct file_identity *identity);
 BOOL file_identity_equal(const struct file_identity *a, const struct file_identity *b);
 /* Marks an open file for deletion when its last handle closes. */
 BOOL file_delete_by_handle(HANDLE file);

@@ -632,18 +632,30 @@ static void test_not_a_domain_controller(void **state)
     assert_int_equal(DsBackupPrepareA(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc), hrCouldNotConnect);
 }
 
-/* Run after removing SeBackupPrivilege from the process token. */
+/* Removes SeBackupPrivilege from the process token: no new context, while one
+ * made before keeps the rights it was made with (docs/behaviour.md, Privileges). */
 static void test_without_backup_privilege(void **state)
 {
     void *expiry = NULL;
     DWORD expiry_size;
-    HBC hbc = NULL;
+    HBC hbc = NULL, made_before = prepare_backup();
+    WCHAR *list, *logs;
+    DWORD size;
 
     (void)state;
     remove_privilege(L"SeBackupPrivilege");
     assert_int_equal(DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &expiry, &expiry_size, &hbc), ERROR_ACCESS_DENIED);
     assert_null(hbc);
     assert_int_equal(DsBackupPrepareA(NULL, 0, BACKUP_TYPE_FULL, &expiry, &expiry_size, &hbc), ERROR_ACCESS_DENIED);
+
+    assert_int_equal(DsBackupGetDatabaseNamesW(made_before, &list, &size), S_OK);
+    check_backup_matches(made_before, list, paths.database, 65536);
+    assert_int_equal(DsBackupGetBackupLogsW(made_before, &logs, &size), S_OK);
+    /* edb.log: the logs before it may have been truncated by the backup tests. */
+    check_backup_matches(made_before, list_entry(logs, count_list_entries(logs, size) - 1), log_path(L"edb.log"), 65536);
+    DsBackupFree(logs);
+    DsBackupFree(list);
+    assert_int_equal(DsBackupEnd(made_before), S_OK);
 }
 
 /* The DLL says what it is, for Explorer-style tools and "wine". */
@@ -696,5 +708,6 @@ int run_not_a_dc_tests(void)
 int run_no_backup_privilege_tests(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_without_backup_privilege)};
+    read_dsa_paths(&paths);
     return cmocka_run_group_tests_name("no SeBackupPrivilege", tests, NULL, NULL);
 }
