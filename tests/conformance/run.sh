@@ -29,6 +29,10 @@ wine_server_keep
 # Backup without any NTDS service: a configured database that exists is online.
 wine conformance.exe backup || status=1
 wine conformance.exe no-backup-privilege || status=1
+# The same sequences with the DLL reading ahead on its pool thread; the trace
+# shows that chunks were indeed delivered from reads made ahead.
+NTDSBCLI_DEBUG=1 wine conformance.exe read-ahead 2> read-ahead-trace.txt || status=1
+check "NTDSBCLI_READ_AHEAD=1: chunks were read ahead" grep -qF 'read ahead' read-ahead-trace.txt
 
 # The debug trace: one line per call and one per result, on stderr.
 NTDSBCLI_DEBUG=1 wine conformance.exe no-backup-privilege > /dev/null 2> trace.txt

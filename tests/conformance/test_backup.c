@@ -632,6 +632,55 @@ static void test_not_a_domain_controller(void **state)
     assert_int_equal(DsBackupPrepareA(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc), hrCouldNotConnect);
 }
 
+/* The DLL's read-ahead, forced (run_read_ahead_tests): exact copies whatever the
+ * buffer sizes, from call to call, and a read in flight is waited for by
+ * DsBackupClose and DsBackupEnd. */
+static void test_read_ahead(void **state)
+{
+    static const DWORD sizes[] = {65536, 24576, 65536, 1 << 20, 24576, 24576};
+    BYTE *buffer = HeapAlloc(GetProcessHeap(), 0, 1 << 20), *original, *copy;
+    DWORD size, got, expected_size, total = 0;
+    LARGE_INTEGER file_size;
+    HBC hbc = prepare_backup();
+    WCHAR *list;
+    HRESULT hr;
+    int i;
+
+    (void)state;
+    assert_int_equal(DsBackupGetDatabaseNamesW(hbc, &list, &size), S_OK);
+    original = read_whole_file(paths.database, &expected_size);
+    assert_true(expected_size > 8 * 65536);
+    copy = HeapAlloc(GetProcessHeap(), 0, expected_size);
+
+    /* A chunk read ahead for one buffer size is not delivered to a call with another. */
+    assert_int_equal(DsBackupOpenFileW(hbc, list, 65536, &file_size), S_OK);
+    for (i = 0; (hr = DsBackupRead(hbc, buffer, sizes[i % 6], &got)) == S_OK; i++)
+    {
+        assert_true(got > 0 && got <= sizes[i % 6] && total + got <= expected_size);
+        memcpy(copy + total, buffer, got);
+        total += got;
+    }
+    assert_int_equal(hr, ERROR_HANDLE_EOF);
+    assert_int_equal(total, expected_size);
+    assert_memory_equal(copy, original, expected_size);
+    assert_int_equal(DsBackupClose(hbc), S_OK);
+
+    /* Closed with a read in flight, then read again from the start. */
+    assert_int_equal(DsBackupOpenFileW(hbc, list, 65536, &file_size), S_OK);
+    assert_int_equal(DsBackupRead(hbc, buffer, 24576, &got), S_OK);
+    assert_int_equal(DsBackupClose(hbc), S_OK);
+    check_backup_matches(hbc, list, paths.database, 24576);
+    /* Ended with a read in flight. */
+    assert_int_equal(DsBackupOpenFileW(hbc, list, 65536, &file_size), S_OK);
+    assert_int_equal(DsBackupRead(hbc, buffer, 1 << 20, &got), S_OK);
+    assert_int_equal(DsBackupEnd(hbc), S_OK);
+    assert_int_equal(DsBackupRead(hbc, buffer, 24576, &got), ERROR_INVALID_PARAMETER);
+    DsBackupFree(list);
+    HeapFree(GetProcessHeap(), 0, copy);
+    HeapFree(GetProcessHeap(), 0, original);
+    HeapFree(GetProcessHeap(), 0, buffer);
+}
+
 /* Removes SeBackupPrivilege from the process token: no new context, while one
  * made before keeps the rights it was made with (docs/behaviour.md, Privileges). */
 static void test_without_backup_privilege(void **state)
@@ -710,4 +759,19 @@ int run_no_backup_privilege_tests(void)
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_without_backup_privilege)};
     read_dsa_paths(&paths);
     return cmocka_run_group_tests_name("no SeBackupPrivilege", tests, NULL, NULL);
+}
+
+/* The backup tests again with the DLL reading every chunk but a file's first
+ * ahead (NTDSBCLI_READ_AHEAD=1, read when a context is made). */
+int run_read_ahead_tests(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_read_ahead),
+        cmocka_unit_test(test_open_read_close),
+        cmocka_unit_test(test_file_changes_underneath),
+        cmocka_unit_test(test_end_races_read),
+    };
+    SetEnvironmentVariableA("NTDSBCLI_READ_AHEAD", "1");
+    read_dsa_paths(&paths);
+    return cmocka_run_group_tests_name("backup with read-ahead forced", tests, NULL, NULL);
 }

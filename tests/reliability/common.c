@@ -64,11 +64,24 @@ void figure(const char *key, const char *fmt, ...)
     fflush(stdout);
 }
 
+/* The same checks run again with the DLL reading ahead (run.sh). */
+static int read_ahead_forced(void)
+{
+    const char *ahead = getenv("NTDSBCLI_READ_AHEAD");
+    return ahead && !strcmp(ahead, "1");
+}
+
+const char *figure_suffix(void)
+{
+    return read_ahead_forced() ? "+read-ahead" : "";
+}
+
 void check_init(struct check *c, const char *fmt, ...)
 {
+    int used = snprintf(c->what, sizeof(c->what), "%s", read_ahead_forced() ? "with read-ahead forced: " : "");
     va_list args;
     va_start(args, fmt);
-    vsnprintf(c->what, sizeof(c->what), fmt, args);
+    vsnprintf(c->what + used, sizeof(c->what) - used, fmt, args);
     va_end(args);
     c->checked = c->failed = 0;
     c->quiet = 0;

@@ -929,15 +929,15 @@ static void walk_sequence(const struct sequence *sequence, BOOL persistent_every
             }
             if (n > MAX_N) fail("faults %s %s: still failing at N = %d", sequence->name, kind_names[kind], MAX_N);
         }
-        figure("faults", "sequence=%s kind=%s injected=%ld iterations=%ld persistent_runs=%ld absorbed=%ld",
-               sequence->name, kind_names[kind], t->injected, t->iterations, t->persistent_runs, t->absorbed);
+        figure("faults", "sequence=%s%s kind=%s injected=%ld iterations=%ld persistent_runs=%ld absorbed=%ld",
+               sequence->name, figure_suffix(), kind_names[kind], t->injected, t->iterations, t->persistent_runs, t->absorbed);
         all.iterations += t->iterations;
         all.injected += t->injected;
         all.leak_reruns += t->leak_reruns;
     }
     heap_measure(&end);
-    figure("heap", "sequence=%s start_bytes=%lld start_blocks=%lld end_bytes=%lld end_blocks=%lld iterations=%ld "
-           "leak_reruns=%ld", sequence->name, start.bytes, start.blocks, end.bytes, end.blocks, all.iterations,
+    figure("heap", "sequence=%s%s start_bytes=%lld start_blocks=%lld end_bytes=%lld end_blocks=%lld iterations=%ld "
+           "leak_reruns=%ld", sequence->name, figure_suffix(), start.bytes, start.blocks, end.bytes, end.blocks, all.iterations,
            all.leak_reruns);
     /* Over the whole walk too: growth proportional to the runs would be a leak
      * even if each run's growth hid below the per-run view. */

@@ -42,6 +42,8 @@ void pass(const char *fmt, ...);
 void fail(const char *fmt, ...);
 void skip(const char *fmt, ...);
 /* "FIGURE: key value": for the report. */
+/* "+read-ahead" when the run forces the DLL's read-ahead, to tell its figures apart. */
+const char *figure_suffix(void);
 void figure(const char *key, const char *fmt, ...);
 void note(const char *fmt, ...);
 extern long total_failures;

@@ -131,6 +131,9 @@ w.append("stopped), DsRestoreGetDatabaseLocations W and A, DsRestoreRegister, Co
 w.append("DsRestoreEnd; **restore-failed-first** the same with Complete(E_FAIL) before")
 w.append("Complete(S_OK); **lifetime** = DsRestorePrepare of a backup older than a configured")
 w.append("60-day tombstone lifetime, and the lifetime recorded by DsBackupPrepare, under every fault.")
+w.append("**backup+read-ahead** = backup again, with the DLL reading every chunk but a file's first")
+w.append("ahead on its pool thread (`NTDSBCLI_READ_AHEAD=1`): a fault there surfaces on the call that")
+w.append("takes the chunk.")
 w.append("")
 w.append("After every run: each result is S_OK or a code of `docs/behaviour.md` (listed in")
 w.append("`tests/reliability/common.c`), and a failure is the code the documentation gives for the")
@@ -205,12 +208,22 @@ w.append("Windows sharing mode stops. A log created after the listing. A writer 
 w.append("already copied and a part not yet copied right after the open, trying to stay within one")
 w.append("timestamp tick. The log folder made unreadable on the Unix side (chmod 000, 100, 400), with")
 w.append("Wine restarted without `CAP_DAC_OVERRIDE`/`CAP_DAC_READ_SEARCH` when running as root.")
+w.append("All but the unreadable folder run twice: the second time with the DLL reading every chunk")
+w.append("but a file's first ahead, on its pool thread (`NTDSBCLI_READ_AHEAD=1`).")
 w.append("")
+
+
+def run_name(c):
+    return " (read-ahead forced)" if c.get("run", "").endswith("+read-ahead") else ""
+
+
 for c in figures(changes, "changes"):
-    w.append("- %s cases, %s commands run on the Unix side" % (n(c.get("cases")), n(c.get("unix_commands"))))
+    w.append("- %s cases, %s commands run on the Unix side%s" % (n(c.get("cases")), n(c.get("unix_commands")),
+                                                                run_name(c)))
 for c in figures(changes, "race"):
-    w.append("- same-tick writer: %s attempts, %s in which the write left the last-write time unchanged, "
-             "%s torn copies returned with S_OK" % (n(c.get("attempts")), n(c.get("same_tick")), n(c.get("torn"))))
+    w.append("- same-tick writer%s: %s attempts, %s in which the write left the last-write time unchanged, "
+             "%s torn copies returned with S_OK" % (run_name(c), n(c.get("attempts")), n(c.get("same_tick")),
+                                                    n(c.get("torn"))))
 w.append("")
 w.extend(checks(changes))
 w.append("")

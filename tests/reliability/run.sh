@@ -74,6 +74,7 @@ case $suite in
 faults)
     # No NTDS service yet: a configured database that exists counts as online.
     reliability faults backup --persistent-every-n
+    NTDSBCLI_READ_AHEAD=1 reliability faults backup --persistent-every-n
     reliability faults truncate --persistent-every-n
     # The restore needs the service stand-in, installed and stopped.
     check "ntdssvc install" quiet wine 'C:\tests\ntdssvc.exe' install
@@ -81,6 +82,7 @@ faults)
     ;;
 changes)
     reliability changes
+    NTDSBCLI_READ_AHEAD=1 reliability changes
     # An unreadable log folder, for real: the logs in a folder of their own (the
     # database stays readable), made unreadable on the Unix side.  Root ignores
     # file permissions, so Wine is restarted without CAP_DAC_OVERRIDE and
