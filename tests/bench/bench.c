@@ -636,8 +636,13 @@ static void hash_only(BYTE *buffer, DWORD buffer_size, struct client *client)
     }
 }
 
-static const char *const hash_variants[] = {"seq", "ahead", "ahead-copy", "read", "work"};
-#define HASH_VARIANT_COUNT 5
+/* seq, ahead and ahead-copy go through a context with the DLL's own read-ahead
+ * turned off (NTDSBCLI_READ_AHEAD=0); own is seq through a context with it, as
+ * every client gets it: a new one for each run, since what the DLL learnt of
+ * one client would otherwise carry over to the next. */
+static const char *const hash_variants[] = {"seq", "ahead", "ahead-copy", "own", "read", "work"};
+#define HASH_VARIANT_COUNT 6
+#define HASH_ROTATING 4
 
 /* User + kernel time of the whole process, in seconds. */
 static double cpu_seconds(void)
@@ -656,6 +661,7 @@ static double cpu_seconds(void)
 static void run_hash_variant(const char *cache, enum client_kind kind, int variant, int round, HBC hbc,
                              BYTE *buffers[3], DWORD buffer_size, ULONGLONG *checksum)
 {
+    HBC hbc_own = variant == 3 ? prepare_context(FALSE) : NULL;
     struct client client;
     double t0, t1, c0, c1;
 
@@ -668,12 +674,14 @@ static void run_hash_variant(const char *cache, enum client_kind kind, int varia
     case 0: read_all(TRUE, hbc, buffers[0], buffer_size, &client); break;
     case 1: read_ahead(hbc, buffers, NULL, buffer_size, &client); break;
     case 2: read_ahead(hbc, buffers, buffers[2], buffer_size, &client); break;
-    case 3: read_all(TRUE, hbc, buffers[0], buffer_size, NULL); break;
-    case 4: hash_only(buffers[0], buffer_size, &client); break;
+    case 3: read_all(TRUE, hbc_own, buffers[0], buffer_size, &client); break;
+    case 4: read_all(TRUE, hbc, buffers[0], buffer_size, NULL); break;
+    case 5: hash_only(buffers[0], buffer_size, &client); break;
     }
     t1 = now();
     c1 = cpu_seconds();
-    if (variant <= 2)
+    if (hbc_own) DsBackupEnd(hbc_own);
+    if (variant < HASH_ROTATING)
     {
         if (!*checksum) *checksum = client.checksum;
         else if (*checksum != client.checksum) die("the %s variant hashed different data", hash_variants[variant]);
@@ -689,9 +697,12 @@ static int cmd_hash(const int rounds[2], const int cold_rounds[2], ULONGLONG sha
     static const enum client_kind kinds[] = {CLIENT_FNV, CLIENT_SHA256};
     BYTE *buffers[3];
     ULONGLONG checksum[2] = {0, 0};
-    HBC hbc = prepare_context(FALSE);
+    HBC hbc;
     int r, v, k, c;
 
+    SetEnvironmentVariableA("NTDSBCLI_READ_AHEAD", "0");
+    hbc = prepare_context(FALSE);
+    SetEnvironmentVariableA("NTDSBCLI_READ_AHEAD", NULL);
     for (k = 0; k < 3; k++) buffers[k] = buffer_alloc(buffer_size);
     memset(buffers[0], 0x5a, buffer_size);
     read_all(TRUE, hbc, buffers[0], buffer_size, NULL);   /* warm */
@@ -713,10 +724,10 @@ static int cmd_hash(const int rounds[2], const int cold_rounds[2], ULONGLONG sha
                 read_limit = kinds[k] == CLIENT_SHA256 ? sha_limit : 0;
                 for (v = 0; v < HASH_VARIANT_COUNT; v++)
                 {
-                    /* The three ways of doing the work back to back, their order rotating
-                     * from round to round; then the read alone and the work alone. */
-                    int variant = v < 3 ? (v + r) % 3 : v;
-                    if (c && variant == 4) continue;   /* the work alone needs no disk */
+                    /* The ways of doing the work back to back, their order rotating from
+                     * round to round; then the read alone and the work alone. */
+                    int variant = v < HASH_ROTATING ? (v + r) % HASH_ROTATING : v;
+                    if (c && variant == 5) continue;   /* the work alone needs no disk */
                     run_hash_variant(cache, kinds[k], variant, r, hbc, buffers, buffer_size, &checksum[k]);
                 }
             }
