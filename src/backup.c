@@ -124,6 +124,7 @@ static HRESULT backup_prepare(const WCHAR *server, ULONG grbit, ULONG backup_typ
 {
     struct expiry_token token;
     struct backup_context *context;
+    LARGE_INTEGER frequency;
     BYTE *token_bytes;
     uintptr_t handle;
     HRESULT hr;
@@ -158,7 +159,8 @@ static HRESULT backup_prepare(const WCHAR *server, ULONG grbit, ULONG backup_typ
         return hr;
     }
     context_init(&context->header, CONTEXT_BACKUP, backup_context_destroy);
-    read_ahead_policy_init(&context->policy, read_ahead_mode_for_new_context());
+    QueryPerformanceFrequency(&frequency);
+    read_ahead_policy_init(&context->policy, read_ahead_mode_for_new_context(), frequency.QuadPart);
 
     token.backup_time = system_time_now();
     token.tombstone_lifetime_days = context->config.tombstone_lifetime_days;

@@ -18,16 +18,28 @@ static void start_window(struct read_ahead_policy *policy, enum read_ahead_phase
     policy->bytes = 0;
 }
 
-static void hold(struct read_ahead_policy *policy, int ahead, unsigned chunks)
+/* Keeps a choice for a while, twice as long each time the same choice is made
+ * again: a steady client is measured less and less often, a change of mind is
+ * checked again soon (one noisy window must not switch a good choice off for long). */
+static void decide(struct read_ahead_policy *policy, int ahead)
 {
+    if (policy->decided && policy->ahead_chosen == ahead)
+    {
+        if (policy->next_hold < READ_AHEAD_HOLD_MAX) policy->next_hold *= 2;
+    }
+    else policy->next_hold = READ_AHEAD_HOLD_MIN;
+    policy->decided = 1;
+    policy->ahead_chosen = ahead;
     start_window(policy, READ_AHEAD_HOLD, ahead);
-    policy->hold = chunks;
+    policy->hold = policy->next_hold;
 }
 
-void read_ahead_policy_init(struct read_ahead_policy *policy, enum read_ahead_mode mode)
+void read_ahead_policy_init(struct read_ahead_policy *policy, enum read_ahead_mode mode, int64_t ticks_per_second)
 {
     memset(policy, 0, sizeof(*policy));
     policy->mode = mode;
+    policy->min_client_ticks = ticks_per_second / 1000000 * READ_AHEAD_MIN_WORK_US
+                             + ticks_per_second % 1000000 * READ_AHEAD_MIN_WORK_US / 1000000;
     policy->next_hold = READ_AHEAD_HOLD_MIN;
     start_window(policy, READ_AHEAD_MEASURE_IN_TURN, mode == READ_AHEAD_ALWAYS);
 }
@@ -61,24 +73,13 @@ void read_ahead_policy_chunk(struct read_ahead_policy *policy, int64_t entry, in
     if (policy->phase == READ_AHEAD_MEASURE_IN_TURN)
     {
         policy->in_turn_cost = cost;
-        if ((double)policy->client_time < READ_AHEAD_MIN_WORK * (double)policy->time)
-        {
-            hold(policy, 0, policy->next_hold);
-            if (policy->next_hold < READ_AHEAD_HOLD_MAX) policy->next_hold *= 2;
-        }
+        if ((double)policy->client_time < READ_AHEAD_MIN_WORK * (double)policy->time
+                || policy->client_time < policy->min_client_ticks * (int64_t)policy->chunks)
+            decide(policy, 0);
         else
             start_window(policy, READ_AHEAD_MEASURE_AHEAD, 1);
     }
-    else if (cost < (1.0 - READ_AHEAD_MIN_GAIN) * policy->in_turn_cost)
-    {
-        policy->next_hold = READ_AHEAD_HOLD_MIN;
-        hold(policy, 1, READ_AHEAD_HOLD_MIN);
-    }
-    else
-    {
-        hold(policy, 0, policy->next_hold);
-        if (policy->next_hold < READ_AHEAD_HOLD_MAX) policy->next_hold *= 2;
-    }
+    else decide(policy, cost < (1.0 - READ_AHEAD_MIN_GAIN) * policy->in_turn_cost);
 }
 
 int read_ahead_policy_timed(const struct read_ahead_policy *policy)

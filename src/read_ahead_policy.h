@@ -6,7 +6,8 @@
  * depends on the client, the cache and the machine, so it is measured, not
  * guessed: the policy times whole client cycles (from one chunk's return to the
  * next's) for a window of chunks read in turn, then for a window read ahead,
- * keeps the faster for a while, and measures again.  A client that does almost
+ * keeps the faster for a while (longer each time it makes the same choice), and
+ * measures again.  A client that does almost
  * nothing between reads is never tried with read-ahead.
  *
  * Platform-neutral (times are ticks of any clock) so that it is unit-tested.
@@ -19,11 +20,13 @@
 
 #include <stdint.h>
 
-#define READ_AHEAD_WINDOW 8         /* chunks timed per measurement */
+#define READ_AHEAD_WINDOW 16        /* chunks timed per measurement */
 #define READ_AHEAD_HOLD_MIN 64      /* chunks a choice is kept before measuring again */
-#define READ_AHEAD_HOLD_MAX 256     /* ... after it kept losing, or the client kept idle */
+#define READ_AHEAD_HOLD_MAX 512     /* ... once the same choice was made several times over */
 #define READ_AHEAD_MIN_GAIN 0.05    /* read-ahead must save this share of the time */
 #define READ_AHEAD_MIN_WORK 0.10    /* the client's share of the time that makes trying worth it */
+#define READ_AHEAD_MIN_WORK_US 20   /* ... and its time per chunk: below it, handing the read to
+                                     * another thread costs more than it can save */
 
 enum read_ahead_mode
 {
@@ -49,10 +52,13 @@ struct read_ahead_policy
     int64_t time, client_time;
     uint64_t bytes;
     double in_turn_cost;        /* ticks per byte, last window read in turn */
+    int64_t min_client_ticks;   /* READ_AHEAD_MIN_WORK_US in ticks */
     unsigned hold, next_hold;
+    int decided, ahead_chosen;  /* the last choice made after a measurement */
 };
 
-void read_ahead_policy_init(struct read_ahead_policy *policy, enum read_ahead_mode mode);
+/* TICKS_PER_SECOND: of the clock whose times read_ahead_policy_chunk gets. */
+void read_ahead_policy_init(struct read_ahead_policy *policy, enum read_ahead_mode mode, int64_t ticks_per_second);
 /* A chunk of BYTES was returned by a call that began at ENTRY and returned at
  * EXIT.  Called before the next read ahead is started, so that the choice made
  * here applies from the very next chunk. */

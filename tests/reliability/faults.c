@@ -923,8 +923,8 @@ static void walk_sequence(const struct sequence *sequence, BOOL persistent_every
                 if (single_ok)
                 {
                     t->absorbed++;
-                    note("%s %s:%ld%s: the fault was absorbed (the sequence still succeeded)", sequence->name,
-                         kind_names[kind], n, segment ? "" : " (DsIsNTDSOnline)");
+                    note("%s%s %s:%ld%s: the fault was absorbed (the sequence still succeeded)", sequence->name,
+                         figure_suffix(), kind_names[kind], n, segment ? "" : " (DsIsNTDSOnline)");
                 }
             }
             if (n > MAX_N) fail("faults %s %s: still failing at N = %d", sequence->name, kind_names[kind], MAX_N);

@@ -10,6 +10,9 @@
 #include "read_ahead_policy.h"
 
 #define CHUNK 65536u
+/* One tick a microsecond: the client times below (100 ticks) are above
+ * READ_AHEAD_MIN_WORK_US. */
+#define TICKS_PER_SECOND 1000000
 
 /* A simulated client: the call takes CALL ticks, the client then works WORK
  * ticks before the next call. */
@@ -21,7 +24,7 @@ struct simulation
 
 static void start(struct simulation *sim, enum read_ahead_mode mode)
 {
-    read_ahead_policy_init(&sim->policy, mode);
+    read_ahead_policy_init(&sim->policy, mode, TICKS_PER_SECOND);
     sim->clock = 1000;
 }
 
@@ -105,6 +108,33 @@ static void test_kept_when_it_pays(void **state)
     assert_true(sim.policy.ahead);
 }
 
+/* Each time read-ahead wins again it is kept twice as long, up to
+ * READ_AHEAD_HOLD_MAX; the first loss brings the hold back to READ_AHEAD_HOLD_MIN. */
+static void test_kept_longer_while_it_keeps_paying(void **state)
+{
+    struct simulation sim;
+    unsigned expected = READ_AHEAD_HOLD_MIN;
+    int round;
+
+    (void)state;
+    start(&sim, READ_AHEAD_MEASURED);
+    for (round = 0; round < 6; round++)
+    {
+        chunks(&sim, 1 + 2 * READ_AHEAD_WINDOW, 100, 10, 100);
+        assert_true(sim.policy.ahead);
+        assert_int_equal(sim.policy.phase, READ_AHEAD_HOLD);
+        assert_int_equal(sim.policy.hold, expected);
+        chunks(&sim, sim.policy.hold, 100, 10, 100);
+        assert_int_equal(sim.policy.phase, READ_AHEAD_MEASURE_IN_TURN);
+        if (expected < READ_AHEAD_HOLD_MAX) expected *= 2;
+    }
+    assert_int_equal(expected, READ_AHEAD_HOLD_MAX);
+    /* The client changes: read-ahead now loses. */
+    chunks(&sim, 1 + 2 * READ_AHEAD_WINDOW, 100, 300, 100);
+    assert_false(sim.policy.ahead);
+    assert_int_equal(sim.policy.hold, READ_AHEAD_HOLD_MIN);
+}
+
 /* During a hold the clock is not read: zeros for times change nothing. */
 static void test_hold_is_not_timed(void **state)
 {
@@ -113,7 +143,7 @@ static void test_hold_is_not_timed(void **state)
     int i;
 
     (void)state;
-    read_ahead_policy_init(&policy, READ_AHEAD_MEASURED);
+    read_ahead_policy_init(&policy, READ_AHEAD_MEASURED, TICKS_PER_SECOND);
     assert_true(read_ahead_policy_timed(&policy));
     for (i = 0; i <= READ_AHEAD_WINDOW; i++, t += 200) read_ahead_policy_chunk(&policy, t, t + 100, CHUNK);
     assert_true(policy.ahead);
@@ -160,6 +190,24 @@ static void test_dropped_when_it_does_not_pay(void **state)
     assert_int_equal(expected_hold, READ_AHEAD_HOLD_MAX);
 }
 
+/* A client that works a large share of the time, but too briefly for a hand-over
+ * to another thread to pay (under READ_AHEAD_MIN_WORK_US a chunk), is not tried. */
+static void test_brief_client_not_tried(void **state)
+{
+    struct simulation sim;
+
+    (void)state;
+    read_ahead_policy_init(&sim.policy, READ_AHEAD_MEASURED, 10 * TICKS_PER_SECOND);
+    sim.clock = 1000;
+    chunks(&sim, 1 + READ_AHEAD_WINDOW, 150, 10, 10 * READ_AHEAD_MIN_WORK_US - 1);
+    assert_false(sim.policy.ahead);
+    assert_int_equal(sim.policy.phase, READ_AHEAD_HOLD);
+    read_ahead_policy_init(&sim.policy, READ_AHEAD_MEASURED, 10 * TICKS_PER_SECOND);
+    chunks(&sim, 1 + READ_AHEAD_WINDOW, 150, 10, 10 * READ_AHEAD_MIN_WORK_US);
+    assert_true(sim.policy.ahead);
+    assert_int_equal(sim.policy.min_client_ticks, 10 * READ_AHEAD_MIN_WORK_US);
+}
+
 /* A read-ahead that makes things slower is dropped at once. */
 static void test_dropped_when_slower(void **state)
 {
@@ -181,7 +229,7 @@ static void test_clock_anomalies(void **state)
     int i;
 
     (void)state;
-    read_ahead_policy_init(&policy, READ_AHEAD_MEASURED);
+    read_ahead_policy_init(&policy, READ_AHEAD_MEASURED, TICKS_PER_SECOND);
     read_ahead_policy_chunk(&policy, 1000, 1100, CHUNK);
     read_ahead_policy_chunk(&policy, 900, 950, CHUNK);      /* entry before the last return */
     assert_int_equal(policy.chunks, 0);
@@ -193,7 +241,7 @@ static void test_clock_anomalies(void **state)
     assert_int_equal(policy.time, 210);
     assert_int_equal(policy.client_time, 110);
     /* Empty chunks (none is returned with S_OK, but) never divide by zero. */
-    read_ahead_policy_init(&policy, READ_AHEAD_MEASURED);
+    read_ahead_policy_init(&policy, READ_AHEAD_MEASURED, TICKS_PER_SECOND);
     for (i = 0; i < 2 * READ_AHEAD_WINDOW; i++) read_ahead_policy_chunk(&policy, 3000 + 10 * i, 3005 + 10 * i, 0);
     assert_int_equal(policy.phase, READ_AHEAD_MEASURE_IN_TURN);
     assert_false(policy.ahead);
@@ -206,9 +254,11 @@ int main(void)
         UNIT_TEST(test_never_and_always),
         UNIT_TEST(test_idle_client_never_tried),
         UNIT_TEST(test_kept_when_it_pays),
+        UNIT_TEST(test_kept_longer_while_it_keeps_paying),
         UNIT_TEST(test_hold_is_not_timed),
         UNIT_TEST(test_dropped_when_it_does_not_pay),
         UNIT_TEST(test_dropped_when_slower),
+        UNIT_TEST(test_brief_client_not_tried),
         UNIT_TEST(test_clock_anomalies),
     };
     return cmocka_run_group_tests_name("read_ahead_policy", tests, NULL, NULL);
