@@ -13,7 +13,7 @@ static void start_window(struct read_ahead_policy *policy, enum read_ahead_phase
     if (policy->phase == READ_AHEAD_HOLD) policy->last_return = 0;
     policy->phase = phase;
     policy->ahead = ahead;
-    policy->chunks = 0;
+    policy->chunks = policy->busy_chunks = 0;
     policy->time = policy->client_time = 0;
     policy->bytes = 0;
 }
@@ -64,6 +64,7 @@ void read_ahead_policy_chunk(struct read_ahead_policy *policy, int64_t entry, in
     client = entry - policy->last_return;
     policy->last_return = exit;
     policy->chunks++;
+    if (client >= policy->min_client_ticks) policy->busy_chunks++;
     policy->time += cycle;
     policy->client_time += client;
     policy->bytes += bytes;
@@ -73,8 +74,9 @@ void read_ahead_policy_chunk(struct read_ahead_policy *policy, int64_t entry, in
     if (policy->phase == READ_AHEAD_MEASURE_IN_TURN)
     {
         policy->in_turn_cost = cost;
+        /* Chunk by chunk: one long pause (the client preempted, say) is not work. */
         if ((double)policy->client_time < READ_AHEAD_MIN_WORK * (double)policy->time
-                || policy->client_time < policy->min_client_ticks * (int64_t)policy->chunks)
+                || policy->busy_chunks < policy->chunks * 3 / 4)
             decide(policy, 0);
         else
             start_window(policy, READ_AHEAD_MEASURE_AHEAD, 1);

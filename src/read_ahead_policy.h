@@ -25,8 +25,8 @@
 #define READ_AHEAD_HOLD_MAX 512     /* ... once the same choice was made several times over */
 #define READ_AHEAD_MIN_GAIN 0.05    /* read-ahead must save this share of the time */
 #define READ_AHEAD_MIN_WORK 0.10    /* the client's share of the time that makes trying worth it */
-#define READ_AHEAD_MIN_WORK_US 20   /* ... and its time per chunk: below it, handing the read to
-                                     * another thread costs more than it can save */
+#define READ_AHEAD_MIN_WORK_US 20   /* ... and its time after 3 chunks in 4: below it, handing
+                                     * the read to another thread costs more than it can save */
 
 enum read_ahead_mode
 {
@@ -49,6 +49,7 @@ struct read_ahead_policy
     enum read_ahead_phase phase;
     int64_t last_return;        /* when the previous chunk was returned; 0 before any */
     unsigned chunks;            /* the window being timed */
+    unsigned busy_chunks;       /* ... those after which the client worked READ_AHEAD_MIN_WORK_US */
     int64_t time, client_time;
     uint64_t bytes;
     double in_turn_cost;        /* ticks per byte, last window read in turn */

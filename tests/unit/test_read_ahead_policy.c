@@ -208,6 +208,26 @@ static void test_brief_client_not_tried(void **state)
     assert_int_equal(sim.policy.min_client_ticks, 10 * READ_AHEAD_MIN_WORK_US);
 }
 
+/* An idle client preempted once for long is not a client that works. */
+static void test_one_long_pause_is_not_work(void **state)
+{
+    struct simulation sim;
+
+    (void)state;
+    start(&sim, READ_AHEAD_MEASURED);
+    chunks(&sim, 1 + READ_AHEAD_WINDOW / 2, 10, 10, 1);
+    chunk(&sim, 10, 100000);            /* well over 10 % of the window's time */
+    chunks(&sim, READ_AHEAD_WINDOW / 2 - 1, 10, 10, 1);
+    assert_false(sim.policy.ahead);
+    assert_int_equal(sim.policy.phase, READ_AHEAD_HOLD);
+    /* Working after 3 chunks in 4 is enough. */
+    start(&sim, READ_AHEAD_MEASURED);
+    chunk(&sim, 10, 100);
+    chunks(&sim, READ_AHEAD_WINDOW / 4, 10, 10, 1);
+    chunks(&sim, READ_AHEAD_WINDOW - READ_AHEAD_WINDOW / 4, 10, 10, 100);
+    assert_true(sim.policy.ahead);
+}
+
 /* A read-ahead that makes things slower is dropped at once. */
 static void test_dropped_when_slower(void **state)
 {
@@ -259,6 +279,7 @@ int main(void)
         UNIT_TEST(test_dropped_when_it_does_not_pay),
         UNIT_TEST(test_dropped_when_slower),
         UNIT_TEST(test_brief_client_not_tried),
+        UNIT_TEST(test_one_long_pause_is_not_work),
         UNIT_TEST(test_clock_anomalies),
     };
     return cmocka_run_group_tests_name("read_ahead_policy", tests, NULL, NULL);
