@@ -11,7 +11,7 @@
 #                   into a Wine prefix; make uninstall-wine undoes it
 #   make bench      performance figures against a plain ReadFile baseline
 
-VERSION := 0.2.0
+VERSION := 0.3.0
 comma   := ,
 VERSION_COMMA := $(subst .,$(comma),$(VERSION))$(comma)0
 BUILD   := build

@@ -193,8 +193,8 @@ if rows:
         w.append("")
     absorbed = [l.strip() for l in faults if "was absorbed" in l]
     if absorbed:
-        w.append("Absorbed faults (by design, see `docs/behaviour.md`: an allocation for a read ahead that fails")
-        w.append("only means the chunk is read when it is asked for):")
+        w.append("Absorbed faults (an allocation absorbed in backup+read-ahead is the read-ahead buffer's:")
+        w.append("when it cannot be had, the chunk is read when it is asked for; `docs/behaviour.md`, Read-ahead):")
         w.append("")
         w.extend("- " + md(a) for a in absorbed)
         w.append("")
