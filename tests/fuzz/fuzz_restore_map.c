@@ -41,6 +41,28 @@ static int forbidden(WCHAR c)
            || c == '>' || c == '|';
 }
 
+/* CON, PRN, AUX, NUL, COM1-9 and LPT1-9 ('#' a digit 1-9), alone or before an
+ * extension. */
+static int device_name(const WCHAR *component, size_t length)
+{
+    static const char *const devices[] = {"CON", "PRN", "AUX", "NUL", "COM#", "LPT#"};
+    size_t stem = 0, d, k;
+
+    while (stem < length && component[stem] != '.') stem++;
+    for (d = 0; d < sizeof(devices) / sizeof(devices[0]); d++)
+    {
+        if (stem != strlen(devices[d])) continue;
+        for (k = 0; k < stem; k++)
+        {
+            char want = devices[d][k];
+            if (want == '#' ? !(component[k] >= '1' && component[k] <= '9') : fold(component[k]) != (WCHAR)want)
+                break;
+        }
+        if (k == stem) return 1;
+    }
+    return 0;
+}
+
 /* The contract, from restore_map.h, by components. */
 static int expected_plain_absolute(const WCHAR *path)
 {
@@ -69,6 +91,7 @@ static int expected_plain_absolute(const WCHAR *path)
         while (j < end && path[j] != '\\') j++;
         if (j == i) return 0;                                    /* empty component */
         if (path[j - 1] == '.' || path[j - 1] == ' ') return 0;  /* ".", "..", "x.", "x " */
+        if (device_name(path + i, j - i)) return 0;              /* "NUL", "com1.txt" */
         for (; i < j; i++)
             if (forbidden(path[i])) return 0;
         components++;

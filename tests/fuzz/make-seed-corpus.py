@@ -80,3 +80,6 @@ put(R, 'stream', bytes([3]) + gens(7, 7) + w(':x'))
 put(R, 'unc_share_only', bytes([2]))
 put(R, 'long', bytes([0x81]) + gens(0, 0) + w('\\y'))
 put(R, 'root', bytes([0x10]) + gens(0xfffff, 0xfffff) + w('Z:\\'))
+put(R, 'device_com1', bytes([3]) + gens(1, 5) + w('\\cOM1'))        # a device name in the last component
+put(R, 'device_nul_ext', bytes([1]) + gens(1, 5) + w('nul.txt\\x'))  # ... with an extension, not last
+put(R, 'not_device_com0', bytes([1]) + gens(1, 5) + w('COM0'))
