@@ -486,6 +486,44 @@ static BOOL is_help_option(const WCHAR *arg)
     return !wcscmp(arg, L"--help") || !wcscmp(arg, L"-h") || !wcscmp(arg, L"/?");
 }
 
+#define ARGUMENTS_OK (-1)
+
+/* The arguments of a subcommand that takes a folder and at most one option of
+ * its own (OPTION, which sets *OPTION_GIVEN; NULL if none): "--help", the option,
+ * "--" and one folder, in any order.  Returns ARGUMENTS_OK, or the exit code when
+ * the help was printed or the arguments are wrong. */
+static int parse_folder_arguments(int argc, WCHAR **argv, const char *command, const char *help,
+                                  const WCHAR *option, BOOL *option_given, const WCHAR **folder)
+{
+    BOOL options_done = FALSE;
+    char format[64];
+    int i;
+
+    *folder = NULL;
+    for (i = 1; i < argc; i++)
+    {
+        if (!options_done && is_help_option(argv[i]))
+        {
+            print("%s", help);
+            return EXIT_OK;
+        }
+        if (!options_done && option && !wcscmp(argv[i], option)) *option_given = TRUE;
+        else if (!options_done && !wcscmp(argv[i], L"--")) options_done = TRUE;
+        else if (!options_done && argv[i][0] == '-' && argv[i][1])
+        {
+            snprintf(format, sizeof(format), "%s: unknown option %%s", command);
+            return usage_error(help, format, argv[i]);
+        }
+        else if (*folder)
+        {
+            snprintf(format, sizeof(format), "%s: one folder only, not also %%s", command);
+            return usage_error(help, format, argv[i]);
+        }
+        else *folder = argv[i];
+    }
+    return ARGUMENTS_OK;
+}
+
 /* ------------------------------------------------------------------------- */
 /* Paths and files. */
 
@@ -1343,28 +1381,17 @@ static int command_backup(int argc, WCHAR **argv)
 {
     struct backup_run run = {0};
     const WCHAR *dir_argument = NULL;
-    BOOL truncate_logs = FALSE, options_done = FALSE, online = FALSE, folder_created = FALSE, complete = FALSE;
+    BOOL truncate_logs = FALSE, online = FALSE, folder_created = FALSE, complete = FALSE;
     WCHAR *dir = NULL, *path = NULL;
     DWORD token_size = 0, error;
     void *token = NULL;
     char token_sha256[65];
-    int status = EXIT_FAILED, i;
+    int status = EXIT_FAILED, code;
     HRESULT hr;
 
-    for (i = 1; i < argc; i++)
-    {
-        if (!options_done && is_help_option(argv[i]))
-        {
-            print("%s", backup_help);
-            return EXIT_OK;
-        }
-        if (!options_done && !wcscmp(argv[i], L"--truncate-logs")) truncate_logs = TRUE;
-        else if (!options_done && !wcscmp(argv[i], L"--")) options_done = TRUE;
-        else if (!options_done && argv[i][0] == '-' && argv[i][1])
-            return usage_error(backup_help, "backup: unknown option %s", argv[i]);
-        else if (dir_argument) return usage_error(backup_help, "backup: one folder only, not also %s", argv[i]);
-        else dir_argument = argv[i];
-    }
+    if ((code = parse_folder_arguments(argc, argv, "backup", backup_help, L"--truncate-logs", &truncate_logs,
+                                         &dir_argument)) != ARGUMENTS_OK)
+        return code;
     if (!dir_argument || !dir_argument[0])
         return usage_error(backup_help, "backup: which folder?%s", L"");
 
@@ -1897,24 +1924,14 @@ done:
 
 static int command_verify(int argc, WCHAR **argv)
 {
-    const WCHAR *dir_argument = NULL;
-    BOOL options_done = FALSE, ok;
+    const WCHAR *dir_argument;
     WCHAR *dir;
-    int i;
+    BOOL ok;
+    int code;
 
-    for (i = 1; i < argc; i++)
-    {
-        if (!options_done && is_help_option(argv[i]))
-        {
-            print("%s", verify_help);
-            return EXIT_OK;
-        }
-        if (!options_done && !wcscmp(argv[i], L"--")) options_done = TRUE;
-        else if (!options_done && argv[i][0] == '-' && argv[i][1])
-            return usage_error(verify_help, "verify: unknown option %s", argv[i]);
-        else if (dir_argument) return usage_error(verify_help, "verify: one folder only, not also %s", argv[i]);
-        else dir_argument = argv[i];
-    }
+    if ((code = parse_folder_arguments(argc, argv, "verify", verify_help, NULL, NULL, &dir_argument))
+            != ARGUMENTS_OK)
+        return code;
     if (!dir_argument || !dir_argument[0]) return usage_error(verify_help, "verify: which folder?%s", L"");
 
     if (!(dir = full_folder_path(dir_argument)))
@@ -2651,7 +2668,7 @@ static int command_restore(int argc, WCHAR **argv)
     struct restore_plan plan = {0};
     struct ntds_service service;
     const WCHAR *dir_argument = NULL;
-    BOOL options_done = FALSE, resume = FALSE, online = TRUE;
+    BOOL resume = FALSE, online = TRUE;
     WCHAR *dir = NULL, *locations = NULL, *token_path = NULL;
     char *token = NULL;
     size_t token_size = 0;
@@ -2660,22 +2677,11 @@ static int command_restore(int argc, WCHAR **argv)
     DWORD locations_size = 0;
     HBC hbc = NULL;
     HRESULT hr, restore_hr = hrError;
-    int status = EXIT_FAILED, i;
+    int status = EXIT_FAILED, code;
 
-    for (i = 1; i < argc; i++)
-    {
-        if (!options_done && is_help_option(argv[i]))
-        {
-            print("%s", restore_help);
-            return EXIT_OK;
-        }
-        if (!options_done && !wcscmp(argv[i], L"--resume")) resume = TRUE;
-        else if (!options_done && !wcscmp(argv[i], L"--")) options_done = TRUE;
-        else if (!options_done && argv[i][0] == '-' && argv[i][1])
-            return usage_error(restore_help, "restore: unknown option %s", argv[i]);
-        else if (dir_argument) return usage_error(restore_help, "restore: one folder only, not also %s", argv[i]);
-        else dir_argument = argv[i];
-    }
+    if ((code = parse_folder_arguments(argc, argv, "restore", restore_help, L"--resume", &resume, &dir_argument))
+            != ARGUMENTS_OK)
+        return code;
     if (!dir_argument || !dir_argument[0]) return usage_error(restore_help, "restore: which folder?%s", L"");
 
     if (!(dir = full_folder_path(dir_argument)))
@@ -3112,32 +3118,21 @@ static BOOL set_parameter(HKEY key, const WCHAR *name, const WCHAR *value)
 static int command_init_sample(int argc, WCHAR **argv)
 {
     const WCHAR *dir_argument = NULL;
-    BOOL force = FALSE, options_done = FALSE, refused = FALSE;
+    BOOL force = FALSE, refused = FALSE;
     WCHAR *dir = NULL, *path = NULL, *database = NULL, *configured;
     struct ntds_service service;
     char existing[512];
     ULONGLONG seed = 0, state;
     BYTE *data = NULL;
-    int status = EXIT_FAILED, i;
+    int status = EXIT_FAILED, code;
     size_t k;
     HKEY key = NULL;
     LONG error;
     DWORD disposition;
 
-    for (i = 1; i < argc; i++)
-    {
-        if (!options_done && is_help_option(argv[i]))
-        {
-            print("%s", init_sample_help);
-            return EXIT_OK;
-        }
-        if (!options_done && !wcscmp(argv[i], L"--force")) force = TRUE;
-        else if (!options_done && !wcscmp(argv[i], L"--")) options_done = TRUE;
-        else if (!options_done && argv[i][0] == '-' && argv[i][1])
-            return usage_error(init_sample_help, "init-sample: unknown option %s", argv[i]);
-        else if (dir_argument) return usage_error(init_sample_help, "init-sample: one folder only, not also %s", argv[i]);
-        else dir_argument = argv[i];
-    }
+    if ((code = parse_folder_arguments(argc, argv, "init-sample", init_sample_help, L"--force", &force,
+                                         &dir_argument)) != ARGUMENTS_OK)
+        return code;
     if (dir_argument && !dir_argument[0]) return usage_error(init_sample_help, "init-sample: an empty folder name%s", L"");
     if (!(dir = full_folder_path(dir_argument ? dir_argument : SAMPLE_DEFAULT_DIR)))
     {
