@@ -96,6 +96,32 @@ wine_server_keep() {
     export NTDSBCLI_WINE_PERSISTENT=1
 }
 
+# The NTDS service's state as "STATE WIN32_EXIT_CODE SERVICE_EXIT_CODE" (the last
+# in hex, upper case), e.g. "RUNNING 0 0x0", "STOPPED 1066 0xC7FF0004"; "ABSENT"
+# if there is no such service.  sc's output goes through a file, not a pipe: a
+# Wine process started by it may keep a pipe open.
+ntds_service_state() {
+    local o s w x
+    wine sc query NTDS > "$WINEPREFIX/sc-query.out" 2>&1 || { echo ABSENT; return; }
+    o=$(tr -d '\r' < "$WINEPREFIX/sc-query.out")
+    s=$(printf '%s\n' "$o" | sed -n 's/^ *STATE *: *[0-9]* *\([A-Z_]*\).*/\1/p')
+    w=$(printf '%s\n' "$o" | sed -n 's/^ *WIN32_EXIT_CODE *: *\([0-9]*\).*/\1/p')
+    x=$(printf '%s\n' "$o" | sed -n 's/^ *SERVICE_EXIT_CODE *:.*(0x\([0-9a-fA-F]*\)).*/\1/p' | tr a-f A-F)
+    echo "$s $w 0x$x"
+}
+
+# ntds_service_wait_state STATE: polls for up to 10 s until the NTDS service is in
+# STATE; prints the last state seen.
+ntds_service_wait_state() {
+    local _ s
+    for _ in $(seq 50); do
+        s=$(ntds_service_state)
+        [ "${s%% *}" = "$1" ] && break
+        sleep 0.2
+    done
+    echo "$s"
+}
+
 # The Unix path of the sample database folder.
 sample_db_dir() {
     echo "$WINEPREFIX/drive_c/windows/NTDS"

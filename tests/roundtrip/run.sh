@@ -93,30 +93,10 @@ ds() {
 # show NAME: what the program said, indented, for a reader of the log.
 show() { sed 's/^/    | /' "$out/$1.out" "$out/$1.err"; }
 
-# The service's state, "STATE WIN32_EXIT_CODE 0xSERVICE_EXIT_CODE" (as in
-# tests/service/run.sh), e.g. "RUNNING 0 0x0", "STOPPED 1066 0xC7FF0004".
-state() {
-    local o s w x
-    o=$(wine sc query NTDS 2>/dev/null | tr -d '\r') || { echo ABSENT; return; }
-    s=$(printf '%s\n' "$o" | sed -n 's/^ *STATE *: *[0-9]* *\([A-Z_]*\).*/\1/p')
-    w=$(printf '%s\n' "$o" | sed -n 's/^ *WIN32_EXIT_CODE *: *\([0-9]*\).*/\1/p')
-    x=$(printf '%s\n' "$o" | sed -n 's/^ *SERVICE_EXIT_CODE *:.*(0x\([0-9a-fA-F]*\)).*/\1/p' | tr a-f A-F)
-    echo "$s $w 0x$x"
-}
-# wait_state STATE: polls for up to 10 s; prints the last state seen.
-wait_state() {
-    local _ s
-    for _ in $(seq 50); do
-        s=$(state)
-        [ "${s%% *}" = "$1" ] && break
-        sleep 0.2
-    done
-    echo "$s"
-}
 # Wine's net start exits 0 even when the service stops at once with an error, so
 # a start is judged by the state it leaves (tests/service/run.sh).
-service_start() { wine net start NTDS > /dev/null 2>&1; wait_state "${1:-RUNNING}"; }
-service_stop() { wine net stop NTDS > /dev/null 2>&1; wait_state STOPPED; }
+service_start() { wine net start NTDS > /dev/null 2>&1; ntds_service_wait_state "${1:-RUNNING}"; }
+service_stop() { wine net stop NTDS > /dev/null 2>&1; ntds_service_wait_state STOPPED; }
 
 restore_registered() { wine reg query "$RESTORE_KEY" > /dev/null 2>&1 && echo yes || echo no; }
 sha() { sha256sum < "$1" | cut -d' ' -f1; }
@@ -140,7 +120,7 @@ damage_database() {
 echo "=== setup: ntdssvc install, dsbackup init-sample, net start NTDS, dsbackup backup"
 (cd "$bin" && wine 'C:\dsbackup\ntdssvc.exe' install) < /dev/null > "$out/install.out" 2>&1
 check "ntdssvc install exits 0" "$?" 0
-check "the NTDS service is installed and stopped" "$(state)" "STOPPED 1077 0x0"
+check "the NTDS service is installed and stopped" "$(ntds_service_state)" "STOPPED 1077 0x0"
 
 ds init init-sample
 show init
@@ -193,7 +173,7 @@ check_grep "... says hrDatabaseInUse and to stop the service" "$out/online.err" 
     "net stop NTDS.*: hrDatabaseInUse \(0xc80004b2\): "
 check "... changes nothing" "$(folder_print)" "$before"
 check "... registers nothing" "$(restore_registered)" no
-check "... and the service still runs" "$(state)" "RUNNING 0 0x0"
+check "... and the service still runs" "$(ntds_service_state)" "RUNNING 0 0x0"
 
 check "net stop NTDS: the service stops" "$(service_stop)" "STOPPED 0 0x0"
 ds status-offline status

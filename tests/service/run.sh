@@ -52,27 +52,6 @@ run() {
     OUT=$(printf '%s' "$OUT" | sed '/^$/d' | paste -sd'|' | sed 's/|/ | /g')
 }
 
-# The service's state as "STATE WIN32_EXIT_CODE SERVICE_EXIT_CODE" (the last in hex,
-# upper case), e.g. "RUNNING 0 0x0", "STOPPED 1066 0xC7FF0004"; "ABSENT" if there
-# is no such service.
-state() {
-    local o s w x
-    o=$(cap wine sc query NTDS) || { echo ABSENT; return; }
-    s=$(printf '%s\n' "$o" | sed -n 's/^ *STATE *: *[0-9]* *\([A-Z_]*\).*/\1/p')
-    w=$(printf '%s\n' "$o" | sed -n 's/^ *WIN32_EXIT_CODE *: *\([0-9]*\).*/\1/p')
-    x=$(printf '%s\n' "$o" | sed -n 's/^ *SERVICE_EXIT_CODE *:.*(0x\([0-9a-fA-F]*\)).*/\1/p' | tr a-f A-F)
-    echo "$s $w 0x$x"
-}
-# wait_state STATE: polls for up to 10 s until the service is in STATE; prints the last state.
-wait_state() {
-    local i s
-    for i in $(seq 50); do
-        s=$(state)
-        [ "${s%% *}" = "$1" ] && break
-        sleep 0.2
-    done
-    echo "$s"
-}
 # probe OPERATIONS...: one line of results per operation, joined by spaces.
 probe() { cap wine 'C:\ntds\probe.exe' "$@" | paste -sd' '; }
 
@@ -128,11 +107,11 @@ check "uninstall when not installed exits 0" "$RC" 0
 check_match "uninstall when not installed says so" "$OUT" 'not installed'
 
 # --- install -----------------------------------------------------------------------
-check "no service NTDS before install" "$(state)" "ABSENT"
+check "no service NTDS before install" "$(ntds_service_state)" "ABSENT"
 run 'C:\ntds\ntdssvc.exe' install
 check "install exits 0" "$RC" 0
 check_match "install prints what it did" "$OUT" '^installed service NTDS'
-check "installed service is stopped" "$(state)" "STOPPED 1077 0x0"
+check "installed service is stopped" "$(ntds_service_state)" "STOPPED 1077 0x0"
 cfg=$(cap wine reg query "$KEY")
 regval() { printf '%s\n' "$cfg" | sed -n "s/^ *$1 *REG_[A-Z_]* *//p"; }
 check "registered binary path is the quoted full path" "$(regval ImagePath)" '"C:\ntds\ntdssvc.exe"'
@@ -146,12 +125,12 @@ run 'C:\other\ntdssvc.exe' install
 check "install from another path, service exists, exits 1" "$RC" 1
 run 'C:\other\ntdssvc.exe' uninstall
 check "uninstall by another copy exits 1" "$RC" 1
-check "uninstall by another copy leaves the service" "$(state)" "STOPPED 1077 0x0"
+check "uninstall by another copy leaves the service" "$(ntds_service_state)" "STOPPED 1077 0x0"
 
 # --- running: the database is held ----------------------------------------------------
 run net start NTDS
 check "net start NTDS exits 0" "$RC" 0
-check "service runs after net start" "$(wait_state RUNNING)" "RUNNING 0 0x0"
+check "service runs after net start" "$(ntds_service_wait_state RUNNING)" "RUNNING 0 0x0"
 cp -p "$save/ntds.dit" "$ntds/ntds.dit.copy"
 cp -p "$save/edb.log" "$ntds/edb.log.copy"
 read -r del rep ren rd ldel lrep lren lrd <<<"$(probe delete "$DB" + replace "$DB" "$DB_COPY" \
@@ -180,7 +159,7 @@ check_match "journal records the start" "$(tr -d '\r' < "$c_ntds/ntdssvc.log" 2>
 # --- stopped: the database is free ------------------------------------------------------
 run net stop NTDS
 check "net stop NTDS exits 0" "$RC" 0
-check "service is stopped after net stop" "$(wait_state STOPPED)" "STOPPED 0 0x0"
+check "service is stopped after net stop" "$(ntds_service_wait_state STOPPED)" "STOPPED 0 0x0"
 check "the service left the database as it was (contents, write time)" \
     "$(fingerprint "$ntds/ntds.dit")" "$db_print"
 check "the service left edb.log as it was (contents, write time)" "$(fingerprint "$ntds/edb.log")" "$log_print"
@@ -202,49 +181,49 @@ regadd "$RESTORE_KEY"
 run net start NTDS
 echo "note: with a restore registered, Wine's net start NTDS exited $RC: $OUT"
 check "with Restore In Progress, the start is refused with hrRestoreInProgress" \
-    "$(wait_state STOPPED)" "STOPPED 1066 0xC7FF0004"
+    "$(ntds_service_wait_state STOPPED)" "STOPPED 1066 0xC7FF0004"
 sleep 1
-check "with Restore In Progress, the service stays stopped" "$(state)" "STOPPED 1066 0xC7FF0004"
+check "with Restore In Progress, the service stays stopped" "$(ntds_service_state)" "STOPPED 1066 0xC7FF0004"
 check "with Restore In Progress, the database is not held" "$(probe rename "$DB" 'C:\Windows\NTDS\moved.dit' \
     + rename 'C:\Windows\NTDS\moved.dit' "$DB")" "OK OK"
 check_match "journal records the refusal" "$(tr -d '\r' < "$c_ntds/ntdssvc.log" 2>/dev/null)" \
     'NTDS Error 0xC7FF0004 hrRestoreInProgress: the key .*Restore In Progress exists'
 run sc start NTDS
-check "with Restore In Progress, sc start NTDS is refused too" "$(wait_state STOPPED)" "STOPPED 1066 0xC7FF0004"
+check "with Restore In Progress, sc start NTDS is refused too" "$(ntds_service_wait_state STOPPED)" "STOPPED 1066 0xC7FF0004"
 wine reg delete "$RESTORE_KEY" /f >/dev/null 2>&1
 
 regadd "$NTDS_KEY" /v 'DSA Database file' /t REG_SZ /d 'C:\Windows\NTDS\missing.dit'
 run net start NTDS
 check "with the database missing, the start is refused with hrFileNotFound" \
-    "$(wait_state STOPPED)" "STOPPED 1066 0xC8000713"
+    "$(ntds_service_wait_state STOPPED)" "STOPPED 1066 0xC8000713"
 wine reg delete "$NTDS_KEY" /v 'DSA Database file' /f >/dev/null 2>&1
 run net start NTDS
 check "with the database not configured, the start is refused with hrCouldNotConnect" \
-    "$(wait_state STOPPED)" "STOPPED 1066 0xC7FF0007"
+    "$(ntds_service_wait_state STOPPED)" "STOPPED 1066 0xC7FF0007"
 regadd "$NTDS_KEY" /v 'DSA Database file' /t REG_SZ /d 'Windows\NTDS\ntds.dit'
 run net start NTDS
 check "with a relative database path, the start is refused with hrCouldNotConnect" \
-    "$(wait_state STOPPED)" "STOPPED 1066 0xC7FF0007"
+    "$(ntds_service_wait_state STOPPED)" "STOPPED 1066 0xC7FF0007"
 regadd "$NTDS_KEY" /v 'DSA Database file' /t REG_EXPAND_SZ /d '%SystemRoot%\NTDS\ntds.dit'
 
 # --- restarted, then uninstalled while running -------------------------------------------
 run net start NTDS
 check "after the key is deleted (REG_EXPAND_SZ path), the service starts again" \
-    "$(wait_state RUNNING)" "RUNNING 0 0x0"
+    "$(ntds_service_wait_state RUNNING)" "RUNNING 0 0x0"
 check "running again, the database is held" "$(probe delete "$DB")" ERROR_SHARING_VIOLATION
 regadd "$RESTORE_KEY"
 run 'C:\ntds\ntdssvc.exe' uninstall
 check "uninstall with a restore registered exits 1" "$RC" 1
 check_match "uninstall with a restore registered says why" "$OUT" 'restore is registered'
 check "uninstall with a restore registered keeps the service and the registration" \
-    "$(wait_state STOPPED | cut -d' ' -f1)+$(wine reg query "$RESTORE_KEY" >/dev/null 2>&1 && echo kept)" "STOPPED+kept"
+    "$(ntds_service_wait_state STOPPED | cut -d' ' -f1)+$(wine reg query "$RESTORE_KEY" >/dev/null 2>&1 && echo kept)" "STOPPED+kept"
 wine reg delete "$RESTORE_KEY" /f >/dev/null 2>&1
 run net start NTDS
-check "started again after the refused uninstall" "$(wait_state RUNNING)" "RUNNING 0 0x0"
+check "started again after the refused uninstall" "$(ntds_service_wait_state RUNNING)" "RUNNING 0 0x0"
 run 'C:\ntds\ntdssvc.exe' uninstall
 check "uninstall of the running service exits 0" "$RC" 0
 check_match "uninstall stops, then removes it" "$OUT" 'stopped service NTDS.*removed service NTDS'
-check "after uninstall there is no service NTDS" "$(wait_state ABSENT)" "ABSENT"
+check "after uninstall there is no service NTDS" "$(ntds_service_wait_state ABSENT)" "ABSENT"
 check "after uninstall the database is free" "$(probe rename "$DB" 'C:\Windows\NTDS\moved.dit' \
     + rename 'C:\Windows\NTDS\moved.dit' "$DB")" "OK OK"
 run 'C:\ntds\ntdssvc.exe' uninstall
