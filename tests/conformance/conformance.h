@@ -16,20 +16,6 @@
 #include <cmocka.h>
 #include <ntdsbcli.h>
 #include "ntds_test_support.h"
-
-#define NTDS_PARAMETERS L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters"
-
-/* What the registry says about the directory database under test. */
-struct dsa_paths
-{
-    WCHAR database[MAX_PATH];
-    WCHAR log_dir[MAX_PATH];
-    WCHAR working_dir[MAX_PATH];
-};
-
-void read_dsa_paths(struct dsa_paths *paths);
-/* "C:\x" -> "\\COMPUTER\C$\x" */
-void expected_unc(const WCHAR *local, WCHAR *unc, size_t size);
 /* Reads a whole file into a new buffer (free with HeapFree). */
 BYTE *read_whole_file(const WCHAR *path, DWORD *size);
 void write_file(const WCHAR *path, const void *data, DWORD size);

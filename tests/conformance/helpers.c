@@ -8,30 +8,6 @@
 #include <wchar.h>
 #include "conformance.h"
 
-static void read_value(const WCHAR *name, WCHAR *out)
-{
-    DWORD size = MAX_PATH * sizeof(WCHAR);
-    LONG status = RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS, name, RRF_RT_REG_SZ, NULL, out, &size);
-    assert_int_equal(status, ERROR_SUCCESS);
-}
-
-void read_dsa_paths(struct dsa_paths *paths)
-{
-    read_value(L"DSA Database file", paths->database);
-    read_value(L"Database log files path", paths->log_dir);
-    read_value(L"DSA Working Directory", paths->working_dir);
-}
-
-void expected_unc(const WCHAR *local, WCHAR *unc, size_t size)
-{
-    WCHAR computer[MAX_COMPUTERNAME_LENGTH + 1];
-    DWORD n = ARRAYSIZE(computer);
-
-    assert_true(GetComputerNameW(computer, &n));
-    _snwprintf(unc, size, L"\\\\%ls\\%lc$%ls", computer, towupper(local[0]), local + 2);
-    unc[size - 1] = 0;
-}
-
 BYTE *read_whole_file(const WCHAR *path, DWORD *size)
 {
     HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,

@@ -111,7 +111,7 @@ static void test_database_names(void **state)
     HBC hbc = prepare_backup();
 
     (void)state;
-    expected_unc(paths.database, unc, MAX_PATH);
+    assert_true(expected_unc(paths.database, unc, MAX_PATH));
     assert_int_equal(DsBackupGetDatabaseNamesW(hbc, &list, &size), S_OK);
     assert_non_null(list);
     assert_int_equal(count_list_entries(list, size), 1);
@@ -155,7 +155,7 @@ static void test_backup_logs(void **state)
     {
         const WCHAR *entry = list_entry(list, i);
         /* Numbered logs in generation order, the current log last; no other files. */
-        expected_unc(log_path(expected[i]), unc, MAX_PATH);
+        assert_true(expected_unc(log_path(expected[i]), unc, MAX_PATH));
         assert_int_equal(entry[0], 0x21);   /* BFT_LOG */
         if (lstrcmpiW(entry + 1, unc)) fail_msg("entry %d: got %ls, expected %ls", i, entry + 1, unc);
         assert_int_equal((BYTE)entry_a[0], 0x21);
@@ -220,7 +220,7 @@ static void test_open_read_close(void **state)
 
     /* Logs can be opened once listed. */
     wcscpy(name, L"!");
-    expected_unc(log_path(L"edb00002.log"), name + 1, MAX_PATH - 1);
+    assert_true(expected_unc(log_path(L"edb00002.log"), name + 1, MAX_PATH - 1));
     assert_int_equal(DsBackupOpenFileW(hbc, name, 65536, &file_size), ERROR_INVALID_PARAMETER);
     assert_int_equal(DsBackupGetBackupLogsW(hbc, &logs, &size), S_OK);
     check_backup_matches(hbc, name, log_path(L"edb00002.log"), 65536);
@@ -252,7 +252,7 @@ static void test_open_refuses_other_names(void **state)
     }
     /* The checkpoint is in the same folder but was never listed. */
     _snwprintf(name, MAX_PATH, L"%ls\\edb.chk", paths.working_dir);
-    expected_unc(name, unc, MAX_PATH);
+    assert_true(expected_unc(name, unc, MAX_PATH));
     assert_int_equal(DsBackupOpenFileW(hbc, unc, 65536, &file_size), ERROR_INVALID_PARAMETER);
     /* The local path of a listed file, a wrong BFT code, a prefix of a name. */
     assert_int_equal(DsBackupOpenFileW(hbc, paths.database, 65536, &file_size), ERROR_INVALID_PARAMETER);
@@ -391,7 +391,7 @@ static void check_change_detected(void (*change)(const WCHAR *path), const char 
     hbc = prepare_backup();
     assert_int_equal(DsBackupGetBackupLogsW(hbc, &logs, &size), S_OK);
     DsBackupFree(logs);
-    expected_unc(path, unc, MAX_PATH);
+    assert_true(expected_unc(path, unc, MAX_PATH));
     assert_int_equal(DsBackupOpenFileW(hbc, unc, 65536, &file_size), S_OK);
     assert_int_equal(file_size.QuadPart, 300000);
     assert_int_equal(DsBackupRead(hbc, buffer, sizeof(buffer), &got), S_OK);
@@ -473,7 +473,7 @@ static void test_file_changes_underneath(void **state)
     assert_int_equal(DsBackupGetBackupLogsW(hbc, &list, &size), S_OK);
     DsBackupFree(list);
     assert_true(DeleteFileW(log_path(L"edb0000B.log")));
-    expected_unc(log_path(L"edb0000B.log"), unc, MAX_PATH);
+    assert_true(expected_unc(log_path(L"edb0000B.log"), unc, MAX_PATH));
     assert_int_equal(DsBackupOpenFileW(hbc, unc, 65536, &file_size), hrFileNotFound);
     assert_int_equal(DsBackupEnd(hbc), S_OK);
 }
@@ -744,7 +744,7 @@ int run_backup_tests(void)
         cmocka_unit_test(test_loadlibrary),
         cmocka_unit_test(test_version_resource),
     };
-    read_dsa_paths(&paths);
+    assert_true(read_dsa_paths(&paths));
     return cmocka_run_group_tests_name("backup", tests, NULL, NULL);
 }
 
@@ -757,7 +757,7 @@ int run_not_a_dc_tests(void)
 int run_no_backup_privilege_tests(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_without_backup_privilege)};
-    read_dsa_paths(&paths);
+    assert_true(read_dsa_paths(&paths));
     return cmocka_run_group_tests_name("no SeBackupPrivilege", tests, NULL, NULL);
 }
 
@@ -772,6 +772,6 @@ int run_read_ahead_tests(void)
         cmocka_unit_test(test_end_races_read),
     };
     SetEnvironmentVariableA("NTDSBCLI_READ_AHEAD", "1");
-    read_dsa_paths(&paths);
+    assert_true(read_dsa_paths(&paths));
     return cmocka_run_group_tests_name("backup with read-ahead forced", tests, NULL, NULL);
 }

@@ -27,7 +27,7 @@ static int take_backup_token(void **state)
     HBC hbc;
 
     (void)state;
-    read_dsa_paths(&paths);
+    assert_true(read_dsa_paths(&paths));
     if (!ntds_service_set_running(TRUE)) return -1;
     if (DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &backup_token_size, &hbc) != S_OK) return -1;
     if (backup_token_size > sizeof(backup_token)) return -1;
@@ -147,7 +147,7 @@ static void test_expired_token(void **state)
 static void check_location(const WCHAR *entry, WCHAR bft, const WCHAR *local)
 {
     WCHAR unc[MAX_PATH];
-    expected_unc(local, unc, MAX_PATH);
+    assert_true(expected_unc(local, unc, MAX_PATH));
     assert_int_equal(entry[0], bft);
     if (lstrcmpiW(entry + 1, unc)) fail_msg("got %ls, expected %ls", entry + 1, unc);
 }
@@ -233,8 +233,8 @@ static void test_register_validates(void **state)
     (void)state;
     good.wszNewDatabaseName = paths.database;
     for (i = 0; i < 17; i++) map[i] = good;
-    expected_unc(paths.database, unc_db, MAX_PATH);
-    expected_unc(paths.log_dir, unc_logs, MAX_PATH);
+    assert_true(expected_unc(paths.database, unc_db, MAX_PATH));
+    assert_true(expected_unc(paths.log_dir, unc_logs, MAX_PATH));
 #define REFUSED(call) do { assert_int_equal(call, ERROR_INVALID_PARAMETER); assert_false(restore_registered()); } while (0)
     REFUSED(DsRestoreRegisterW(hbc, NULL, paths.log_dir, map, 1, paths.log_dir, 1, 2));
     REFUSED(DsRestoreRegisterW(hbc, paths.working_dir, NULL, map, 1, paths.log_dir, 1, 2));
@@ -416,7 +416,7 @@ int register_and_crash(void)
     EDB_RSTMAPW map;
     HBC hbc;
 
-    read_dsa_paths(&paths);
+    assert_true(read_dsa_paths(&paths));
     if (take_backup_token(NULL)) return 2;
     if (DsRestorePrepareW(NULL, 0, backup_token, backup_token_size, &hbc)) return 3;
     map.wszDatabaseName = paths.database;

@@ -6,8 +6,35 @@
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 #include "ntds_test_support.h"
+
+static BOOL read_value(const WCHAR *name, WCHAR *out)
+{
+    DWORD size = MAX_PATH * sizeof(WCHAR);
+    return !RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS, name, RRF_RT_REG_SZ, NULL, out, &size);
+}
+
+BOOL read_dsa_paths(struct dsa_paths *paths)
+{
+    return read_value(L"DSA Database file", paths->database)
+        && read_value(L"Database log files path", paths->log_dir)
+        && read_value(L"DSA Working Directory", paths->working_dir);
+}
+
+BOOL expected_unc(const WCHAR *local, WCHAR *unc, size_t size)
+{
+    WCHAR computer[MAX_COMPUTERNAME_LENGTH + 1];
+    DWORD n = ARRAYSIZE(computer);
+    BOOL named = GetComputerNameW(computer, &n);
+
+    if (!named) computer[0] = 0;
+    _snwprintf(unc, size, L"\\\\%ls\\%lc$%ls", computer, towupper(local[0]), local + 2);
+    unc[size - 1] = 0;
+    return named;
+}
 
 BOOL ntds_service_exists(void)
 {

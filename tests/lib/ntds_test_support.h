@@ -9,6 +9,22 @@
 
 #include <windows.h>
 
+#define NTDS_PARAMETERS L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters"
+
+/* What the registry says about the directory database under test. */
+struct dsa_paths
+{
+    WCHAR database[MAX_PATH];
+    WCHAR log_dir[MAX_PATH];
+    WCHAR working_dir[MAX_PATH];
+};
+
+/* FALSE if a value is missing. */
+BOOL read_dsa_paths(struct dsa_paths *paths);
+/* "C:\x" -> "\\COMPUTER\C$\x"; FALSE if the computer's name cannot be had
+ * (the name is then left out). */
+BOOL expected_unc(const WCHAR *local, WCHAR *unc, size_t size);
+
 /* Starts or stops the NTDS service and waits; FALSE if there is no such service
  * or it would not reach the state. */
 BOOL ntds_service_set_running(BOOL running);

@@ -161,29 +161,6 @@ const char *hr_name(HRESULT hr)
 
 /* ------------------------------------------------------------------------- */
 
-static BOOL read_value(const WCHAR *name, WCHAR *out)
-{
-    DWORD size = MAX_PATH * sizeof(WCHAR);
-    return !RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS, name, RRF_RT_REG_SZ, NULL, out, &size);
-}
-
-BOOL read_dsa_paths(struct dsa_paths *paths)
-{
-    return read_value(L"DSA Database file", paths->database)
-        && read_value(L"Database log files path", paths->log_dir)
-        && read_value(L"DSA Working Directory", paths->working_dir);
-}
-
-void expected_unc(const WCHAR *local, WCHAR *unc, size_t size)
-{
-    WCHAR computer[MAX_COMPUTERNAME_LENGTH + 1];
-    DWORD n = ARRAYSIZE(computer);
-
-    if (!GetComputerNameW(computer, &n)) computer[0] = 0;
-    _snwprintf(unc, size, L"\\\\%ls\\%lc$%ls", computer, towupper(local[0]), local + 2);
-    unc[size - 1] = 0;
-}
-
 void join_path(WCHAR *out, const WCHAR *dir, const WCHAR *name)
 {
     _snwprintf(out, MAX_PATH, L"%ls\\%ls", dir, name);

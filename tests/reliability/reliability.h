@@ -17,8 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <ntdsbcli.h>
+/* The NTDS service stand-in, registrations, tokens, the sample's paths (tests/lib). */
+#include "ntds_test_support.h"
 
-#define NTDS_PARAMETERS L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters"
 #define RESTORE_KEY     L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress"
 
 /* ---- reporting ------------------------------------------------------------ */
@@ -56,15 +57,6 @@ const char *hr_name(HRESULT hr);   /* symbolic name, or the value in hex (static
 
 /* ---- the sample database -------------------------------------------------- */
 
-struct dsa_paths
-{
-    WCHAR database[MAX_PATH];
-    WCHAR log_dir[MAX_PATH];
-    WCHAR working_dir[MAX_PATH];
-};
-BOOL read_dsa_paths(struct dsa_paths *paths);
-/* "C:\x" -> "\\COMPUTER\C$\x" */
-void expected_unc(const WCHAR *local, WCHAR *unc, size_t size);
 void join_path(WCHAR *out, const WCHAR *dir, const WCHAR *name);
 
 /* Whole-file contents, in memory that is not the process heap (VirtualAlloc), so
@@ -120,9 +112,6 @@ void fault_rearm(void);
 /* TRUE if the DLL is in test mode (NTDSBCLI_FAULT was set when the process started). */
 BOOL fault_test_mode_available(void);
 
-/* ---- the NTDS service stand-in, registrations, tokens (tests/lib) --------- */
-
-#include "ntds_test_support.h"
 ULONGLONG now_filetime(void);
 /* Runs a shell script on the Unix side (/bin/sh, as Wine allows) and waits for
  * it; returns its exit status, or a value above 0xfffffff0 if it did not run. */
