@@ -57,8 +57,9 @@ BOOL file_seek(HANDLE file, ULONGLONG offset)
 
 /* Local queries (an fstat under Wine).  Not GetFileInformationByHandle: for the
  * volume serial it asks Wine's mount manager, in another process, 0.2-0.8 ms a
- * call.  A file is identified by its index, size, write and change times (the
- * volume serial is left 0). */
+ * call.  A file is identified by its index, size, write and change times; not
+ * by its volume, since the DLL only compares a file with what the same path led
+ * to before. */
 BOOL file_get_contents_stamp(HANDLE file, struct file_identity *identity)
 {
     FILE_STANDARD_INFO standard;
@@ -96,7 +97,6 @@ static BOOL file_get_index(HANDLE file, ULONGLONG *index)
 
 BOOL file_get_identity(HANDLE file, struct file_identity *identity)
 {
-    identity->volume_serial = 0;
     return file_get_contents_stamp(file, identity) && file_get_index(file, &identity->file_index);
 }
 
@@ -140,7 +140,7 @@ BOOL file_path_has_stamp(const WCHAR *path, const struct file_identity *identity
 
 BOOL file_identity_equal(const struct file_identity *a, const struct file_identity *b)
 {
-    return a->volume_serial == b->volume_serial && a->file_index == b->file_index
+    return a->file_index == b->file_index
         && a->size == b->size && a->last_write_time == b->last_write_time
         && a->change_time == b->change_time && a->is_directory == b->is_directory;
 }
@@ -282,7 +282,7 @@ HRESULT caller_holds_privilege(const WCHAR *privilege_name)
     if (!LookupPrivilegeValueW(NULL, privilege_name, &luid)) return ERROR_ACCESS_DENIED;
     /* The effective-token pseudo-handle (the thread's token if it impersonates, else
      * the process's) saves opening and closing a token: one server call instead of
-     * three for each DsBackupOpenFile.  Windows 7 lacks it, hence the fallback. */
+     * three.  Windows 7 lacks it, hence the fallback. */
     SetLastError(ERROR_SUCCESS);
     hr = token_holds_privilege((HANDLE)(LONG_PTR)-6, &luid);
     if (hr != ERROR_ACCESS_DENIED || GetLastError() != ERROR_INVALID_HANDLE) return hr;

@@ -15,7 +15,6 @@
  * replaced, resized or written. */
 struct file_identity
 {
-    DWORD volume_serial;
     ULONGLONG file_index;
     ULONGLONG size;
     ULONGLONG last_write_time;

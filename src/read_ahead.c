@@ -61,13 +61,10 @@ BOOL read_ahead_start(struct read_ahead *ahead, HANDLE file, ULONGLONG offset, D
 BOOL read_ahead_take(struct read_ahead *ahead, ULONGLONG offset, DWORD length, void *buffer,
                      BOOL *ok, DWORD *got, DWORD *error)
 {
-    if (!ahead->started) return FALSE;
-    if (ahead->offset != offset || ahead->length != length)
-    {
-        read_ahead_drop(ahead);
-        return FALSE;
-    }
+    BOOL wanted = ahead->started && ahead->offset == offset && ahead->length == length;
+
     read_ahead_drop(ahead);
+    if (!wanted) return FALSE;
     *ok = ahead->ok;
     *got = ahead->got;
     *error = ahead->error;

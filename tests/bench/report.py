@@ -10,6 +10,7 @@ OUTDIR/performance.md and, with gnuplot, OUTDIR/bench.png.
 Copyright 2026 The ntdsbcli project authors
 SPDX-License-Identifier: LGPL-2.1-or-later
 """
+import math
 import os
 import shutil
 import statistics
@@ -437,7 +438,7 @@ def main():
     # three rounds out of four (from disk single rounds vary by tens of percent).
     pays = [f for f in hash_findings if f[5] > READ_AHEAD_WORTH and f[6] > 0]
     harms = [f for f in hash_findings if f[5] < -READ_AHEAD_HARM and f[7] < 0]
-    measured_own = [f for f in hash_findings if f[5] == f[5]]
+    measured_own = [f for f in hash_findings if not math.isnan(f[5])]
     if not measured_own:
         read_ahead_verdict = 'The DLL\'s own read-ahead was not measured.'
     elif pays and not harms:
