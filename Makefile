@@ -18,19 +18,21 @@ BUILD   := build
 ARCHES  := x86_64 i686
 
 CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration
-WIN_CFLAGS    := $(CFLAGS_COMMON) -Iinclude -Isrc -D_WIN32_WINNT=0x0601 -D__USE_MINGW_ANSI_STDIO=1
+WIN_CFLAGS    := $(CFLAGS_COMMON) -Iinclude -Icommon -Isrc -D_WIN32_WINNT=0x0601 -D__USE_MINGW_ANSI_STDIO=1
 WIN_LDFLAGS   := -static -static-libgcc
 
 # The platform-neutral core: builds natively too (unit tests, sanitizers, fuzzers).
 CORE_SRCS := src/handle_table.c src/name_list.c src/names.c src/expiry_token.c \
-             src/restore_map.c src/memory.c src/fault.c src/wstr.c src/errors.c \
+             src/restore_map.c src/memory.c src/fault.c src/wstr.c common/errors.c \
              src/read_ahead_policy.c
 # The Windows side of the DLL.
 WIN_SRCS  := src/main.c src/trace.c src/platform.c src/dsa_config.c src/online.c \
              src/backup.c src/restore.c src/restore_state.c src/auth_identity.c src/unc_share.c \
              src/read_ahead.c
 DLL_SRCS  := $(CORE_SRCS) $(WIN_SRCS)
-HEADERS   := $(wildcard include/*.h src/*.h)
+HEADERS   := $(wildcard include/*.h common/*.h src/*.h)
+# The DLL's sources are in src/; what it shares with the tools is in common/.
+vpath %.c src common
 
 DESCRIPTION_ntdsbcli := Directory Backup Functions (ntdsbcli.dll for Wine)
 DESCRIPTION_dsbackup := Back up and restore the directory database through ntdsbcli.dll
@@ -52,9 +54,9 @@ $(BUILD)/.deps-installed: .ci/install-deps
 define ARCH_RULES
 $(1)_CC      := $(1)-w64-mingw32-gcc
 $(1)_DLLTOOL := $(1)-w64-mingw32-dlltool
-$(1)_OBJS    := $$(patsubst src/%.c,$(BUILD)/$(1)/obj/%.o,$(DLL_SRCS))
+$(1)_OBJS    := $$(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$(notdir $(DLL_SRCS)))
 
-$(BUILD)/$(1)/obj/%.o: src/%.c $(HEADERS)
+$(BUILD)/$(1)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $$(@D)
 	@echo "  CC      $$@"
 	@$$($(1)_CC) $(WIN_CFLAGS) -c $$< -o $$@
@@ -81,9 +83,9 @@ $(BUILD)/$(1)/ntdsbcli.dll: $$($(1)_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUI
 $(BUILD)/$(1)/libntdsbcli.a: $(BUILD)/$(1)/ntdsbcli.def
 	$$($(1)_DLLTOOL) -d $$< -D ntdsbcli.dll -k -l $$@
 
-$(BUILD)/$(1)/%.exe: tools/%.c $(BUILD)/$(1)/obj/%.res.o $(BUILD)/$(1)/libntdsbcli.a $(HEADERS) src/errors.c
+$(BUILD)/$(1)/%.exe: tools/%.c $(BUILD)/$(1)/obj/%.res.o $(BUILD)/$(1)/libntdsbcli.a $(HEADERS) common/errors.c
 	@echo "  CCLD    $$@"
-	@$$($(1)_CC) $(WIN_CFLAGS) -o $$@ $$< $(BUILD)/$(1)/obj/$$*.res.o src/errors.c -L$(BUILD)/$(1) -lntdsbcli \
+	@$$($(1)_CC) $(WIN_CFLAGS) -o $$@ $$< $(BUILD)/$(1)/obj/$$*.res.o common/errors.c -L$(BUILD)/$(1) -lntdsbcli \
 	    $(WIN_LDFLAGS) -ladvapi32 -lbcrypt
 endef
 $(foreach a,$(ARCHES),$(eval $(call ARCH_RULES,$(a))))

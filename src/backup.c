@@ -282,7 +282,7 @@ static HRESULT find_logs(const WCHAR *log_dir, struct found_log **logs_out, size
 
     *logs_out = NULL;
     *count_out = 0;
-    if (!(pattern = path_join(log_dir, L"edb*.log"))) return ERROR_NOT_ENOUGH_MEMORY;
+    if (!(pattern = path_join(log_dir, NTDS_LOG_PATTERN))) return ERROR_NOT_ENOUGH_MEMORY;
     find = file_find_first(pattern, &data);
     mem_free(pattern);
     if (find == INVALID_HANDLE_VALUE)
@@ -293,10 +293,10 @@ static HRESULT find_logs(const WCHAR *log_dir, struct found_log **logs_out, size
     }
     do
     {
-        ULONG generation = 0;
-        enum log_name_kind kind = log_name_classify(data.cFileName, &generation);
+        unsigned long generation = 0;
+        enum ntds_log_name_kind kind = ntds_log_name_classify(data.cFileName, &generation);
 
-        if (kind == LOG_NAME_OTHER || (data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) continue;
+        if (kind == NTDS_LOG_NAME_OTHER || (data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) continue;
         if (count == capacity)
         {
             capacity = capacity ? capacity * 2 : 32;
@@ -308,7 +308,7 @@ static HRESULT find_logs(const WCHAR *log_dir, struct found_log **logs_out, size
             logs = grown;
         }
         logs[count].generation = generation;
-        logs[count].current = kind == LOG_NAME_CURRENT;
+        logs[count].current = kind == NTDS_LOG_NAME_CURRENT;
         memcpy(logs[count].name, data.cFileName, sizeof(logs[count].name) - sizeof(WCHAR));
         logs[count].name[12] = 0;
         count++;
@@ -671,7 +671,7 @@ HRESULT WINAPI DsBackupTruncateLogs(HBC hbc)
             /* Only numbered logs, listed here (so found in the log folder) and read
              * to the end; every one is tried even when another fails. */
             if (file->bft != BFTW_LOG || !file->read_complete || !base
-                    || log_name_classify(base + 1, NULL) != LOG_NAME_NUMBERED)
+                    || ntds_log_name_classify(base + 1, NULL) != NTDS_LOG_NAME_NUMBERED)
                 continue;
             if ((file_hr = truncate_one_log(file)) && !hr) hr = file_hr;
         }

@@ -61,18 +61,18 @@ HRESULT dsa_config_load(struct dsa_config *config)
     LONG status;
 
     memset(config, 0, sizeof(*config));
-    if ((hr = read_path(L"DSA Database file", &config->database_path))
-            || (hr = read_path(L"Database log files path", &config->log_dir))
-            || (hr = read_path(L"DSA Working Directory", &config->working_dir)))
+    if ((hr = read_path(NTDS_VALUE_DATABASE_FILE, &config->database_path))
+            || (hr = read_path(NTDS_VALUE_LOG_DIR, &config->log_dir))
+            || (hr = read_path(NTDS_VALUE_WORKING_DIR, &config->working_dir)))
     {
         dsa_config_free(config);
         return hr;
     }
-    config->tombstone_lifetime_days = DEFAULT_TOMBSTONE_LIFETIME_DAYS;
-    status = registry_read_dword(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, L"Tombstone Lifetime (days)", &days);
+    config->tombstone_lifetime_days = NTDS_DEFAULT_TOMBSTONE_LIFETIME_DAYS;
+    status = registry_read_dword(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, NTDS_VALUE_TOMBSTONE_LIFETIME, &days);
     if (!status)
     {
-        if (days >= 2 && days <= MAX_TOMBSTONE_LIFETIME_DAYS) config->tombstone_lifetime_days = days;
+        if (days >= NTDS_MIN_TOMBSTONE_LIFETIME_DAYS && days <= NTDS_MAX_TOMBSTONE_LIFETIME_DAYS) config->tombstone_lifetime_days = days;
     }
     /* Only an absent value means the default: a value that cannot be read might be
      * shorter, and an expired backup must never become restorable. */

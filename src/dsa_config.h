@@ -9,8 +9,7 @@
 #define NTDSBCLI_DSA_CONFIG_H
 
 #include <windows.h>
-
-#define NTDS_PARAMETERS_KEY L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters"
+#include "ntds_layout.h"
 
 struct dsa_config
 {

@@ -62,7 +62,7 @@ HRESULT expiry_token_decode(const void *data, size_t size, struct expiry_token *
     decoded.backup_time = get_le(in + 8, 8);
     decoded.tombstone_lifetime_days = (uint32_t)get_le(in + 16, 4);
     decoded.backup_id = get_le(in + 24, 8);
-    if (!decoded.tombstone_lifetime_days || decoded.tombstone_lifetime_days > MAX_TOMBSTONE_LIFETIME_DAYS)
+    if (!decoded.tombstone_lifetime_days || decoded.tombstone_lifetime_days > NTDS_MAX_TOMBSTONE_LIFETIME_DAYS)
         return hrUnknownExpiryTokenFormat;
     *token = decoded;
     return S_OK;

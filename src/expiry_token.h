@@ -20,13 +20,11 @@
 #define NTDSBCLI_EXPIRY_TOKEN_H
 
 #include "portable.h"
+#include "ntds_layout.h"
 
 #define EXPIRY_TOKEN_SIZE 40
 #define EXPIRY_TOKEN_VERSION 1
 #define FILETIME_TICKS_PER_DAY 864000000000ULL
-/* Active Directory's default tombstone lifetime since Windows Server 2003 SP1. */
-#define DEFAULT_TOMBSTONE_LIFETIME_DAYS 180
-#define MAX_TOMBSTONE_LIFETIME_DAYS 36500
 
 struct expiry_token
 {

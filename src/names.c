@@ -55,38 +55,3 @@ BOOL server_name_is_local(const WCHAR *name, const WCHAR *netbios_name,
         || (dns_host_name && dns_host_name[0] && wstr_equal_nocase(name, dns_host_name))
         || (dns_full_name && dns_full_name[0] && wstr_equal_nocase(name, dns_full_name));
 }
-
-static int hex_digit(WCHAR c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    c = wchar_upper_ascii(c);
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-static BOOL equal_nocase_n(const WCHAR *a, const char *b, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (wchar_upper_ascii(a[i]) != wchar_upper_ascii((WCHAR)(unsigned char)b[i])) return FALSE;
-    return TRUE;
-}
-
-enum log_name_kind log_name_classify(const WCHAR *file_name, ULONG *generation)
-{
-    size_t length = wstr_len_bounded(file_name, 16), i;
-    ULONG value = 0;
-    int digit;
-
-    if (length == 7 && equal_nocase_n(file_name, "edb.log", 7)) return LOG_NAME_CURRENT;
-    if (length != 12 || !equal_nocase_n(file_name, "edb", 3)
-            || !equal_nocase_n(file_name + 8, ".log", 4))
-        return LOG_NAME_OTHER;
-    for (i = 3; i < 8; i++)
-    {
-        if ((digit = hex_digit(file_name[i])) < 0) return LOG_NAME_OTHER;
-        value = value * 16 + (ULONG)digit;
-    }
-    if (generation) *generation = value;
-    return LOG_NAME_NUMBERED;
-}

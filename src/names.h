@@ -1,6 +1,6 @@
 /*
  * Parsing of the names callers pass in: attachment names given to
- * DsBackupOpenFile, server names, and the transaction-log file names the DLL finds.
+ * DsBackupOpenFile and server names.
  * Pure functions: no file system, no registry.
  *
  * Copyright 2026 The ntdsbcli project authors
@@ -10,6 +10,7 @@
 #define NTDSBCLI_NAMES_H
 
 #include "portable.h"
+#include "ntds_layout.h"   /* ntds_log_name_classify: the names of transaction logs */
 
 /* TRUE for the BFT codes this DLL puts in front of backup names. */
 BOOL bft_is_backup_code(WCHAR c);
@@ -27,15 +28,5 @@ long attachment_name_find(const WCHAR *name, const WCHAR *const *listed_paths,
  * in any ASCII case.  Names with '_' never match (the documentation forbids it). */
 BOOL server_name_is_local(const WCHAR *name, const WCHAR *netbios_name,
                           const WCHAR *dns_host_name, const WCHAR *dns_full_name);
-
-enum log_name_kind
-{
-    LOG_NAME_OTHER,      /* not a transaction log */
-    LOG_NAME_CURRENT,    /* edb.log */
-    LOG_NAME_NUMBERED    /* edbXXXXX.log, XXXXX hexadecimal */
-};
-/* Classifies a bare file name (no directory); stores the generation of a numbered
- * log in *generation. */
-enum log_name_kind log_name_classify(const WCHAR *file_name, ULONG *generation);
 
 #endif

@@ -41,7 +41,7 @@ static enum service_state query_ntds_service(void)
     SC_HANDLE manager, service;
 
     if (!(manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT))) return SERVICE_OTHER_STATE;
-    if (!(service = OpenServiceW(manager, L"NTDS", SERVICE_QUERY_STATUS)))
+    if (!(service = OpenServiceW(manager, NTDS_SERVICE_NAME, SERVICE_QUERY_STATUS)))
     {
         if (GetLastError() == ERROR_SERVICE_DOES_NOT_EXIST) state = SERVICE_ABSENT;
     }

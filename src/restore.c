@@ -382,7 +382,7 @@ static HRESULT set_current_backup_log(const WCHAR *server, DWORD log_number)
     dsa_config_free(&config);
     if ((status = RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, 0, KEY_SET_VALUE, &key)))
         return status == ERROR_ACCESS_DENIED ? ERROR_ACCESS_DENIED : hrError;
-    status = RegSetValueExW(key, L"Current Backup Log", 0, REG_DWORD, (const BYTE *)&log_number,
+    status = RegSetValueExW(key, NTDS_VALUE_CURRENT_BACKUP_LOG, 0, REG_DWORD, (const BYTE *)&log_number,
                             sizeof(log_number));
     RegCloseKey(key);
     return status ? hrError : S_OK;

@@ -50,12 +50,16 @@ static void stored_registration_free(struct stored_registration *r)
 
 static BOOL journal_path(WCHAR *path, DWORD size, BOOL create_folder)
 {
-    DWORD n = ExpandEnvironmentStringsW(L"%ProgramData%\\ntdsbcli", path, size);
+    DWORD n;
 
-    if (!n || n > size - 40 || path[0] == '%') return FALSE;
-    if (create_folder) CreateDirectoryW(path, NULL);
-    wcscat(path, L"\\" RESTORE_JOURNAL_NAME);
-    return TRUE;
+    if (create_folder)
+    {
+        n = ExpandEnvironmentStringsW(RESTORE_JOURNAL_FOLDER, path, size);
+        if (!n || n > size || path[0] == '%') return FALSE;
+        CreateDirectoryW(path, NULL);
+    }
+    n = ExpandEnvironmentStringsW(RESTORE_JOURNAL_PATH, path, size);
+    return n && n <= size && path[0] != '%';
 }
 
 static BOOL journal_exists(void)
@@ -100,16 +104,16 @@ static WCHAR *journal_text(const struct stored_registration *r)
     for (i = 0; i + 2 < r->restore_map_chars; i++) if (!map[i]) map[i] = '|';
     map[r->restore_map_chars - 2 < r->restore_map_chars ? r->restore_map_chars - 2 : 0] = 0;
     ok = append_line(&text, &used, &capacity, L"", JOURNAL_MAGIC)
-         && append_line(&text, &used, &capacity, L"Checkpoint File Path", r->checkpoint_path)
-         && append_line(&text, &used, &capacity, L"Log Path", r->log_path)
-         && append_line(&text, &used, &capacity, L"Backup Log Path", r->backup_log_path)
-         && append_line(&text, &used, &capacity, L"Restore Map", map)
-         && append_number(&text, &used, &capacity, L"Low Log Number", r->generation_low)
-         && append_number(&text, &used, &capacity, L"High Log Number", r->generation_high)
-         && append_number(&text, &used, &capacity, L"Backup Time", r->backup_time)
-         && append_number(&text, &used, &capacity, L"Backup Id", r->backup_id)
-         && append_number(&text, &used, &capacity, L"Registration Time", r->registration_time)
-         && append_number(&text, &used, &capacity, L"Restore Status", r->status);
+         && append_line(&text, &used, &capacity, RESTORE_VALUE_CHECKPOINT_PATH, r->checkpoint_path)
+         && append_line(&text, &used, &capacity, RESTORE_VALUE_LOG_PATH, r->log_path)
+         && append_line(&text, &used, &capacity, RESTORE_VALUE_BACKUP_LOG_PATH, r->backup_log_path)
+         && append_line(&text, &used, &capacity, RESTORE_VALUE_MAP, map)
+         && append_number(&text, &used, &capacity, RESTORE_VALUE_LOW_LOG, r->generation_low)
+         && append_number(&text, &used, &capacity, RESTORE_VALUE_HIGH_LOG, r->generation_high)
+         && append_number(&text, &used, &capacity, RESTORE_VALUE_BACKUP_TIME, r->backup_time)
+         && append_number(&text, &used, &capacity, RESTORE_VALUE_BACKUP_ID, r->backup_id)
+         && append_number(&text, &used, &capacity, RESTORE_VALUE_REGISTRATION_TIME, r->registration_time)
+         && append_number(&text, &used, &capacity, RESTORE_VALUE_STATUS, r->status);
     mem_free(map);
     if (!ok)
     {
@@ -228,16 +232,16 @@ static LONG journal_read(struct stored_registration *r)
     if (!status && wcsncmp(text, L"=" JOURNAL_MAGIC L"\n", wstr_len(JOURNAL_MAGIC) + 2)) status = ERROR_INVALID_DATA;
     if (!status)
     {
-        r->checkpoint_path = field_string(text, L"Checkpoint File Path", &status);
-        r->log_path = field_string(text, L"Log Path", &status);
-        r->backup_log_path = field_string(text, L"Backup Log Path", &status);
+        r->checkpoint_path = field_string(text, RESTORE_VALUE_CHECKPOINT_PATH, &status);
+        r->log_path = field_string(text, RESTORE_VALUE_LOG_PATH, &status);
+        r->backup_log_path = field_string(text, RESTORE_VALUE_BACKUP_LOG_PATH, &status);
     }
-    map = status ? NULL : field_string(text, L"Restore Map", &status);
-    if (!status && !(field_number(text, L"Low Log Number", &low) && field_number(text, L"High Log Number", &high)
-                     && field_number(text, L"Restore Status", &restore_status)
-                     && field_number(text, L"Backup Time", &r->backup_time)
-                     && field_number(text, L"Backup Id", &r->backup_id)
-                     && field_number(text, L"Registration Time", &r->registration_time)))
+    map = status ? NULL : field_string(text, RESTORE_VALUE_MAP, &status);
+    if (!status && !(field_number(text, RESTORE_VALUE_LOW_LOG, &low) && field_number(text, RESTORE_VALUE_HIGH_LOG, &high)
+                     && field_number(text, RESTORE_VALUE_STATUS, &restore_status)
+                     && field_number(text, RESTORE_VALUE_BACKUP_TIME, &r->backup_time)
+                     && field_number(text, RESTORE_VALUE_BACKUP_ID, &r->backup_id)
+                     && field_number(text, RESTORE_VALUE_REGISTRATION_TIME, &r->registration_time)))
         status = ERROR_INVALID_DATA;
     mem_free(text);
     if (!status && !(r->restore_map = mem_alloc((wstr_len(map) + 2) * sizeof(WCHAR))))
@@ -277,18 +281,18 @@ static LONG set_string(HKEY key, const WCHAR *name, const WCHAR *value)
 
 static LONG write_values(HKEY key, const struct stored_registration *r)
 {
-    LONG status = set_string(key, L"Checkpoint File Path", r->checkpoint_path);
+    LONG status = set_string(key, RESTORE_VALUE_CHECKPOINT_PATH, r->checkpoint_path);
 
-    if (!status) status = set_string(key, L"Log Path", r->log_path);
-    if (!status) status = set_string(key, L"Backup Log Path", r->backup_log_path);
-    if (!status) status = set_value(key, L"Restore Map", REG_MULTI_SZ, r->restore_map,
+    if (!status) status = set_string(key, RESTORE_VALUE_LOG_PATH, r->log_path);
+    if (!status) status = set_string(key, RESTORE_VALUE_BACKUP_LOG_PATH, r->backup_log_path);
+    if (!status) status = set_value(key, RESTORE_VALUE_MAP, REG_MULTI_SZ, r->restore_map,
                                     (DWORD)(r->restore_map_chars * sizeof(WCHAR)));
-    if (!status) status = set_value(key, L"Low Log Number", REG_DWORD, &r->generation_low, sizeof(DWORD));
-    if (!status) status = set_value(key, L"High Log Number", REG_DWORD, &r->generation_high, sizeof(DWORD));
-    if (!status) status = set_value(key, L"Backup Time", REG_QWORD, &r->backup_time, sizeof(ULONGLONG));
-    if (!status) status = set_value(key, L"Backup Id", REG_QWORD, &r->backup_id, sizeof(ULONGLONG));
-    if (!status) status = set_value(key, L"Registration Time", REG_QWORD, &r->registration_time, sizeof(ULONGLONG));
-    if (!status) status = set_value(key, L"Restore Status", REG_DWORD, &r->status, sizeof(DWORD));
+    if (!status) status = set_value(key, RESTORE_VALUE_LOW_LOG, REG_DWORD, &r->generation_low, sizeof(DWORD));
+    if (!status) status = set_value(key, RESTORE_VALUE_HIGH_LOG, REG_DWORD, &r->generation_high, sizeof(DWORD));
+    if (!status) status = set_value(key, RESTORE_VALUE_BACKUP_TIME, REG_QWORD, &r->backup_time, sizeof(ULONGLONG));
+    if (!status) status = set_value(key, RESTORE_VALUE_BACKUP_ID, REG_QWORD, &r->backup_id, sizeof(ULONGLONG));
+    if (!status) status = set_value(key, RESTORE_VALUE_REGISTRATION_TIME, REG_QWORD, &r->registration_time, sizeof(ULONGLONG));
+    if (!status) status = set_value(key, RESTORE_VALUE_STATUS, REG_DWORD, &r->status, sizeof(DWORD));
     /* On Windows this writes the hive to disk; under Wine 8 it does nothing, which
      * is what the journal is for. */
     if (!status && !fault_should_fail(FAULT_REGISTRY)) RegFlushKey(key);
@@ -434,7 +438,7 @@ HRESULT restore_state_complete(HRESULT restore_status)
             status = journal_write(&r);
             stored_registration_free(&r);
         }
-        if (!status) status = set_value(key, L"Restore Status", REG_DWORD, &value, sizeof(value));
+        if (!status) status = set_value(key, RESTORE_VALUE_STATUS, REG_DWORD, &value, sizeof(value));
         RegCloseKey(key);
         return status ? hr_from_status(status) : S_OK;
     }

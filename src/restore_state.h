@@ -11,12 +11,7 @@
 #define NTDSBCLI_RESTORE_STATE_H
 
 #include <windows.h>
-
-#define NTDS_SERVICE_KEY L"SYSTEM\\CurrentControlSet\\Services\\NTDS"
-#define RESTORE_IN_PROGRESS_KEY NTDS_SERVICE_KEY L"\\Restore In Progress"
-/* The journal that makes the registration durable under Wine, in
- * %ProgramData%\ntdsbcli\ (see restore_state.c). */
-#define RESTORE_JOURNAL_NAME L"Restore In Progress.txt"
+#include "ntds_layout.h"
 
 struct restore_registration
 {

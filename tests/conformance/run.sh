@@ -51,12 +51,12 @@ wine conformance.exe no-restore-privilege || status=1
 # A crash between Register and Complete leaves the directory offline and the
 # registration visible, even after Wine itself dies without a clean shutdown.
 wine conformance.exe register-and-crash
-check "the crashed process had registered" quiet wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Restore In Progress'
+check "the crashed process had registered" quiet wine reg query "$RESTORE_KEY"
 journal="$WINEPREFIX/drive_c/ProgramData/ntdsbcli/Restore In Progress.txt"
 check "the registration's journal is on disk" test -s "$journal"
 wine_server_crash
 wine conformance.exe check-registration-survived || status=1
-wine reg delete 'HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Restore In Progress' /f > /dev/null 2>&1
+wine reg delete "$RESTORE_KEY" /f > /dev/null 2>&1
 rm -f "$journal"
 
 sample_db_unregister

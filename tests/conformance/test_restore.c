@@ -132,14 +132,14 @@ static void test_expired_token(void **state)
     {
         HKEY key;
         DWORD days = 60;
-        assert_int_equal(RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS, 0, KEY_SET_VALUE, &key), 0);
-        assert_int_equal(RegSetValueExW(key, L"Tombstone Lifetime (days)", 0, REG_DWORD, (BYTE *)&days, 4), 0);
+        assert_int_equal(RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, 0, KEY_SET_VALUE, &key), 0);
+        assert_int_equal(RegSetValueExW(key, NTDS_VALUE_TOMBSTONE_LIFETIME, 0, REG_DWORD, (BYTE *)&days, 4), 0);
         make_token(token, now_filetime() - 61 * day, 180);
         assert_int_equal(DsRestorePrepareW(NULL, 0, token, 40, &hbc), hrContentsExpired);
         make_token(token, now_filetime() - 59 * day, 180);
         assert_int_equal(DsRestorePrepareW(NULL, 0, token, 40, &hbc), S_OK);
         assert_int_equal(DsRestoreEnd(hbc), S_OK);
-        RegDeleteValueW(key, L"Tombstone Lifetime (days)");
+        RegDeleteValueW(key, NTDS_VALUE_TOMBSTONE_LIFETIME);
         RegCloseKey(key);
     }
 }
@@ -313,7 +313,7 @@ static void test_registration_lifecycle(void **state)
     assert_int_equal(RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress",
                                    0, KEY_READ, &key), 0);
     size = sizeof(value);
-    assert_int_equal(RegQueryValueExW(key, L"Restore Status", NULL, NULL, (BYTE *)&value, &size), 0);
+    assert_int_equal(RegQueryValueExW(key, RESTORE_VALUE_STATUS, NULL, NULL, (BYTE *)&value, &size), 0);
     assert_int_equal(value, (DWORD)E_FAIL);
     RegCloseKey(key);
     assert_false(ntds_service_set_running(TRUE));
@@ -334,12 +334,12 @@ static void test_set_current_backup_log(void **state)
 
     (void)state;
     assert_int_equal(DsSetCurrentBackupLogW(NULL, 0x1234), S_OK);
-    assert_int_equal(RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS, L"Current Backup Log", RRF_RT_REG_DWORD,
+    assert_int_equal(RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, NTDS_VALUE_CURRENT_BACKUP_LOG, RRF_RT_REG_DWORD,
                                   NULL, &value, &size), 0);
     assert_int_equal(value, 0x1234);
     assert_int_equal(DsSetCurrentBackupLogA("", BACKUP_DISABLE_INCREMENTAL), S_OK);
     size = sizeof(value);
-    assert_int_equal(RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS, L"Current Backup Log", RRF_RT_REG_DWORD,
+    assert_int_equal(RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, NTDS_VALUE_CURRENT_BACKUP_LOG, RRF_RT_REG_DWORD,
                                   NULL, &value, &size), 0);
     assert_int_equal(value, BACKUP_DISABLE_INCREMENTAL);
     assert_int_equal(DsSetCurrentBackupLogW(L"elsewhere", 1), hrCouldNotConnect);

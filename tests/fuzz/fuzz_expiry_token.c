@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (expiry_token_decode(copy, size, &token) == S_OK)
     {
         CHECK(size == EXPIRY_TOKEN_SIZE);
-        CHECK(token.tombstone_lifetime_days >= 1 && token.tombstone_lifetime_days <= MAX_TOMBSTONE_LIFETIME_DAYS);
+        CHECK(token.tombstone_lifetime_days >= 1 && token.tombstone_lifetime_days <= NTDS_MAX_TOMBSTONE_LIFETIME_DAYS);
         expiry_token_encode(&token, again);
         if (memcmp(again, copy, EXPIRY_TOKEN_SIZE))
         {
@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         token.tombstone_lifetime_days = (uint32_t)le(data + 8, 4);
         token.backup_id = le(data + 12, 8);
         expiry_token_encode(&token, again);
-        if (token.tombstone_lifetime_days >= 1 && token.tombstone_lifetime_days <= MAX_TOMBSTONE_LIFETIME_DAYS)
+        if (token.tombstone_lifetime_days >= 1 && token.tombstone_lifetime_days <= NTDS_MAX_TOMBSTONE_LIFETIME_DAYS)
         {
             CHECK(expiry_token_decode(again, sizeof(again), &decoded) == S_OK);
             CHECK(decoded.backup_time == token.backup_time);

@@ -14,14 +14,14 @@
 static BOOL read_value(const WCHAR *name, WCHAR *out)
 {
     DWORD size = MAX_PATH * sizeof(WCHAR);
-    return !RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS, name, RRF_RT_REG_SZ, NULL, out, &size);
+    return !RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, name, RRF_RT_REG_SZ, NULL, out, &size);
 }
 
 BOOL read_dsa_paths(struct dsa_paths *paths)
 {
-    return read_value(L"DSA Database file", paths->database)
-        && read_value(L"Database log files path", paths->log_dir)
-        && read_value(L"DSA Working Directory", paths->working_dir);
+    return read_value(NTDS_VALUE_DATABASE_FILE, paths->database)
+        && read_value(NTDS_VALUE_LOG_DIR, paths->log_dir)
+        && read_value(NTDS_VALUE_WORKING_DIR, paths->working_dir);
 }
 
 BOOL expected_unc(const WCHAR *local, WCHAR *unc, size_t size)
@@ -40,7 +40,7 @@ BOOL ntds_service_exists(void)
 {
     SC_HANDLE manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT), service;
     if (!manager) return FALSE;
-    service = OpenServiceW(manager, L"NTDS", SERVICE_QUERY_STATUS);
+    service = OpenServiceW(manager, NTDS_SERVICE_NAME, SERVICE_QUERY_STATUS);
     if (service) CloseServiceHandle(service);
     CloseServiceHandle(manager);
     return service != NULL;
@@ -55,7 +55,7 @@ BOOL ntds_service_set_running(BOOL running)
     int i;
 
     if (!manager) return FALSE;
-    service = OpenServiceW(manager, L"NTDS", SERVICE_START | SERVICE_STOP | SERVICE_QUERY_STATUS);
+    service = OpenServiceW(manager, NTDS_SERVICE_NAME, SERVICE_START | SERVICE_STOP | SERVICE_QUERY_STATUS);
     if (service)
     {
         if (running) StartServiceW(service, 0, NULL);
@@ -76,7 +76,7 @@ BOOL ntds_service_set_running(BOOL running)
 BOOL restore_registered(void)
 {
     HKEY key;
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress",
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY,
                       0, KEY_READ, &key))
         return FALSE;
     RegCloseKey(key);

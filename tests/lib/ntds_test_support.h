@@ -8,8 +8,7 @@
 #define NTDS_TEST_SUPPORT_H
 
 #include <windows.h>
-
-#define NTDS_PARAMETERS L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters"
+#include "ntds_layout.h"
 
 /* What the registry says about the directory database under test. */
 struct dsa_paths

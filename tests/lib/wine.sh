@@ -45,7 +45,16 @@ wine_computer_name() {
     hostname | cut -d. -f1 | cut -c1-15 | tr 'a-z' 'A-Z'
 }
 
-NTDS_KEY='HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Parameters'
+# ntds_layout NAME: a string of common/ntds_layout.h as the shell writes it,
+# e.g. NTDS_PARAMETERS_KEY gives SYSTEM\CurrentControlSet\Services\NTDS\Parameters.
+# The registry keys and value names the tests use come from there, as the DLL's do.
+NTDS_LAYOUT_H="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/common/ntds_layout.h"
+ntds_layout() {
+    sed -n "s/^#define $1 L\"\(.*\)\"\$/\1/p" "$NTDS_LAYOUT_H" | sed 's/\\\\/\\/g'
+}
+NTDS_KEY="HKLM\\$(ntds_layout NTDS_PARAMETERS_KEY)"
+NTDS_SERVICE_KEY="HKLM\\$(ntds_layout NTDS_SERVICE_KEY)"
+RESTORE_KEY="HKLM\\$(ntds_layout RESTORE_IN_PROGRESS_KEY)"
 
 # sample_db_create [DATABASE_BYTES [LOG_COUNT]]
 # Writes a directory database into C:\Windows\NTDS of the prefix: ntds.dit of
@@ -71,9 +80,9 @@ sample_db_create() {
 }
 
 sample_db_register() {
-    wine reg add "$NTDS_KEY" /v 'DSA Database file' /t REG_SZ /d "$1" /f >/dev/null 2>&1
-    wine reg add "$NTDS_KEY" /v 'Database log files path' /t REG_SZ /d "$2" /f >/dev/null 2>&1
-    wine reg add "$NTDS_KEY" /v 'DSA Working Directory' /t REG_SZ /d "$3" /f >/dev/null 2>&1
+    wine reg add "$NTDS_KEY" /v "$(ntds_layout NTDS_VALUE_DATABASE_FILE)" /t REG_SZ /d "$1" /f >/dev/null 2>&1
+    wine reg add "$NTDS_KEY" /v "$(ntds_layout NTDS_VALUE_LOG_DIR)" /t REG_SZ /d "$2" /f >/dev/null 2>&1
+    wine reg add "$NTDS_KEY" /v "$(ntds_layout NTDS_VALUE_WORKING_DIR)" /t REG_SZ /d "$3" /f >/dev/null 2>&1
     wine_server_idle
 }
 

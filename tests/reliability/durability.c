@@ -78,7 +78,7 @@ int run_durability_check(int argc, char **argv)
         if (whole)
         {
             whole = !RegQueryValueExW(key, L"Backup Id", NULL, &type, (BYTE *)&id, &size) && type == REG_QWORD
-                    && !RegQueryValueExW(key, L"Restore Map", NULL, &type, NULL, &size) && type == REG_MULTI_SZ;
+                    && !RegQueryValueExW(key, RESTORE_VALUE_MAP, NULL, &type, NULL, &size) && type == REG_MULTI_SZ;
             RegCloseKey(key);
         }
         if (whole) pass("durability: after the crash the Restore In Progress key is there, with its values");
@@ -119,7 +119,7 @@ static char journal_unix_dir[1024];
 static BOOL journal_present(const WCHAR *suffix)
 {
     WCHAR name[MAX_PATH], path[MAX_PATH];
-    _snwprintf(name, MAX_PATH, L"%%ProgramData%%\\ntdsbcli\\Restore In Progress.txt%ls", suffix);
+    _snwprintf(name, MAX_PATH, L"%ls%ls", RESTORE_JOURNAL_PATH, suffix);
     name[MAX_PATH - 1] = 0;
     return ExpandEnvironmentStringsW(name, path, MAX_PATH) && GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
 }
@@ -161,7 +161,7 @@ int run_disk_full_test(int argc, char **argv)
     check_init(&c, "a full disk (the journal's file system) during DsRestoreRegister and "
                "DsRestoreRegisterComplete: a documented failure and no registration, or a whole one");
     if (!read_dsa_paths(&paths) || !get_unix_name
-            || !ExpandEnvironmentStringsW(L"%ProgramData%\\ntdsbcli", folder, MAX_PATH)
+            || !ExpandEnvironmentStringsW(RESTORE_JOURNAL_FOLDER, folder, MAX_PATH)
             || !(unix_name = get_unix_name(folder)))
     {
         fail("disk full: setup (paths, Unix name of the journal folder)");

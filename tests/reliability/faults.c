@@ -157,23 +157,16 @@ static void expected_file_init(struct expected_file *file, WCHAR bft, const WCHA
     WideCharToMultiByte(CP_ACP, 0, file->unc, -1, file->unc_a, MAX_PATH, NULL, NULL);
     snap = folder_snapshot_find(&snapshot, file->name);
     file->content = snap ? &snap->content : NULL;
-    file->numbered = lstrcmpiW(file->name, L"edb.log") != 0;
+    file->numbered = ntds_log_name_classify(file->name, NULL) == NTDS_LOG_NAME_NUMBERED;
 }
 
+/* 0 for a name that is not a numbered log; edb00000.log counts as 0xffffffff. */
 static ULONG numbered_log_generation(const WCHAR *name)
 {
-    ULONG generation = 0;
-    int i;
+    unsigned long generation = 0;
 
-    if (wcslen(name) != 12 || _wcsnicmp(name, L"edb", 3) || _wcsicmp(name + 8, L".log")) return 0;
-    for (i = 3; i < 8; i++)
-    {
-        WCHAR c = towupper(name[i]);
-        if (c >= '0' && c <= '9') generation = generation * 16 + (c - '0');
-        else if (c >= 'A' && c <= 'F') generation = generation * 16 + (c - 'A' + 10);
-        else return 0;
-    }
-    return generation ? generation : 0xffffffff;   /* edb00000.log is numbered too */
+    if (ntds_log_name_classify(name, &generation) != NTDS_LOG_NAME_NUMBERED) return 0;
+    return generation ? (ULONG)generation : 0xffffffff;
 }
 
 /* The logs the documentation says GetBackupLogs lists, from the snapshot: the
@@ -569,7 +562,7 @@ static BOOL read_registration_value(HKEY key, const WCHAR *name, DWORD type, voi
 static void journal_path(WCHAR *path, const WCHAR *suffix)
 {
     WCHAR name[MAX_PATH];
-    _snwprintf(name, MAX_PATH, L"%%ProgramData%%\\ntdsbcli\\Restore In Progress.txt%ls", suffix);
+    _snwprintf(name, MAX_PATH, L"%ls%ls", RESTORE_JOURNAL_PATH, suffix);
     name[MAX_PATH - 1] = 0;
     if (!ExpandEnvironmentStringsW(name, path, MAX_PATH)) path[0] = 0;
 }
@@ -632,26 +625,26 @@ static BOOL registration_whole(const struct restore_expect *e, DWORD expected_st
         return FALSE;
     }
 #define FAIL_WITH(...) do { snprintf(why, why_size, __VA_ARGS__); RegCloseKey(key); return FALSE; } while (0)
-    if (!read_registration_value(key, L"Checkpoint File Path", REG_SZ, text, sizeof(text), &size)
+    if (!read_registration_value(key, RESTORE_VALUE_CHECKPOINT_PATH, REG_SZ, text, sizeof(text), &size)
             || lstrcmpiW(text, paths.working_dir))
         FAIL_WITH("Checkpoint File Path missing or wrong");
-    if (!read_registration_value(key, L"Log Path", REG_SZ, text, sizeof(text), &size) || lstrcmpiW(text, paths.log_dir))
+    if (!read_registration_value(key, RESTORE_VALUE_LOG_PATH, REG_SZ, text, sizeof(text), &size) || lstrcmpiW(text, paths.log_dir))
         FAIL_WITH("Log Path missing or wrong");
-    if (!read_registration_value(key, L"Backup Log Path", REG_SZ, text, sizeof(text), &size)
+    if (!read_registration_value(key, RESTORE_VALUE_BACKUP_LOG_PATH, REG_SZ, text, sizeof(text), &size)
             || lstrcmpiW(text, paths.log_dir))
         FAIL_WITH("Backup Log Path missing or wrong");
     map_len = (DWORD)wcslen(paths.database) + 1;
     memcpy(expected_map, paths.database, map_len * sizeof(WCHAR));
     memcpy(expected_map + map_len, paths.database, map_len * sizeof(WCHAR));
     expected_map[2 * map_len] = 0;
-    if (!read_registration_value(key, L"Restore Map", REG_MULTI_SZ, text, sizeof(text), &size)
+    if (!read_registration_value(key, RESTORE_VALUE_MAP, REG_MULTI_SZ, text, sizeof(text), &size)
             || size != (2 * map_len + 1) * sizeof(WCHAR) || memcmp(text, expected_map, size))
         FAIL_WITH("Restore Map missing or wrong (%lu bytes)", size);
-    if (!read_registration_value(key, L"Low Log Number", REG_DWORD, &dword, 4, &size) || dword != 1)
+    if (!read_registration_value(key, RESTORE_VALUE_LOW_LOG, REG_DWORD, &dword, 4, &size) || dword != 1)
         FAIL_WITH("Low Log Number missing or wrong");
-    if (!read_registration_value(key, L"High Log Number", REG_DWORD, &dword, 4, &size) || dword != 3)
+    if (!read_registration_value(key, RESTORE_VALUE_HIGH_LOG, REG_DWORD, &dword, 4, &size) || dword != 3)
         FAIL_WITH("High Log Number missing or wrong");
-    if (!read_registration_value(key, L"Restore Status", REG_DWORD, &dword, 4, &size)
+    if (!read_registration_value(key, RESTORE_VALUE_STATUS, REG_DWORD, &dword, 4, &size)
             || (expected_status && dword != expected_status))
         FAIL_WITH("Restore Status missing or %#lx, expected %#lx", dword, expected_status);
     if (!read_registration_value(key, L"Backup Time", REG_QWORD, &qword, 8, &size) || qword != token_time)
@@ -665,7 +658,7 @@ static BOOL registration_whole(const struct restore_expect *e, DWORD expected_st
     if (!journal_exists()) FAIL_WITH("the key is there but the journal is not");
     if (!journal_number(L"Backup Id", &qword) || qword != token_id)
         FAIL_WITH("the journal's Backup Id is missing or not the token's");
-    if (!journal_number(L"Restore Status", &qword) || (expected_status && (DWORD)qword != expected_status))
+    if (!journal_number(RESTORE_VALUE_STATUS, &qword) || (expected_status && (DWORD)qword != expected_status))
         FAIL_WITH("the journal's Restore Status is missing or %#lx, expected %#lx", (DWORD)qword, expected_status);
 #undef FAIL_WITH
     RegCloseKey(key);
@@ -954,9 +947,9 @@ static void walk_sequence(const struct sequence *sequence, BOOL persistent_every
 static void set_tombstone_lifetime(DWORD days)
 {
     HKEY key;
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS, 0, KEY_SET_VALUE, &key)) return;
-    if (days) RegSetValueExW(key, L"Tombstone Lifetime (days)", 0, REG_DWORD, (const BYTE *)&days, sizeof(days));
-    else RegDeleteValueW(key, L"Tombstone Lifetime (days)");
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, 0, KEY_SET_VALUE, &key)) return;
+    if (days) RegSetValueExW(key, NTDS_VALUE_TOMBSTONE_LIFETIME, 0, REG_DWORD, (const BYTE *)&days, sizeof(days));
+    else RegDeleteValueW(key, NTDS_VALUE_TOMBSTONE_LIFETIME);
     RegCloseKey(key);
 }
 

@@ -807,7 +807,7 @@ static DWORD WINAPI scm_probe_main(void *arg)
             InterlockedIncrement(&scm_invalid_handle);
             continue;
         }
-        service = OpenServiceW(manager, L"NTDS", SERVICE_QUERY_STATUS);
+        service = OpenServiceW(manager, NTDS_SERVICE_NAME, SERVICE_QUERY_STATUS);
         if (service) CloseServiceHandle(service);
         else if (GetLastError() == ERROR_INVALID_HANDLE) InterlockedIncrement(&scm_invalid_handle);
         CloseServiceHandle(manager);

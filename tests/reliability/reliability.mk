@@ -23,7 +23,7 @@ define RELIABILITY_RULES
 $(BUILD)/$(1)/reliability.exe: $(RELIABILITY_SRCS) $(RELIABILITY_HDRS) tests/lib/ntds_test_support.h $(BUILD)/$(1)/libntdsbcli.a \
         include/ntdsbcli.h include/ntdsbmsg.h
 	@mkdir -p $$(@D)
-	$(1)-w64-mingw32-gcc $(CFLAGS_COMMON) -Werror -Iinclude -Itests/lib -o $$@ $(RELIABILITY_SRCS) -L$(BUILD)/$(1) -lntdsbcli \
+	$(1)-w64-mingw32-gcc $(CFLAGS_COMMON) -Werror -Iinclude -Itests/lib -Icommon -o $$@ $(RELIABILITY_SRCS) -L$(BUILD)/$(1) -lntdsbcli \
 	    -static -ladvapi32
 endef
 $(foreach a,$(ARCHES),$(eval $(call RELIABILITY_RULES,$(a))))

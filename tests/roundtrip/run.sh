@@ -75,8 +75,7 @@ mkdir -p "$bin" "$out"
 # Copies, so that a rebuild while the test runs cannot change what is tested.
 cp "$BUILD/$arch/dsbackup.exe" "$BUILD/$arch/ntdsbcli.dll" "$BUILD/$arch/ntdssvc.exe" "$bin/"
 
-RESTORE_KEY='HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Restore In Progress'
-PARAMS_KEY='HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Parameters'
+PARAMS_KEY=$NTDS_KEY
 files="ntds.dit edb00001.log edb00002.log edb00003.log edb.log"
 
 # ds NAME ARGS...: runs dsbackup.exe; stdout and stderr (CRs removed) in

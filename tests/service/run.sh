@@ -70,8 +70,6 @@ wineserver -p
 wine sc query NTDS >"$WINEPREFIX/services.log" 2>&1
 t_prefix=$((SECONDS - t0))
 
-KEY='HKLM\SYSTEM\CurrentControlSet\Services\NTDS'
-RESTORE_KEY="$KEY\\Restore In Progress"
 DB='C:\Windows\NTDS\ntds.dit'
 DB_COPY='C:\Windows\NTDS\ntds.dit.copy'
 LOG='C:\Windows\NTDS\edb.log'
@@ -112,7 +110,7 @@ run 'C:\ntds\ntdssvc.exe' install
 check "install exits 0" "$RC" 0
 check_match "install prints what it did" "$OUT" '^installed service NTDS'
 check "installed service is stopped" "$(ntds_service_state)" "STOPPED 1077 0x0"
-cfg=$(cap wine reg query "$KEY")
+cfg=$(cap wine reg query "$NTDS_SERVICE_KEY")
 regval() { printf '%s\n' "$cfg" | sed -n "s/^ *$1 *REG_[A-Z_]* *//p"; }
 check "registered binary path is the quoted full path" "$(regval ImagePath)" '"C:\ntds\ntdssvc.exe"'
 check "registered as SERVICE_WIN32_OWN_PROCESS" "$(regval Type)" 0x10

@@ -13,7 +13,7 @@
 
 static const struct expiry_token sample =
 {
-    JAN_2026 + 123456789ull, DEFAULT_TOMBSTONE_LIFETIME_DAYS, 0x0123456789abcdefull
+    JAN_2026 + 123456789ull, NTDS_DEFAULT_TOMBSTONE_LIFETIME_DAYS, 0x0123456789abcdefull
 };
 
 static void test_crc32(void **state)
@@ -59,7 +59,7 @@ static void test_round_trip(void **state)
     {
         {JAN_2026, 180, 0x0123456789abcdefull},
         {0, 1, 0},
-        {UINT64_MAX, MAX_TOMBSTONE_LIFETIME_DAYS, UINT64_MAX},
+        {UINT64_MAX, NTDS_MAX_TOMBSTONE_LIFETIME_DAYS, UINT64_MAX},
         {1, 60, 0x8000000000000000ull},
     };
     size_t i;
@@ -147,8 +147,8 @@ static void test_fields_checked(void **state)
     assert_hr(decode_patched(32, 4, 0x80000000u), hrUnknownExpiryTokenFormat);  /* reserved */
     assert_hr(decode_patched(16, 4, 0), hrUnknownExpiryTokenFormat);   /* lifetime 0 */
     assert_hr(decode_patched(16, 4, 1), S_OK);
-    assert_hr(decode_patched(16, 4, MAX_TOMBSTONE_LIFETIME_DAYS), S_OK);
-    assert_hr(decode_patched(16, 4, MAX_TOMBSTONE_LIFETIME_DAYS + 1), hrUnknownExpiryTokenFormat);
+    assert_hr(decode_patched(16, 4, NTDS_MAX_TOMBSTONE_LIFETIME_DAYS), S_OK);
+    assert_hr(decode_patched(16, 4, NTDS_MAX_TOMBSTONE_LIFETIME_DAYS + 1), hrUnknownExpiryTokenFormat);
     assert_hr(decode_patched(16, 4, 0xffffffffu), hrUnknownExpiryTokenFormat);
 }
 
@@ -179,9 +179,9 @@ static void test_check_age(void **state)
     assert_hr(expiry_token_check_age(&token, 0), S_OK);
 
     /* The longest lifetime, where days * ticks is largest. */
-    token.tombstone_lifetime_days = MAX_TOMBSTONE_LIFETIME_DAYS;
+    token.tombstone_lifetime_days = NTDS_MAX_TOMBSTONE_LIFETIME_DAYS;
     token.backup_time = 1000;
-    lifetime = (uint64_t)MAX_TOMBSTONE_LIFETIME_DAYS * FILETIME_TICKS_PER_DAY;
+    lifetime = (uint64_t)NTDS_MAX_TOMBSTONE_LIFETIME_DAYS * FILETIME_TICKS_PER_DAY;
     assert_hr(expiry_token_check_age(&token, 1000 + lifetime), S_OK);
     assert_hr(expiry_token_check_age(&token, 1000 + lifetime + 1), hrContentsExpired);
     token.backup_time = UINT64_MAX - 5;

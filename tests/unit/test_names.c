@@ -274,54 +274,54 @@ static void test_log_names(void **state)
     static const struct
     {
         const WCHAR *name;
-        enum log_name_kind kind;
-        ULONG generation;
+        enum ntds_log_name_kind kind;
+        unsigned long generation;
     }
     cases[] =
     {
-        {W("edb.log"), LOG_NAME_CURRENT, 0},
-        {W("EDB.LOG"), LOG_NAME_CURRENT, 0},
-        {W("Edb.Log"), LOG_NAME_CURRENT, 0},
-        {W("EDB00001.LOG"), LOG_NAME_NUMBERED, 1},
-        {W("edb00001.log"), LOG_NAME_NUMBERED, 1},
-        {W("edb0000A.log"), LOG_NAME_NUMBERED, 10},
-        {W("edb0000a.LoG"), LOG_NAME_NUMBERED, 10},
-        {W("edb000fF.log"), LOG_NAME_NUMBERED, 0xff},
-        {W("edbABCDE.log"), LOG_NAME_NUMBERED, 0xabcde},
-        {W("edbFFFFF.log"), LOG_NAME_NUMBERED, 0xfffff},
-        {W("edb00000.log"), LOG_NAME_NUMBERED, 0},
-        {W("edbtmp.log"), LOG_NAME_OTHER, 0},
-        {W("edb000001.log"), LOG_NAME_OTHER, 0},
-        {W("edb0001.log"), LOG_NAME_OTHER, 0},
-        {W("edb0000G.log"), LOG_NAME_OTHER, 0},
-        {W("edb 0001.log"), LOG_NAME_OTHER, 0},
-        {W("edb-0001.log"), LOG_NAME_OTHER, 0},
-        {W("edb0x001.log"), LOG_NAME_OTHER, 0},
-        {W("edb.chk"), LOG_NAME_OTHER, 0},
-        {W("edb00001.chk"), LOG_NAME_OTHER, 0},
-        {W("edb00001.log.bak"), LOG_NAME_OTHER, 0},
-        {W("edb.log."), LOG_NAME_OTHER, 0},
-        {W("xedb.log"), LOG_NAME_OTHER, 0},
-        {W("edbres00001.jrs"), LOG_NAME_OTHER, 0},
-        {W("res1.log"), LOG_NAME_OTHER, 0},
-        {W("ntds.dit"), LOG_NAME_OTHER, 0},
-        {W(""), LOG_NAME_OTHER, 0},
-        {W("edb\uff10\uff10\uff10\uff10\uff11.log"), LOG_NAME_OTHER, 0},   /* full-width digits */
+        {W("edb.log"), NTDS_LOG_NAME_CURRENT, 0},
+        {W("EDB.LOG"), NTDS_LOG_NAME_CURRENT, 0},
+        {W("Edb.Log"), NTDS_LOG_NAME_CURRENT, 0},
+        {W("EDB00001.LOG"), NTDS_LOG_NAME_NUMBERED, 1},
+        {W("edb00001.log"), NTDS_LOG_NAME_NUMBERED, 1},
+        {W("edb0000A.log"), NTDS_LOG_NAME_NUMBERED, 10},
+        {W("edb0000a.LoG"), NTDS_LOG_NAME_NUMBERED, 10},
+        {W("edb000fF.log"), NTDS_LOG_NAME_NUMBERED, 0xff},
+        {W("edbABCDE.log"), NTDS_LOG_NAME_NUMBERED, 0xabcde},
+        {W("edbFFFFF.log"), NTDS_LOG_NAME_NUMBERED, 0xfffff},
+        {W("edb00000.log"), NTDS_LOG_NAME_NUMBERED, 0},
+        {W("edbtmp.log"), NTDS_LOG_NAME_OTHER, 0},
+        {W("edb000001.log"), NTDS_LOG_NAME_OTHER, 0},
+        {W("edb0001.log"), NTDS_LOG_NAME_OTHER, 0},
+        {W("edb0000G.log"), NTDS_LOG_NAME_OTHER, 0},
+        {W("edb 0001.log"), NTDS_LOG_NAME_OTHER, 0},
+        {W("edb-0001.log"), NTDS_LOG_NAME_OTHER, 0},
+        {W("edb0x001.log"), NTDS_LOG_NAME_OTHER, 0},
+        {W("edb.chk"), NTDS_LOG_NAME_OTHER, 0},
+        {W("edb00001.chk"), NTDS_LOG_NAME_OTHER, 0},
+        {W("edb00001.log.bak"), NTDS_LOG_NAME_OTHER, 0},
+        {W("edb.log."), NTDS_LOG_NAME_OTHER, 0},
+        {W("xedb.log"), NTDS_LOG_NAME_OTHER, 0},
+        {W("edbres00001.jrs"), NTDS_LOG_NAME_OTHER, 0},
+        {W("res1.log"), NTDS_LOG_NAME_OTHER, 0},
+        {W("ntds.dit"), NTDS_LOG_NAME_OTHER, 0},
+        {W(""), NTDS_LOG_NAME_OTHER, 0},
+        {W("edb\uff10\uff10\uff10\uff10\uff11.log"), NTDS_LOG_NAME_OTHER, 0},   /* full-width digits */
     };
     size_t i;
     (void)state;
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
     {
-        ULONG generation = 0xdeadbeef;
-        enum log_name_kind kind = log_name_classify(cases[i].name, &generation);
+        unsigned long generation = 0xdeadbeef;
+        enum ntds_log_name_kind kind = ntds_log_name_classify(cases[i].name, &generation);
         if (kind != cases[i].kind) fail_msg("case %zu: got kind %d, expected %d", i, kind, cases[i].kind);
-        if (kind == LOG_NAME_NUMBERED && generation != cases[i].generation)
-            fail_msg("case %zu: got generation %#x, expected %#x", i, generation, cases[i].generation);
-        if (kind != LOG_NAME_NUMBERED && generation != 0xdeadbeef)
+        if (kind == NTDS_LOG_NAME_NUMBERED && generation != cases[i].generation)
+            fail_msg("case %zu: got generation %#lx, expected %#lx", i, generation, cases[i].generation);
+        if (kind != NTDS_LOG_NAME_NUMBERED && generation != 0xdeadbeef)
             fail_msg("case %zu: generation written for a kind %d name", i, kind);
     }
-    assert_int_equal(log_name_classify(W("edb00002.log"), NULL), LOG_NAME_NUMBERED);
+    assert_int_equal(ntds_log_name_classify(W("edb00002.log"), NULL), NTDS_LOG_NAME_NUMBERED);
 }
 
 int main(void)

@@ -1,5 +1,6 @@
 /*
- * Symbolic names and documented meanings of return codes.
+ * Symbolic names and documented meanings of return codes, for the DLL's traces
+ * and for the tools' messages.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -7,7 +8,11 @@
 #ifndef NTDSBCLI_ERRORS_H
 #define NTDSBCLI_ERRORS_H
 
-#include "portable.h"
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include "portable.h"   /* the DLL's native builds (unit tests, fuzzers) */
+#endif
 
 /* "hrContentsExpired", "ERROR_INVALID_PARAMETER", ... or "unknown code". */
 const char *hresult_name(HRESULT hr);

@@ -7,8 +7,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <stddef.h>
-#include "portable.h"
 #include "errors.h"
+#include "ntdsbmsg.h"
 
 struct code_entry
 {
