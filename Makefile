@@ -23,13 +23,17 @@ WIN_LDFLAGS   := -static -static-libgcc
 
 # The platform-neutral core: builds natively too (unit tests, sanitizers, fuzzers).
 CORE_SRCS := src/handle_table.c src/name_list.c src/names.c src/expiry_token.c \
-             src/restore_map.c src/memory.c src/fault.c src/wstr.c common/errors.c \
-             src/read_ahead_policy.c
+             src/restore_map.c src/memory.c src/wstr.c common/errors.c
 # The Windows side of the DLL.
 WIN_SRCS  := src/main.c src/trace.c src/platform.c src/dsa_config.c src/online.c \
-             src/backup.c src/restore.c src/restore_state.c src/auth_identity.c src/unc_share.c \
-             src/read_ahead.c
+             src/backup.c src/restore.c src/restore_state.c src/auth_identity.c src/unc_share.c
 DLL_SRCS  := $(CORE_SRCS) $(WIN_SRCS)
+# Fault injection (src/fault.h) exists only in test builds: the native core's and
+# build/<arch>/test/ntdsbcli.dll, which the reliability tests drive through the
+# exports of test_hooks.c.  The DLL that ships has none of it.
+FAULT_SRCS       := src/fault.c
+TEST_DLL_SRCS    := $(DLL_SRCS) $(FAULT_SRCS) src/test_hooks.c
+TEST_BUILD_FLAGS := -DNTDSBCLI_FAULT_INJECTION
 HEADERS   := $(wildcard include/*.h common/*.h src/*.h)
 # The DLL's sources are in src/; what it shares with the tools is in common/.
 vpath %.c src common
@@ -55,11 +59,17 @@ define ARCH_RULES
 $(1)_CC      := $(1)-w64-mingw32-gcc
 $(1)_DLLTOOL := $(1)-w64-mingw32-dlltool
 $(1)_OBJS    := $$(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$(notdir $(DLL_SRCS)))
+$(1)_TEST_OBJS := $$(patsubst %.c,$(BUILD)/$(1)/test-obj/%.o,$(notdir $(TEST_DLL_SRCS)))
 
 $(BUILD)/$(1)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $$(@D)
 	@echo "  CC      $$@"
 	@$$($(1)_CC) $(WIN_CFLAGS) -c $$< -o $$@
+
+$(BUILD)/$(1)/test-obj/%.o: %.c $(HEADERS)
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	@$$($(1)_CC) $(WIN_CFLAGS) $(TEST_BUILD_FLAGS) -c $$< -o $$@
 
 # i686 keeps the @N of the stdcall names for dlltool -k; x86-64 has none.
 $(BUILD)/$(1)/ntdsbcli.def: ntdsbcli.def
@@ -79,6 +89,13 @@ $(BUILD)/$(1)/ntdsbcli.dll: $$($(1)_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUI
 	@echo "  LINK    $$@"
 	@$$($(1)_CC) -shared -o $$@ $$($(1)_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUILD)/$(1)/ntdsbcli.def -Wl,--kill-at \
 	    $(WIN_LDFLAGS) -ladvapi32 -lntdll
+
+# The test build: the same DLL with fault injection and its four extra exports.
+$(BUILD)/$(1)/test/ntdsbcli.dll: $$($(1)_TEST_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUILD)/$(1)/ntdsbcli.def
+	@mkdir -p $$(@D)
+	@echo "  LINK    $$@"
+	@$$($(1)_CC) -shared -o $$@ $$($(1)_TEST_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUILD)/$(1)/ntdsbcli.def \
+	    -Wl,--kill-at $(WIN_LDFLAGS) -ladvapi32 -lntdll
 
 $(BUILD)/$(1)/libntdsbcli.a: $(BUILD)/$(1)/ntdsbcli.def
 	$$($(1)_DLLTOOL) -d $$< -D ntdsbcli.dll -k -l $$@

@@ -13,15 +13,12 @@
 #include "ntdsbcli.h"
 #include "dsa_config.h"
 #include "expiry_token.h"
-#include "fault.h"
 #include "handle_table.h"
 #include "memory.h"
 #include "name_list.h"
 #include "names.h"
 #include "online.h"
 #include "platform.h"
-#include "read_ahead.h"
-#include "read_ahead_policy.h"
 #include "restore_state.h"
 #include "trace.h"
 
@@ -42,7 +39,6 @@ struct open_file
     size_t listed_index;
     struct file_identity identity;   /* at open */
     ULONGLONG offset;
-    BOOL pointer_at_offset;          /* the file pointer is at OFFSET: no seek before a read */
     HRESULT failure;                 /* once a read failed, it keeps failing */
 };
 
@@ -54,39 +50,13 @@ struct backup_context
     size_t file_count, file_capacity;
     BOOL has_open_file;
     struct open_file open;
-    struct read_ahead ahead;             /* of the open file, if any */
-    struct read_ahead_policy policy;     /* kept across files */
 };
 
 static void close_open_file(struct backup_context *context)
 {
     if (!context->has_open_file) return;
-    read_ahead_drop(&context->ahead);
     CloseHandle(context->open.handle);
     context->has_open_file = FALSE;
-}
-
-/* Read-ahead is measured (read_ahead_policy.h) only where it can pay: with a
- * second processor for the pool thread.  NTDSBCLI_READ_AHEAD=0 turns it off and
- * =1 forces it, read when the context is made (docs/behaviour.md, Read-ahead). */
-static enum read_ahead_mode read_ahead_mode_for_new_context(void)
-{
-    DWORD_PTR process_mask, system_mask;
-    char value[4];
-    DWORD n = GetEnvironmentVariableA("NTDSBCLI_READ_AHEAD", value, sizeof(value));
-
-    if (n == 1 && value[0] == '0') return READ_AHEAD_NEVER;
-    if (n == 1 && value[0] == '1') return READ_AHEAD_ALWAYS;
-    if (!GetProcessAffinityMask(GetCurrentProcess(), &process_mask, &system_mask)) return READ_AHEAD_NEVER;
-    return (process_mask & (process_mask - 1)) ? READ_AHEAD_MEASURED : READ_AHEAD_NEVER;
-}
-
-static int64_t ticks_now(void)
-{
-    LARGE_INTEGER now;
-
-    QueryPerformanceCounter(&now);
-    return now.QuadPart;
 }
 
 static void backup_context_destroy(struct context_header *header)
@@ -95,7 +65,6 @@ static void backup_context_destroy(struct context_header *header)
     size_t i;
 
     close_open_file(context);
-    read_ahead_free(&context->ahead);
     for (i = 0; i < context->file_count; i++)
     {
         mem_free(context->files[i].unc_path);
@@ -124,12 +93,10 @@ static HRESULT backup_prepare(const WCHAR *server, ULONG grbit, ULONG backup_typ
 {
     struct expiry_token token;
     struct backup_context *context;
-    LARGE_INTEGER frequency;
     BYTE *token_bytes;
     uintptr_t handle;
     HRESULT hr;
 
-    fault_rearm_from_environment();
     if (!phbc) return ERROR_INVALID_PARAMETER;
     *phbc = NULL;
     if (!token_out || !token_size) return hrInvalidParam;
@@ -159,8 +126,6 @@ static HRESULT backup_prepare(const WCHAR *server, ULONG grbit, ULONG backup_typ
         return hr;
     }
     context_init(&context->header, CONTEXT_BACKUP, backup_context_destroy);
-    QueryPerformanceFrequency(&frequency);
-    read_ahead_policy_init(&context->policy, read_ahead_mode_for_new_context(), frequency.QuadPart);
 
     token.backup_time = system_time_now();
     token.tombstone_lifetime_days = context->config.tombstone_lifetime_days;
@@ -451,7 +416,6 @@ static HRESULT backup_open_file(HBC hbc, const WCHAR *name, LARGE_INTEGER *size_
     }
     if (!hr)
     {
-        open.pointer_at_offset = TRUE;
         context->open = open;
         context->has_open_file = TRUE;
         size_out->QuadPart = (LONGLONG)open.identity.size;
@@ -517,46 +481,18 @@ static BOOL open_file_unchanged(struct backup_context *context)
         && file_path_has_stamp(context->files[context->open.listed_index].local_path, &now);
 }
 
-/* Reads the next chunk: the one read ahead if there is one, else now. */
-static BOOL read_chunk(struct backup_context *context, void *buffer, DWORD wanted, DWORD *got, DWORD *error)
-{
-    struct open_file *open = &context->open;
-    BOOL ok;
-
-    if (read_ahead_take(&context->ahead, open->offset, wanted, buffer, &ok, got, error))
-    {
-        TRACE("%lu bytes at %llu: read ahead\n", *got, (unsigned long long)open->offset);
-        open->pointer_at_offset = ok && *got == wanted;
-        return ok;
-    }
-    *got = 0;
-    if ((open->pointer_at_offset || file_seek(open->handle, open->offset))
-            && file_read(open->handle, buffer, wanted, got))
-    {
-        *error = ERROR_SUCCESS;
-        open->pointer_at_offset = *got == wanted;
-        return TRUE;
-    }
-    *error = GetLastError();
-    open->pointer_at_offset = FALSE;
-    return FALSE;
-}
-
 static HRESULT backup_read(HBC hbc, void *buffer, DWORD buffer_size, DWORD *read_out)
 {
-    int64_t entry = 0;
-    BOOL timed = FALSE;
     struct backup_context *context;
     struct open_file *open;
     ULONGLONG remaining;
-    DWORD wanted, got = 0, error;
+    DWORD wanted, got = 0;
     HRESULT hr = S_OK;
 
     if (!read_out) return ERROR_INVALID_PARAMETER;
     *read_out = 0;
     if (!buffer || buffer_size < 24576 || buffer_size % 8192) return ERROR_INVALID_PARAMETER;
     if (!(context = lock_backup_context(hbc))) return ERROR_INVALID_PARAMETER;
-    if ((timed = read_ahead_policy_timed(&context->policy))) entry = ticks_now();
     open = &context->open;
     if (!context->has_open_file) hr = hrInvalidHandle;
     else if (open->failure) hr = open->failure;
@@ -577,8 +513,10 @@ static HRESULT backup_read(HBC hbc, void *buffer, DWORD buffer_size, DWORD *read
     {
         remaining = open->identity.size - open->offset;
         wanted = remaining < buffer_size ? (DWORD)remaining : buffer_size;
-        if (!read_chunk(context, buffer, wanted, &got, &error))
-            hr = open->failure = hr_from_file_error(error);
+        /* Straight into the caller's buffer, at the file pointer: reads follow
+         * one another, so no seek is needed (see file_read). */
+        if (!file_read(open->handle, buffer, wanted, &got))
+            hr = open->failure = hr_from_file_error(GetLastError());
         else if (got != wanted)      /* the file shrank under us */
             hr = open->failure = hrReadVerifyFailure;
         else if (open->offset + got == open->identity.size && !open_file_unchanged(context))
@@ -593,11 +531,6 @@ static HRESULT backup_read(HBC hbc, void *buffer, DWORD buffer_size, DWORD *read
                 context->files[open->listed_index].read_complete = TRUE;
                 context->files[open->listed_index].read_identity = open->identity;
             }
-            read_ahead_policy_chunk(&context->policy, entry, timed ? ticks_now() : 0, got);
-            if (remaining && context->policy.ahead
-                    && read_ahead_start(&context->ahead, open->handle, open->offset,
-                                        remaining < buffer_size ? (DWORD)remaining : buffer_size))
-                open->pointer_at_offset = FALSE;
         }
     }
     unlock_backup_context(context);

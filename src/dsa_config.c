@@ -115,7 +115,7 @@ HRESULT local_path_to_unc(const WCHAR *local_path, WCHAR **unc_path)
     if (local_path[0] == '\\' && local_path[1] == '\\')
         return (*unc_path = wstr_dup(local_path)) ? S_OK : ERROR_NOT_ENOUGH_MEMORY;
     /* "X:\rest" becomes "\\COMPUTER\X$\rest": the administrative share of the drive. */
-    unc_share_make_reachable(local_path[0]);
+    unc_share_check(local_path[0]);
     rest_len = wstr_len(local_path + 2);
     if (!(out = mem_alloc((2 + computer_len + 3 + rest_len + 1) * sizeof(WCHAR))))
         return ERROR_NOT_ENOUGH_MEMORY;

@@ -1,12 +1,14 @@
 /*
- * Fault injection counters (see fault.h).
+ * Fault injection counters (see fault.h); built only into test builds.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <stdlib.h>
-#include <string.h>
 #include "fault.h"
+
+#ifndef NTDSBCLI_FAULT_INJECTION
+#error "fault.c belongs in test builds only (fault.h)"
+#endif
 
 static long fault_target[FAULT_KIND_COUNT];
 static int fault_persistent[FAULT_KIND_COUNT];
@@ -53,22 +55,4 @@ int fault_should_fail(enum fault_kind kind)
     if (!target || seen < target || (seen > target && !fault_persistent[kind])) return 0;
     __atomic_add_fetch(&fault_total, 1, __ATOMIC_SEQ_CST);
     return 1;
-}
-
-void fault_arm_from_environment(const char *value)
-{
-    static const char *const names[FAULT_KIND_COUNT] = {"alloc", "open", "read", "write", "registry"};
-    const char *colon;
-    char *end;
-    long n;
-    int i;
-
-    if (!value || !(colon = strchr(value, ':'))) return;
-    n = strtol(colon + 1, &end, 10);
-    if (n <= 0 || (*end && strcmp(end, ":persistent"))) return;
-    for (i = 0; i < FAULT_KIND_COUNT; i++)
-    {
-        if (strlen(names[i]) == (size_t)(colon - value) && !strncmp(value, names[i], colon - value))
-            fault_arm((enum fault_kind)i, n, !strcmp(end, ":persistent"));
-    }
 }

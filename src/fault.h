@@ -1,7 +1,13 @@
 /*
  * Fault injection, in the manner of SQLite's test_malloc.c and test_vfs.c: a test
  * arms a countdown for one kind of operation, and the N-th such operation fails as
- * if the system had refused it.  Disarmed (the default), each check is one load.
+ * if the system had refused it.
+ *
+ * It exists only in test builds: the native builds of the core (unit tests,
+ * fuzzers) and the test build of the DLL (build/<arch>/test/ntdsbcli.dll, whose
+ * extra exports are in test_hooks.c), all compiled with NTDSBCLI_FAULT_INJECTION.
+ * In the DLL that ships, every injection point is the constant 0: no counter, no
+ * switch, nothing that can make it fail on purpose.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -19,6 +25,8 @@ enum fault_kind
     FAULT_KIND_COUNT
 };
 
+#ifdef NTDSBCLI_FAULT_INJECTION
+
 /* Fail the n-th operation of this kind from now on (n >= 1); 0 disarms.  With
  * persistent set, every operation after the n-th fails too. */
 void fault_arm(enum fault_kind kind, long n, int persistent);
@@ -28,11 +36,13 @@ void fault_disarm_all(void);
 long fault_count(enum fault_kind kind);
 /* Number of faults injected since the process started. */
 long fault_injected_total(void);
+/* Disarmed, one load of a flag. */
 int fault_should_fail(enum fault_kind kind);
-/* Reads NTDSBCLI_FAULT=kind:n[:persistent] (kinds: alloc, open, read, write, registry)
- * so that tests of the real DLL under Wine can inject faults too. */
-void fault_arm_from_environment(const char *value);
-/* In the DLL: re-reads NTDSBCLI_FAULT if it was set when the process started. */
-void fault_rearm_from_environment(void);
+
+#else
+
+#define fault_should_fail(kind) ((void)(kind), 0)
+
+#endif
 
 #endif

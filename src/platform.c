@@ -47,14 +47,6 @@ BOOL file_read(HANDLE file, void *buffer, DWORD size, DWORD *read)
     return ReadFile(file, buffer, size, read, NULL);
 }
 
-BOOL file_seek(HANDLE file, ULONGLONG offset)
-{
-    LARGE_INTEGER to;
-
-    to.QuadPart = (LONGLONG)offset;
-    return SetFilePointerEx(file, to, NULL, FILE_BEGIN);
-}
-
 /* Local queries (an fstat under Wine).  Not GetFileInformationByHandle: for the
  * volume serial it asks Wine's mount manager, in another process, 0.2-0.8 ms a
  * call.  A file is identified by its index, size, write and change times; not

@@ -12,7 +12,6 @@
 #include "ntdsbcli.h"
 #include "dsa_config.h"
 #include "expiry_token.h"
-#include "fault.h"
 #include "handle_table.h"
 #include "memory.h"
 #include "name_list.h"
@@ -91,7 +90,6 @@ static HRESULT restore_prepare(const WCHAR *server, ULONG restore_type, const vo
     uintptr_t handle;
     HRESULT hr;
 
-    fault_rearm_from_environment();
     if (!phbc) return ERROR_INVALID_PARAMETER;
     *phbc = NULL;
     /* Authoritative and online restores are documented as not supported. */

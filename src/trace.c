@@ -6,26 +6,31 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "trace.h"
 #include "portable.h"
 #include "errors.h"
 
-int trace_enabled;
+int trace_enabled, warn_enabled = 1;
 
 void trace_init(void)
 {
     char value[8];
     DWORD n = GetEnvironmentVariableA("NTDSBCLI_DEBUG", value, sizeof(value));
-    trace_enabled = n > 0 && n < sizeof(value) && !(value[0] == '0' && !value[1]);
+    BOOL set = n > 0 && n < sizeof(value);
+
+    warn_enabled = !(set && !strcmp(value, "-warn"));
+    trace_enabled = set && strcmp(value, "0") && warn_enabled;
 }
 
-void trace_printf(const char *function, const char *format, ...)
+void trace_printf(const char *channel, const char *function, const char *format, ...)
 {
     char line[1024];
     int used;
     va_list args;
 
-    used = snprintf(line, sizeof(line), "ntdsbcli:%04lx:%s ", GetCurrentThreadId(), function);
+    if (channel) used = snprintf(line, sizeof(line), "ntdsbcli:%s:%04lx:%s ", channel, GetCurrentThreadId(), function);
+    else used = snprintf(line, sizeof(line), "ntdsbcli:%04lx:%s ", GetCurrentThreadId(), function);
     va_start(args, format);
     if (used > 0 && used < (int)sizeof(line))
         vsnprintf(line + used, sizeof(line) - used, format, args);

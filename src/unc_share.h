@@ -1,5 +1,5 @@
 /*
- * Making this machine's administrative shares reachable under Wine.
+ * Whether this machine's administrative shares resolve under Wine.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -11,10 +11,12 @@
 
 /* The lists name files as \\COMPUTER\X$\...  Wine resolves such names through
  * <prefix>/dosdevices/unc/<computer>/<share>, which a prefix does not have by
- * default.  Under Wine, when \\COMPUTER\X$\ does not resolve, this adds the link
- * unc/<computer>/x$ -> ../../x: (never replacing an existing entry).  On Windows,
- * or when the share resolves already, it does nothing.  Best effort, once per
- * drive and process. */
-void unc_share_make_reachable(WCHAR drive_letter);
+ * default, and a restore tool writes the files through those names.  Making the
+ * share resolve is the installer's job (make install-wine, dsbackup link-share):
+ * the DLL starts no process and changes nothing in the prefix.  Under Wine, when
+ * \\COMPUTER\X$\ does not resolve, this says so once per drive and process, on
+ * the warning channel (trace.h), naming the command that fixes it.  On Windows it
+ * does nothing. */
+void unc_share_check(WCHAR drive_letter);
 
 #endif

@@ -10,6 +10,8 @@
 #   abi-consts   every #define, type layout and prototype of our headers equals the
 #                SDK's (both arches, ANSI and UNICODE; compile-time, no Wine)
 #   abi-headers  our header compiles silently with -Wall -Wextra -pedantic as C and C++
+#   abi-release  the DLL that ships has no test hooks (no fault injection); the test
+#                build has them
 #
 # Each suite prints a PASS:/FAIL: line per check into build/results/abi-*.out (see
 # tests/run-suite.sh); "make check-abi" ends with its own total and fails if any
@@ -19,7 +21,8 @@
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
-ABI_DEPS := $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a)
+ABI_DEPS := $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a \
+              $(BUILD)/$(a)/test/ntdsbcli.dll)
 ABI_RUN  := BUILD='$(BUILD)' ARCHES='$(ARCHES)' tests/run-suite.sh
 
 check-abi: $(ABI_DEPS)
@@ -33,5 +36,6 @@ endif
 	@$(ABI_RUN) abi-consts python3 tests/abi/check-consts.py
 	@$(ABI_RUN) abi-headers tests/abi/check-headers.sh
 	@$(ABI_RUN) abi-link python3 tests/abi/check-link.py
+	@$(ABI_RUN) abi-release python3 tests/abi/check-no-test-hooks.py
 	@cat build/results/abi-*.out | awk '/^PASS: /{p++} /^FAIL: /{f++} \
 	    END {printf "\nabi: %d passed, %d failed\n", p, f; exit (f > 0 || p == 0)}'

@@ -34,9 +34,9 @@ void remove_privilege(const WCHAR *name);
 int run_backup_tests(void);
 int run_not_a_dc_tests(void);
 int run_no_backup_privilege_tests(void);
-int run_read_ahead_tests(void);
 int run_restore_tests(void);
 int run_no_restore_privilege_tests(void);
+int run_share_not_resolving_tests(void);
 int register_and_crash(void);
 int check_registration_survived(void);
 

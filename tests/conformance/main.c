@@ -14,9 +14,9 @@ int main(int argc, char **argv)
     if (!strcmp(mode, "backup")) return run_backup_tests();
     if (!strcmp(mode, "not-a-dc")) return run_not_a_dc_tests();
     if (!strcmp(mode, "no-backup-privilege")) return run_no_backup_privilege_tests();
-    if (!strcmp(mode, "read-ahead")) return run_read_ahead_tests();
     if (!strcmp(mode, "restore")) return run_restore_tests();
     if (!strcmp(mode, "no-restore-privilege")) return run_no_restore_privilege_tests();
+    if (!strcmp(mode, "share-not-resolving")) return run_share_not_resolving_tests();
     if (!strcmp(mode, "register-and-crash")) return register_and_crash();
     if (!strcmp(mode, "check-registration-survived")) return check_registration_survived();
     if (!strcmp(mode, "set-identity"))

@@ -8,8 +8,6 @@ set -u
 arch=$1
 here=$(cd "$(dirname "$0")/../.." && pwd)
 . "$here/tests/lib/wine.sh"
-# The DLL must make \\COMPUTER\C$ reachable by itself (test_database_locations).
-export NTDSBCLI_TEST_NO_UNC_LINK=1
 trap wine_prefix_destroy EXIT
 wine_prefix_create || exit 1
 
@@ -29,10 +27,6 @@ wine_server_keep
 # Backup without any NTDS service: a configured database that exists is online.
 wine conformance.exe backup || status=1
 wine conformance.exe no-backup-privilege || status=1
-# The same sequences with the DLL reading ahead on its pool thread; the trace
-# shows that chunks were indeed delivered from reads made ahead.
-NTDSBCLI_DEBUG=1 wine conformance.exe read-ahead 2> read-ahead-trace.txt || status=1
-check "NTDSBCLI_READ_AHEAD=1: chunks were read ahead" grep -qF 'read ahead' read-ahead-trace.txt
 
 # The debug trace: one line per call and one per result, on stderr.
 NTDSBCLI_DEBUG=1 wine conformance.exe no-backup-privilege > /dev/null 2> trace.txt
@@ -58,6 +52,18 @@ wine_server_crash
 wine conformance.exe check-registration-survived || status=1
 wine reg delete "$RESTORE_KEY" /f > /dev/null 2>&1
 rm -f "$journal"
+
+# The DLL changes nothing in the prefix: without the link that makes
+# \\COMPUTER\C$ resolve, it says so once, on its warning channel, and makes none.
+link="$WINEPREFIX/dosdevices/unc/$(wine_computer_name | tr 'A-Z' 'a-z')/c\$"
+rm -f "$link"
+wine conformance.exe share-not-resolving 2> share-warning.txt || status=1
+check "without the share's link, the DLL warns once" test "$(grep -c '^ntdsbcli:warn:' share-warning.txt)" = 1
+check "... naming the command that fixes it" grep -qF "Run 'dsbackup link-share' once" share-warning.txt
+check "... and makes no link itself" test ! -e "$link" -a ! -L "$link"
+NTDSBCLI_DEBUG=-warn wine conformance.exe share-not-resolving 2> share-quiet.txt || status=1
+check "NTDSBCLI_DEBUG=-warn silences the warning" bash -c "! grep -q '^ntdsbcli:warn:' share-quiet.txt"
+ln -s ../../c: "$link"
 
 sample_db_unregister
 wine conformance.exe not-a-dc || status=1

@@ -404,6 +404,33 @@ static void test_without_restore_privilege(void **state)
     assert_int_equal(DsRestorePrepareA(NULL, 0, NULL, 0, &hbc), ERROR_ACCESS_DENIED);
 }
 
+/* run.sh removes the prefix's link for \\COMPUTER\C$ first: the lists are still
+ * given (the DLL reads the files by their local paths), and run.sh checks what
+ * the DLL said about the share on stderr, and that it made no link itself. */
+static void test_locations_without_share(void **state)
+{
+    WCHAR *list;
+    DWORD size;
+    HBC limited;
+    int i;
+
+    (void)state;
+    assert_int_equal(DsRestorePrepareW(NULL, 0, NULL, 0, &limited), S_OK);
+    for (i = 0; i < 2; i++)
+    {
+        assert_int_equal(DsRestoreGetDatabaseLocationsW(limited, &list, &size), S_OK);
+        assert_int_equal(count_list_entries(list, size), 3);
+        DsBackupFree(list);
+    }
+    assert_int_equal(DsRestoreEnd(limited), S_OK);
+}
+
+int run_share_not_resolving_tests(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_locations_without_share)};
+    return cmocka_run_group_tests_name("share not resolving", tests, NULL, NULL);
+}
+
 int run_no_restore_privilege_tests(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_without_restore_privilege)};

@@ -12,13 +12,13 @@ FUZZ_SUITES        := $(addprefix fuzz-,$(FUZZ_TARGETS))
 FUZZ_CHECK_SECONDS := 15
 FUZZ_SECONDS       ?= 300
 FUZZ_CFLAGS        := -std=gnu11 -O1 -g -Wall -Wextra -Werror=implicit-function-declaration \
-                      -Isrc -Iinclude -Icommon -fsanitize=fuzzer,address,undefined \
+                      -Isrc -Iinclude -Icommon $(TEST_BUILD_FLAGS) -fsanitize=fuzzer,address,undefined \
                       -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_BINS          := $(addprefix $(NATIVE_DIR)/fuzz/,$(FUZZ_TARGETS))
 
-$(NATIVE_DIR)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS) $(HEADERS)
+$(NATIVE_DIR)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS) $(FAULT_SRCS) $(HEADERS)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(FAULT_SRCS)
 
 .PHONY: check-fuzz fuzz fuzz-build fuzz-suites fuzz-merge-corpus
 fuzz-build: $(FUZZ_BINS)

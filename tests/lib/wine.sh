@@ -15,9 +15,9 @@ wine_prefix_create() {
     wineboot -i >/dev/null 2>&1 || { echo "wineboot failed" >&2; return 1; }
     wineserver -w
     # The UNC names the DLL returns use this machine's administrative share,
-    # \\COMPUTER\C$, which Wine resolves through dosdevices/unc.  The DLL adds
-    # the link itself when it can; NTDSBCLI_TEST_NO_UNC_LINK=1 leaves it to the
-    # DLL, to test that.
+    # \\COMPUTER\C$, which Wine resolves through dosdevices/unc (what
+    # make install-wine and dsbackup link-share set up).
+    # NTDSBCLI_TEST_NO_UNC_LINK=1 leaves it out, to test those.
     if [ "${NTDSBCLI_TEST_NO_UNC_LINK:-0}" != 1 ]; then
         host=$(wine_computer_name | tr 'A-Z' 'a-z')
         mkdir -p "$WINEPREFIX/dosdevices/unc/$host"

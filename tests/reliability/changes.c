@@ -438,7 +438,7 @@ static void test_same_tick_write(void)
     DeleteFileW(path);
     note("same-tick race: %d attempts, %d with the last-write time unchanged by the write, %d caught, %d torn "
          "copies with S_OK", attempt, same_tick, caught, torn);
-    figure("race", "attempts=%d same_tick=%d torn=%d run=plain%s", attempt, same_tick, torn, figure_suffix());
+    figure("race", "attempts=%d same_tick=%d torn=%d run=plain", attempt, same_tick, torn);
     check_report(&c);
 }
 
@@ -500,7 +500,7 @@ int run_change_tests(int argc, char **argv)
             }
     }
     test_new_log(&c);
-    figure("changes", "cases=%d unix_commands=%ld run=plain%s", cases, unix_commands, figure_suffix());
+    figure("changes", "cases=%d unix_commands=%ld run=plain", cases, unix_commands);
     check_report(&c.before_open);
     check_report(&c.during_win32);
     check_report(&c.during_unix);

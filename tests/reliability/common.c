@@ -64,24 +64,11 @@ void figure(const char *key, const char *fmt, ...)
     fflush(stdout);
 }
 
-/* The same checks run again with the DLL reading ahead (run.sh). */
-static int read_ahead_forced(void)
-{
-    const char *ahead = getenv("NTDSBCLI_READ_AHEAD");
-    return ahead && !strcmp(ahead, "1");
-}
-
-const char *figure_suffix(void)
-{
-    return read_ahead_forced() ? "+read-ahead" : "";
-}
-
 void check_init(struct check *c, const char *fmt, ...)
 {
-    int used = snprintf(c->what, sizeof(c->what), "%s", read_ahead_forced() ? "with read-ahead forced: " : "");
     va_list args;
     va_start(args, fmt);
-    vsnprintf(c->what + used, sizeof(c->what) - used, fmt, args);
+    vsnprintf(c->what, sizeof(c->what), fmt, args);
     va_end(args);
     c->checked = c->failed = 0;
     c->quiet = 0;
@@ -341,30 +328,31 @@ void heap_measure(struct heap_usage *usage)
 
 const char *const kind_names[KIND_COUNT] = {"alloc", "open", "read", "write", "registry"};
 
+typedef BOOL (WINAPI *fault_arm_fn)(DWORD kind, LONG n, BOOL persistent);
+typedef void (WINAPI *fault_disarm_fn)(void);
+
+static FARPROC test_hook(const char *name)
+{
+    return GetProcAddress(GetModuleHandleW(L"ntdsbcli.dll"), name);
+}
+
 void fault_set(enum fault_kind_id kind, long n, BOOL persistent)
 {
-    char value[64];
+    fault_arm_fn arm = (fault_arm_fn)(void *)test_hook("ntdsbcli_test_fault_arm");
 
-    if (!n) strcpy(value, "off");
-    else snprintf(value, sizeof(value), "%s:%ld%s", kind_names[kind], n, persistent ? ":persistent" : "");
-    SetEnvironmentVariableA("NTDSBCLI_FAULT", value);
+    if (!arm) fail("fault_set: the DLL is not the test build (no ntdsbcli_test_fault_arm)");
+    else if (!arm(kind, n, persistent)) fail("fault_set: ntdsbcli_test_fault_arm refused kind %d", (int)kind);
 }
 
 void fault_off(void)
 {
-    SetEnvironmentVariableA("NTDSBCLI_FAULT", "off");
-}
-
-void fault_rearm(void)
-{
-    DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, NULL, NULL, NULL);
+    fault_disarm_fn disarm = (fault_disarm_fn)(void *)test_hook("ntdsbcli_test_fault_disarm");
+    if (disarm) disarm();
 }
 
 BOOL fault_test_mode_available(void)
 {
-    char value[64];
-    DWORD n = GetEnvironmentVariableA("NTDSBCLI_FAULT", value, sizeof(value));
-    return n > 0 && n < sizeof(value);
+    return test_hook("ntdsbcli_test_fault_arm") != NULL;
 }
 
 /* ------------------------------------------------------------------------- */

@@ -1,8 +1,9 @@
 /*
  * Fault injection along whole sequences (SQLite's "make the N-th operation fail,
  * for every N").  For each kind (alloc, open, read, write, registry) and each
- * N = 1, 2, ..., NTDSBCLI_FAULT is set to kind:N and the whole backup or restore
- * sequence runs; then again with kind:N:persistent.  The walk stops when both
+ * N = 1, 2, ..., the test build of the DLL is armed to fail the N-th (through
+ * its test exports) and the whole backup or restore sequence runs; then again
+ * with every operation from the N-th on failing (persistent).  The walk stops when both
  * complete without any failure: no operation N of that kind exists any more (or
  * every one from N on is absorbed, which the persistent run would show).
  *
@@ -424,7 +425,6 @@ static void backup_sequence(struct fault_run *run)
     int i;
 
     arm_segment(run, 0);
-    fault_rearm();
     check_online(run);
     arm_segment(run, 1);
     if (!(hbc = prepare_backup_checked(run, FALSE))) return;
@@ -488,7 +488,6 @@ static void truncate_sequence(struct fault_run *run)
     HBC hbc;
 
     fault_off();
-    fault_rearm();
     check_online(run);
     arm_segment(run, 1);
     if (!(hbc = prepare_backup_checked(run, TRUE))) goto check_files;
@@ -764,7 +763,6 @@ static void restore_sequence_variant(struct fault_run *run, enum restore_variant
             WINBOOL online = TRUE;
             HRESULT online_hr;
             fault_off();
-            fault_rearm();
             online_hr = DsIsNTDSOnlineW(NULL, &online);
             check_that(&run->checks->intact, online_hr == S_OK && !online && registration_whole(&e, status_now, why,
                        sizeof(why)), "%s: DsRestoreRegisterComplete(S_OK) failed with %s, then DsIsNTDSOnline "
@@ -916,21 +914,21 @@ static void walk_sequence(const struct sequence *sequence, BOOL persistent_every
                 if (single_ok)
                 {
                     t->absorbed++;
-                    note("%s%s %s:%ld%s: the fault was absorbed (the sequence still succeeded)", sequence->name,
-                         figure_suffix(), kind_names[kind], n, segment ? "" : " (DsIsNTDSOnline)");
+                    note("%s %s:%ld%s: the fault was absorbed (the sequence still succeeded)", sequence->name,
+                         kind_names[kind], n, segment ? "" : " (DsIsNTDSOnline)");
                 }
             }
             if (n > MAX_N) fail("faults %s %s: still failing at N = %d", sequence->name, kind_names[kind], MAX_N);
         }
-        figure("faults", "sequence=%s%s kind=%s injected=%ld iterations=%ld persistent_runs=%ld absorbed=%ld",
-               sequence->name, figure_suffix(), kind_names[kind], t->injected, t->iterations, t->persistent_runs, t->absorbed);
+        figure("faults", "sequence=%s kind=%s injected=%ld iterations=%ld persistent_runs=%ld absorbed=%ld",
+               sequence->name, kind_names[kind], t->injected, t->iterations, t->persistent_runs, t->absorbed);
         all.iterations += t->iterations;
         all.injected += t->injected;
         all.leak_reruns += t->leak_reruns;
     }
     heap_measure(&end);
-    figure("heap", "sequence=%s%s start_bytes=%lld start_blocks=%lld end_bytes=%lld end_blocks=%lld iterations=%ld "
-           "leak_reruns=%ld", sequence->name, figure_suffix(), start.bytes, start.blocks, end.bytes, end.blocks, all.iterations,
+    figure("heap", "sequence=%s start_bytes=%lld start_blocks=%lld end_bytes=%lld end_blocks=%lld iterations=%ld "
+           "leak_reruns=%ld", sequence->name, start.bytes, start.blocks, end.bytes, end.blocks, all.iterations,
            all.leak_reruns);
     /* Over the whole walk too: growth proportional to the runs would be a leak
      * even if each run's growth hid below the per-run view. */
@@ -1151,7 +1149,7 @@ int run_fault_tests(int argc, char **argv)
 
     if (!fault_test_mode_available())
     {
-        fail("faults: NTDSBCLI_FAULT was not set when the process started: the DLL is not in test mode");
+        fail("faults: the DLL is not the test build (build/<arch>/test/ntdsbcli.dll): it has no fault injection");
         return 1;
     }
     fault_off();

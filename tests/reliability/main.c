@@ -7,8 +7,8 @@
  *   durability-register         registers a restore and waits to be killed
  *   durability-check            after the kill: is the registration still there?
  *   disk-full                   DsRestoreRegister and Complete with the journal's disk full
- * The program must start with NTDSBCLI_FAULT set (run.sh sets "off") so that the
- * DLL is in test mode.
+ * "faults" needs the test build of the DLL next to it (run.sh copies
+ * build/<arch>/test/ntdsbcli.dll for that part; the others get the DLL that ships).
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later

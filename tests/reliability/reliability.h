@@ -43,8 +43,6 @@ void pass(const char *fmt, ...);
 void fail(const char *fmt, ...);
 void skip(const char *fmt, ...);
 /* "FIGURE: key value": for the report. */
-/* "+read-ahead" when the run forces the DLL's read-ahead, to tell its figures apart. */
-const char *figure_suffix(void);
 void figure(const char *key, const char *fmt, ...);
 void note(const char *fmt, ...);
 extern long total_failures;
@@ -103,13 +101,12 @@ void heap_measure(struct heap_usage *usage);
 
 enum fault_kind_id { KIND_ALLOC, KIND_OPEN, KIND_READ, KIND_WRITE, KIND_REGISTRY, KIND_COUNT };
 extern const char *const kind_names[KIND_COUNT];
-/* Sets NTDSBCLI_FAULT for the next DsBackupPrepare/DsRestorePrepare ("off" when n == 0). */
+/* Through the test build's exports (src/test_hooks.c): the n-th operation of the
+ * kind from now on fails (disarmed when n == 0).  fault_off disarms every kind;
+ * with the DLL that ships, which has no such exports, it does nothing. */
 void fault_set(enum fault_kind_id kind, long n, BOOL persistent);
 void fault_off(void);
-/* Makes the DLL re-read NTDSBCLI_FAULT now, without side effects: a
- * DsBackupPrepareW with no out-parameters re-reads it, then refuses the call. */
-void fault_rearm(void);
-/* TRUE if the DLL is in test mode (NTDSBCLI_FAULT was set when the process started). */
+/* TRUE if the DLL loaded is the test build (build/<arch>/test/ntdsbcli.dll). */
 BOOL fault_test_mode_available(void);
 
 ULONGLONG now_filetime(void);

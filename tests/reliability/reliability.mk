@@ -30,7 +30,7 @@ $(foreach a,$(ARCHES),$(eval $(call RELIABILITY_RULES,$(a))))
 
 .PHONY: check-reliability reliability-report reliability-build reliability-suites
 reliability-build: $(foreach a,$(ARCHES),$(BUILD)/$(a)/reliability.exe) \
-        $(BUILD)/x86_64/ntdsbcli.dll $(BUILD)/x86_64/ntdssvc.exe
+        $(BUILD)/x86_64/ntdsbcli.dll $(BUILD)/x86_64/test/ntdsbcli.dll $(BUILD)/x86_64/ntdssvc.exe
 
 # Before tests/tests.mk includes this file, run it as
 #   make -f Makefile -f tests/reliability/reliability.mk RELIABILITY_MAKE_FILES='-f Makefile -f tests/reliability/reliability.mk' check-reliability

@@ -112,16 +112,16 @@ w.append("")
 faults = suites.get("reliability-faults", [])
 w.append("## Fault injection (`reliability-faults`)")
 w.append("")
-w.append("For each kind and N = 1, 2, ... the test process (started with `NTDSBCLI_FAULT=off`, so")
-w.append("that the DLL re-reads the variable at each Prepare) sets `NTDSBCLI_FAULT=kind:N` with")
-w.append("`SetEnvironmentVariableA` and runs the whole sequence, then again with")
-w.append("`kind:N:persistent` (every operation from the N-th on fails). The walk for a kind stops")
+w.append("The suite runs against the test build of the DLL (`build/<arch>/test/ntdsbcli.dll`, compiled")
+w.append("with `NTDSBCLI_FAULT_INJECTION`; the DLL that ships has no fault injection at all). For each")
+w.append("kind and N = 1, 2, ... the test process arms the N-th operation of that kind to fail, through")
+w.append("the test build's export `ntdsbcli_test_fault_arm`, and runs the whole sequence, then again")
+w.append("with every operation from the N-th on failing (persistent). The walk for a kind stops")
 w.append("when both runs succeed in full: there is no N-th operation of that kind any more, or")
 w.append("every one from N on is absorbed. A fault that the sequence absorbed (it still succeeded,")
 w.append("but the persistent run did not) is counted as injected and listed below.")
 w.append("")
-w.append("Sequences: **backup** = DsIsNTDSOnline W and A (faulted on their own, armed by a")
-w.append("Prepare that is refused for its arguments), DsBackupPrepareW, DsBackupGetDatabaseNames W")
+w.append("Sequences: **backup** = DsIsNTDSOnline W and A (faulted on their own), DsBackupPrepareW, DsBackupGetDatabaseNames W")
 w.append("and A, the database opened, read to the end and closed through each, DsBackupGetBackupLogs")
 w.append("W and A, every log through OpenFileW or OpenFileA in turn, DsBackupEnd; **truncate** =")
 w.append("DsBackupPrepareA, the log list, four extra numbered logs (0 to 100,000 bytes; one listed")
@@ -131,9 +131,6 @@ w.append("stopped), DsRestoreGetDatabaseLocations W and A, DsRestoreRegister, Co
 w.append("DsRestoreEnd; **restore-failed-first** the same with Complete(E_FAIL) before")
 w.append("Complete(S_OK); **lifetime** = DsRestorePrepare of a backup older than a configured")
 w.append("60-day tombstone lifetime, and the lifetime recorded by DsBackupPrepare, under every fault.")
-w.append("**backup+read-ahead** = backup again, with the DLL reading every chunk but a file's first")
-w.append("ahead on its pool thread (`NTDSBCLI_READ_AHEAD=1`): a fault there surfaces on the call that")
-w.append("takes the chunk.")
 w.append("")
 w.append("After every run: each result is S_OK or a code of `docs/behaviour.md` (listed in")
 w.append("`tests/reliability/common.c`), and a failure is the code the documentation gives for the")
@@ -193,8 +190,7 @@ if rows:
         w.append("")
     absorbed = [l.strip() for l in faults if "was absorbed" in l]
     if absorbed:
-        w.append("Absorbed faults (an allocation absorbed in backup+read-ahead is the read-ahead buffer's:")
-        w.append("when it cannot be had, the chunk is read when it is asked for; `docs/behaviour.md`, Read-ahead):")
+        w.append("Absorbed faults:")
         w.append("")
         w.extend("- " + md(a) for a in absorbed)
         w.append("")
@@ -213,22 +209,13 @@ w.append("Windows sharing mode stops. A log created after the listing. A writer 
 w.append("already copied and a part not yet copied right after the open, trying to stay within one")
 w.append("timestamp tick. The log folder made unreadable on the Unix side (chmod 000, 100, 400), with")
 w.append("Wine restarted without `CAP_DAC_OVERRIDE`/`CAP_DAC_READ_SEARCH` when running as root.")
-w.append("All but the unreadable folder run twice: the second time with the DLL reading every chunk")
-w.append("but a file's first ahead, on its pool thread (`NTDSBCLI_READ_AHEAD=1`).")
 w.append("")
 
-
-def run_name(c):
-    return " (read-ahead forced)" if c.get("run", "").endswith("+read-ahead") else ""
-
-
 for c in figures(changes, "changes"):
-    w.append("- %s cases, %s commands run on the Unix side%s" % (n(c.get("cases")), n(c.get("unix_commands")),
-                                                                run_name(c)))
+    w.append("- %s cases, %s commands run on the Unix side" % (n(c.get("cases")), n(c.get("unix_commands"))))
 for c in figures(changes, "race"):
-    w.append("- same-tick writer%s: %s attempts, %s in which the write left the last-write time unchanged, "
-             "%s torn copies returned with S_OK" % (run_name(c), n(c.get("attempts")), n(c.get("same_tick")),
-                                                    n(c.get("torn"))))
+    w.append("- same-tick writer: %s attempts, %s in which the write left the last-write time unchanged, "
+             "%s torn copies returned with S_OK" % (n(c.get("attempts")), n(c.get("same_tick")), n(c.get("torn"))))
 w.append("")
 w.extend(checks(changes))
 w.append("")

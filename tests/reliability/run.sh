@@ -16,9 +16,13 @@ arch=${2:-x86_64}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 . "$here/tests/lib/wine.sh"
 
-for f in reliability.exe ntdsbcli.dll ntdssvc.exe; do
-    if [ ! -e "$here/build/$arch/$f" ]; then
-        echo "FAIL: reliability $suite: build/$arch/$f was not built (see the build errors above)"
+# Fault injection needs the test build of the DLL; every other part tests the
+# DLL that ships.
+dll=build/$arch/ntdsbcli.dll
+[ "$suite" = faults ] && dll=build/$arch/test/ntdsbcli.dll
+for f in build/$arch/reliability.exe $dll build/$arch/ntdssvc.exe; do
+    if [ ! -e "$here/$f" ]; then
+        echo "FAIL: reliability $suite: $f was not built (see the build errors above)"
         exit 1
     fi
 done
@@ -34,7 +38,7 @@ wine_prefix_create || { wine_prefix_destroy; wine_prefix_create; } \
     || { echo "FAIL: reliability $suite: no Wine prefix"; exit 1; }
 bin="$WINEPREFIX/drive_c/tests"
 mkdir -p "$bin"
-cp "$here/build/$arch/reliability.exe" "$here/build/$arch/ntdsbcli.dll" "$here/build/$arch/ntdssvc.exe" "$bin/"
+cp "$here/build/$arch/reliability.exe" "$here/$dll" "$here/build/$arch/ntdssvc.exe" "$bin/"
 cd "$bin" || exit 1
 status=0
 check() {   # check NAME COMMAND...: one PASS/FAIL line for a shell-level check
@@ -55,9 +59,6 @@ crash_wine() {
     sleep 1
     [ "$killed" -gt 0 ]
 }
-# The DLL reads NTDSBCLI_FAULT at each Prepare only if it was set when the
-# process started: "off" puts it in test mode, disarmed.
-export NTDSBCLI_FAULT=off
 reliability() { wine reliability.exe "$@" || status=1; }
 started=$(date +%s)
 
@@ -74,7 +75,6 @@ case $suite in
 faults)
     # No NTDS service yet: a configured database that exists counts as online.
     reliability faults backup --persistent-every-n
-    NTDSBCLI_READ_AHEAD=1 reliability faults backup --persistent-every-n
     reliability faults truncate --persistent-every-n
     # The restore needs the service stand-in, installed and stopped.
     check "ntdssvc install" quiet wine 'C:\tests\ntdssvc.exe' install
@@ -82,7 +82,6 @@ faults)
     ;;
 changes)
     reliability changes
-    NTDSBCLI_READ_AHEAD=1 reliability changes
     # An unreadable log folder, for real: the logs in a folder of their own (the
     # database stays readable), made unreadable on the Unix side.  Root ignores
     # file permissions, so Wine is restarted without CAP_DAC_OVERRIDE and

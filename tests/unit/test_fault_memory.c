@@ -66,50 +66,6 @@ static void test_kinds_independent_and_disarm(void **state)
     assert_int_equal(fault_count(FAULT_FILE_OPEN), 0);
 }
 
-static void test_from_environment(void **state)
-{
-    static const char *const garbage[] =
-    {
-        "", "alloc", "alloc:", "alloc:0", "alloc:-1", "alloc:x", "bogus:3", ":3", "allocx:3",
-        "xalloc:3", "alloc :3", "read2", "persistent", ":", "::",
-    };
-    enum fault_kind k;
-    size_t i;
-    long total;
-    (void)state;
-
-    fault_arm_from_environment("alloc:3");
-    expect_pattern(FAULT_ALLOC, "001000");
-    expect_pattern(FAULT_FILE_READ, "000000");
-    fault_disarm_all();
-
-    fault_arm_from_environment("read:2:persistent");
-    expect_pattern(FAULT_FILE_READ, "0111111");
-    expect_pattern(FAULT_ALLOC, "000000");
-    fault_disarm_all();
-
-    fault_arm_from_environment("open:1");
-    expect_pattern(FAULT_FILE_OPEN, "100");
-    fault_disarm_all();
-    fault_arm_from_environment("write:2");
-    expect_pattern(FAULT_FILE_WRITE, "010");
-    fault_disarm_all();
-    fault_arm_from_environment("registry:1:persistent");
-    expect_pattern(FAULT_REGISTRY, "111");
-    fault_disarm_all();
-
-    total = fault_injected_total();
-    fault_arm_from_environment(NULL);
-    for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++)
-    {
-        fault_arm_from_environment(garbage[i]);
-        for (k = 0; k < FAULT_KIND_COUNT; k++)
-            if (fault_should_fail(k) || fault_should_fail(k) || fault_should_fail(k))
-                fail_msg("\"%s\" armed kind %d", garbage[i], k);
-    }
-    assert_int_equal(fault_injected_total(), total);
-}
-
 static void test_allocator(void **state)
 {
     long live = mem_live_count();
@@ -222,7 +178,6 @@ int main(void)
         UNIT_TEST(test_nth_fails_once),
         UNIT_TEST(test_persistent),
         UNIT_TEST(test_kinds_independent_and_disarm),
-        UNIT_TEST(test_from_environment),
         UNIT_TEST(test_allocator),
         UNIT_TEST(test_wstr),
         UNIT_TEST(test_error_names),

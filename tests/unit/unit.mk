@@ -14,7 +14,7 @@
 NATIVE_DIR      := $(BUILD)/native
 UNIT_NAMES      := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 UNIT_CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration \
-                   -Isrc -Iinclude -Icommon
+                   -Isrc -Iinclude -Icommon $(TEST_BUILD_FLAGS)
 UNIT_LIBS       := -lcmocka -lpthread
 UNIT_SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_VALGRIND   := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
@@ -26,7 +26,7 @@ UNIT_ASAN_ENV   := ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:stric
 
 # $(1): flavour (directory under $(NATIVE_DIR)), $(2): compiler, $(3): extra flags
 define UNIT_FLAVOUR_RULES
-UNIT_$(1)_CORE := $$(patsubst %.c,$(NATIVE_DIR)/$(1)/core/%.o,$(notdir $(CORE_SRCS)))
+UNIT_$(1)_CORE := $$(patsubst %.c,$(NATIVE_DIR)/$(1)/core/%.o,$(notdir $(CORE_SRCS) $(FAULT_SRCS)))
 UNIT_$(1)_BINS := $$(addprefix $(NATIVE_DIR)/$(1)/,$(UNIT_NAMES))
 UNIT_$(1)_OBJS := $$(patsubst %,$(NATIVE_DIR)/$(1)/unit/%.o,$(UNIT_NAMES))
 # Kept between runs (not intermediate files), so that a rebuild is incremental.
