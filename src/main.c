@@ -5,7 +5,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <windows.h>
-#include "auth_identity.h"
 #include "trace.h"
 
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
@@ -16,7 +15,5 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
         DisableThreadLibraryCalls(instance);
         trace_init();
     }
-    else if (reason == DLL_PROCESS_DETACH)
-        auth_identity_clear();
     return TRUE;
 }

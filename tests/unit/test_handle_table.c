@@ -15,7 +15,8 @@
 #include "handle_table.h"
 
 #define INDEX_OF(h) ((h) & (uintptr_t)(HANDLE_MAX_SLOTS - 1))
-#define GENERATION_OF(h) ((h) >> HANDLE_INDEX_BITS)
+/* The generation field alone: between the index below and the tag above. */
+#define GENERATION_OF(h) (((h) >> HANDLE_INDEX_BITS) & ((((uintptr_t)1) << HANDLE_GENERATION_BITS) - 1))
 
 #define MAGIC_ALIVE 0x414c4956
 #define MAGIC_DEAD 0x44454144
@@ -79,6 +80,11 @@ static void test_insert_lookup_remove(void **state)
     struct context_header *found;
     uintptr_t handle = insert_ok(ctx);
     (void)state;
+
+    /* insert_ok's "generation is never 0" check sees the generation alone: a
+     * value with the tag and an index but generation 0 reads as 0. */
+    assert_true(GENERATION_OF(HANDLE_TAG | 5) == 0);
+    assert_true(GENERATION_OF(HANDLE_TAG | ((uintptr_t)3 << HANDLE_INDEX_BITS) | 5) == 3);
 
     assert_int_equal(handle_table_live_count(), live + 1);
     assert_int_equal(ctx->header.refcount, 1);
