@@ -29,8 +29,10 @@
 #define NTDS_VALUE_TOMBSTONE_LIFETIME L"Tombstone Lifetime (days)"
 /* Written by DsSetCurrentBackupLog. */
 #define NTDS_VALUE_CURRENT_BACKUP_LOG L"Current Backup Log"
-/* REG_DWORD; 1 means the directory is stopped, for machines without an NTDS
- * service (docs/behaviour.md, "Online and offline"). */
+/* REG_DWORD; 1 means the directory is stopped, on a machine with no NTDS service
+ * (where the DLL was copied next to a tool): "dsbackup offline" sets it, "dsbackup
+ * online" removes it.  With a service, the service's state decides instead
+ * (docs/behaviour.md, "Online and offline"). */
 #define NTDS_VALUE_OFFLINE L"Directory Offline"
 
 /* Active Directory's default tombstone lifetime since Windows Server 2003 SP1,
@@ -53,6 +55,10 @@
 #define RESTORE_VALUE_BACKUP_TIME L"Backup Time"
 #define RESTORE_VALUE_BACKUP_ID L"Backup Id"
 #define RESTORE_VALUE_REGISTRATION_TIME L"Registration Time"
+/* Who may complete the registration: the context that made it (a random id
+ * it keeps), in a process identified by its id and start time (0 once that
+ * context ended without completing). */
+#define RESTORE_VALUE_REGISTRATION_ID L"Registration Id"
 #define RESTORE_VALUE_OWNER_PROCESS L"Owner Process"
 #define RESTORE_VALUE_OWNER_START_TIME L"Owner Start Time"
 

@@ -15,6 +15,7 @@
 #include "expiry_token.h"
 #include "handle_table.h"
 #include "memory.h"
+#include "name_index.h"
 #include "name_list.h"
 #include "names.h"
 #include "online.h"
@@ -23,13 +24,14 @@
 #include "trace.h"
 
 /* A file this context has listed: only these can be opened, and only numbered
- * logs among them that were read to the end can be truncated. */
+ * logs among them can be truncated, once every listed file was read to the end. */
 struct listed_file
 {
     WCHAR bft;
     WCHAR *unc_path;        /* as the list gave it */
     WCHAR *local_path;      /* what is opened: built by the DLL, never by the caller */
     BOOL read_complete;
+    BOOL truncated;         /* deleted by DsBackupTruncateLogs */
     struct file_identity read_identity;   /* the version that was read, if complete */
 };
 
@@ -48,6 +50,9 @@ struct backup_context
     struct dsa_config config;
     struct listed_file *files;
     size_t file_count, file_capacity;
+    struct name_index files_by_unc_path;
+    size_t complete_count;               /* files read to the end */
+    BOOL database_listed, logs_listed;   /* each list given at least once */
     BOOL has_open_file;
     struct open_file open;
 };
@@ -71,6 +76,7 @@ static void backup_context_destroy(struct context_header *header)
         mem_free(context->files[i].local_path);
     }
     mem_free(context->files);
+    name_index_free(&context->files_by_unc_path);
     dsa_config_free(&context->config);
     mem_free(context);
 }
@@ -94,6 +100,7 @@ static HRESULT backup_prepare(const WCHAR *server, ULONG grbit, ULONG backup_typ
     struct expiry_token token;
     struct backup_context *context;
     BYTE *token_bytes;
+    DWORD lifetime_days;
     uintptr_t handle;
     HRESULT hr;
 
@@ -117,6 +124,8 @@ static HRESULT backup_prepare(const WCHAR *server, ULONG grbit, ULONG backup_typ
         hr = hrRestoreInProgress;
     else if (!dsa_is_online(&context->config))
         hr = hrCouldNotConnect;
+    else if ((hr = dsa_tombstone_lifetime(&lifetime_days)))
+        ;
     else if (!(token_bytes = mem_alloc(EXPIRY_TOKEN_SIZE)))
         hr = ERROR_NOT_ENOUGH_MEMORY;
     if (hr)
@@ -128,7 +137,7 @@ static HRESULT backup_prepare(const WCHAR *server, ULONG grbit, ULONG backup_typ
     context_init(&context->header, CONTEXT_BACKUP, backup_context_destroy);
 
     token.backup_time = system_time_now();
-    token.tombstone_lifetime_days = context->config.tombstone_lifetime_days;
+    token.tombstone_lifetime_days = lifetime_days;
     token.backup_id = random_u64();
     expiry_token_encode(&token, token_bytes);
 
@@ -172,15 +181,24 @@ HRESULT WINAPI DsBackupPrepareA(LPCSTR szBackupServer, ULONG grbit, ULONG btFlag
 
 /* ------------------------------------------------------------------------- */
 
-/* Adds a file to the context's listed files, once; takes ownership of nothing. */
+static const WCHAR *listed_unc_path(const void *owner, size_t id)
+{
+    return ((const struct backup_context *)owner)->files[id].unc_path;
+}
+
+static long find_listed_file(const struct backup_context *context, const WCHAR *unc_path)
+{
+    return name_index_find(&context->files_by_unc_path, unc_path, listed_unc_path, context);
+}
+
+/* Adds a file to the context's listed files, once; takes ownership of nothing.
+ * A UNC path is made from its local path, so the one tells the other. */
 static HRESULT remember_listed_file(struct backup_context *context, WCHAR bft,
                                     const WCHAR *unc_path, const WCHAR *local_path)
 {
     struct listed_file *file;
-    size_t i;
 
-    for (i = 0; i < context->file_count; i++)
-        if (wstr_equal_nocase(context->files[i].local_path, local_path)) return S_OK;
+    if (find_listed_file(context, unc_path) >= 0) return S_OK;
     if (context->file_count == context->file_capacity)
     {
         size_t capacity = context->file_capacity ? context->file_capacity * 2 : 16;
@@ -192,9 +210,11 @@ static HRESULT remember_listed_file(struct backup_context *context, WCHAR bft,
     file = &context->files[context->file_count];
     memset(file, 0, sizeof(*file));
     file->bft = bft;
-    if (!(file->unc_path = wstr_dup(unc_path)) || !(file->local_path = wstr_dup(local_path)))
+    if (!(file->unc_path = wstr_dup(unc_path)) || !(file->local_path = wstr_dup(local_path))
+            || !name_index_add(&context->files_by_unc_path, context->file_count, unc_path))
     {
         mem_free(file->unc_path);
+        mem_free(file->local_path);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
     context->file_count++;
@@ -299,6 +319,9 @@ static HRESULT list_logs(struct backup_context *context, struct name_list *list)
     HRESULT hr;
 
     if ((hr = find_logs(context->config.log_dir, &logs, &count))) return hr;
+    /* A running directory always has its current log: without it, a list would
+     * look like a complete backup and be none (docs/behaviour.md, Lists). */
+    if (!count || !logs[count - 1].current) hr = hrLogFileNotFound;
     for (i = 0; i < count && !hr; i++)
     {
         if (!(path = path_join(context->config.log_dir, logs[i].name))) hr = ERROR_NOT_ENOUGH_MEMORY;
@@ -309,10 +332,11 @@ static HRESULT list_logs(struct backup_context *context, struct name_list *list)
     return hr;
 }
 
-typedef HRESULT (*list_builder)(struct backup_context *context, struct name_list *list);
+enum backup_list { DATABASE_LIST, LOG_LIST };
 
-/* Shared by the four list exports: validates, builds the list, hands it over. */
-static HRESULT get_backup_list(HBC hbc, list_builder build, BOOL ansi, void **list_out, DWORD *size_out)
+/* Shared by the four list exports: validates, builds the list, hands it over,
+ * and notes that the caller has it (DsBackupTruncateLogs asks). */
+static HRESULT get_backup_list(HBC hbc, enum backup_list which, BOOL ansi, void **list_out, DWORD *size_out)
 {
     struct backup_context *context;
     struct name_list list;
@@ -323,21 +347,19 @@ static HRESULT get_backup_list(HBC hbc, list_builder build, BOOL ansi, void **li
     *size_out = 0;
     if (!(context = lock_backup_context(hbc))) return ERROR_INVALID_PARAMETER;
     name_list_init(&list);
-    hr = build(context, &list);
+    hr = which == DATABASE_LIST ? list_database(context, &list) : list_logs(context, &list);
+    if (hr) name_list_discard(&list);
+    else hr = name_list_deliver(&list, ansi ? narrow_path_ansi : NULL, list_out, size_out);
+    if (!hr) *(which == DATABASE_LIST ? &context->database_listed : &context->logs_listed) = TRUE;
     unlock_backup_context(context);
-    if (hr)
-    {
-        name_list_discard(&list);
-        return hr;
-    }
-    return name_list_deliver(&list, ansi ? narrow_path_ansi : NULL, list_out, size_out);
+    return hr;
 }
 
 HRESULT WINAPI DsBackupGetDatabaseNamesW(HBC hbc, LPWSTR *pszAttachmentInfo, LPDWORD pcbSize)
 {
     HRESULT hr;
     TRACE("(%p, %p, %p)\n", hbc, pszAttachmentInfo, pcbSize);
-    hr = get_backup_list(hbc, list_database, FALSE, (void **)pszAttachmentInfo, pcbSize);
+    hr = get_backup_list(hbc, DATABASE_LIST, FALSE, (void **)pszAttachmentInfo, pcbSize);
     TRACE_RESULT(hr);
     return hr;
 }
@@ -346,7 +368,7 @@ HRESULT WINAPI DsBackupGetDatabaseNamesA(HBC hbc, LPSTR *pszAttachmentInfo, LPDW
 {
     HRESULT hr;
     TRACE("(%p, %p, %p)\n", hbc, pszAttachmentInfo, pcbSize);
-    hr = get_backup_list(hbc, list_database, TRUE, (void **)pszAttachmentInfo, pcbSize);
+    hr = get_backup_list(hbc, DATABASE_LIST, TRUE, (void **)pszAttachmentInfo, pcbSize);
     TRACE_RESULT(hr);
     return hr;
 }
@@ -355,7 +377,7 @@ HRESULT WINAPI DsBackupGetBackupLogsW(HBC hbc, LPWSTR *pszBackupLogFiles, LPDWOR
 {
     HRESULT hr;
     TRACE("(%p, %p, %p)\n", hbc, pszBackupLogFiles, pcbSize);
-    hr = get_backup_list(hbc, list_logs, FALSE, (void **)pszBackupLogFiles, pcbSize);
+    hr = get_backup_list(hbc, LOG_LIST, FALSE, (void **)pszBackupLogFiles, pcbSize);
     TRACE_RESULT(hr);
     return hr;
 }
@@ -364,7 +386,7 @@ HRESULT WINAPI DsBackupGetBackupLogsA(HBC hbc, LPSTR *pszBackupLogFiles, LPDWORD
 {
     HRESULT hr;
     TRACE("(%p, %p, %p)\n", hbc, pszBackupLogFiles, pcbSize);
-    hr = get_backup_list(hbc, list_logs, TRUE, (void **)pszBackupLogFiles, pcbSize);
+    hr = get_backup_list(hbc, LOG_LIST, TRUE, (void **)pszBackupLogFiles, pcbSize);
     TRACE_RESULT(hr);
     return hr;
 }
@@ -374,11 +396,10 @@ HRESULT WINAPI DsBackupGetBackupLogsA(HBC hbc, LPSTR *pszBackupLogFiles, LPDWORD
 static HRESULT backup_open_file(HBC hbc, const WCHAR *name, LARGE_INTEGER *size_out)
 {
     struct backup_context *context;
-    const WCHAR **paths = NULL;
-    WCHAR *bfts = NULL;
     struct open_file open = {0};
+    const WCHAR *path;
     long index = -1;
-    size_t i;
+    WCHAR bft;
     HRESULT hr = S_OK;
 
     if (!name || !size_out) return ERROR_INVALID_PARAMETER;
@@ -388,21 +409,9 @@ static HRESULT backup_open_file(HBC hbc, const WCHAR *name, LARGE_INTEGER *size_
         unlock_backup_context(context);
         return hrAlreadyOpen;
     }
-    if (context->file_count)
-    {
-        paths = mem_alloc(context->file_count * sizeof(*paths));
-        bfts = mem_alloc(context->file_count * sizeof(*bfts));
-        if (!paths || !bfts) hr = ERROR_NOT_ENOUGH_MEMORY;
-        for (i = 0; !hr && i < context->file_count; i++)
-        {
-            paths[i] = context->files[i].unc_path;
-            bfts[i] = context->files[i].bft;
-        }
-        if (!hr) index = attachment_name_find(name, paths, bfts, context->file_count);
-    }
-    mem_free(paths);
-    mem_free(bfts);
-    if (!hr && index < 0) hr = ERROR_INVALID_PARAMETER;
+    /* Only a name this context listed (names.h): found by its path, in the index. */
+    if ((path = attachment_name_parse(name, &bft))) index = find_listed_file(context, path);
+    if (index < 0 || !attachment_bft_matches(bft, context->files[index].bft)) hr = ERROR_INVALID_PARAMETER;
     /* No privilege check: the context holds the rights checked when it was made
      * (docs/behaviour.md, Privileges). */
     if (!hr)
@@ -481,6 +490,16 @@ static BOOL open_file_unchanged(struct backup_context *context)
         && file_path_has_stamp(context->files[context->open.listed_index].local_path, &now);
 }
 
+/* The open file was read to the end, and is still the version opened. */
+static void mark_read_complete(struct backup_context *context)
+{
+    struct listed_file *file = &context->files[context->open.listed_index];
+
+    if (!file->read_complete) context->complete_count++;
+    file->read_complete = TRUE;
+    file->read_identity = context->open.identity;
+}
+
 static HRESULT backup_read(HBC hbc, void *buffer, DWORD buffer_size, DWORD *read_out)
 {
     struct backup_context *context;
@@ -504,8 +523,7 @@ static HRESULT backup_read(HBC hbc, void *buffer, DWORD buffer_size, DWORD *read
             hr = open->failure = hrReadVerifyFailure;
         else
         {
-            context->files[open->listed_index].read_complete = TRUE;
-            context->files[open->listed_index].read_identity = open->identity;
+            mark_read_complete(context);
             hr = ERROR_HANDLE_EOF;
         }
     }
@@ -526,11 +544,7 @@ static HRESULT backup_read(HBC hbc, void *buffer, DWORD buffer_size, DWORD *read
             open->offset += got;
             *read_out = got;
             remaining = open->identity.size - open->offset;
-            if (!remaining)
-            {
-                context->files[open->listed_index].read_complete = TRUE;
-                context->files[open->listed_index].read_identity = open->identity;
-            }
+            if (!remaining) mark_read_complete(context);
         }
     }
     unlock_backup_context(context);
@@ -567,7 +581,8 @@ HRESULT WINAPI DsBackupClose(HBC hbc)
 /* ------------------------------------------------------------------------- */
 
 /* Deletes one log if it is still the version that was read; a log that changed
- * since is kept, since its new contents were never backed up. */
+ * since is kept, since its new contents were never backed up.  A log already
+ * gone is not an error. */
 static HRESULT truncate_one_log(struct listed_file *file)
 {
     struct file_identity identity;
@@ -581,33 +596,49 @@ static HRESULT truncate_one_log(struct listed_file *file)
     else if (!file_identity_equal(&identity, &file->read_identity))
         TRACE("keeping %s: it changed after it was read\n", debugstr_w(file->local_path));
     else if (!file_delete_by_handle(handle)) hr = hrDeleteBackupFileFail;
-    else file->read_complete = FALSE;
+    else file->truncated = TRUE;
     CloseHandle(handle);
+    return hr;
+}
+
+/* Truncation deletes what only a complete backup holds: the database and the
+ * logs listed, every listed file read to the end (docs/behaviour.md). */
+static BOOL backup_is_complete(const struct backup_context *context)
+{
+    return context->database_listed && context->logs_listed && context->complete_count == context->file_count;
+}
+
+static HRESULT truncate_logs(struct backup_context *context)
+{
+    HRESULT hr = S_OK, file_hr;
+    size_t i;
+
+    if (!backup_is_complete(context)) return hrInvalidBackupSequence;
+    for (i = 0; i < context->file_count; i++)
+    {
+        struct listed_file *file = &context->files[i];
+        const WCHAR *base = wcsrchr(file->local_path, '\\');
+
+        /* Only numbered logs, listed here (so found in the log folder); every
+         * one is tried even when another fails. */
+        if (file->bft != BFTW_LOG || file->truncated || !base
+                || ntds_log_name_classify(base + 1, NULL) != NTDS_LOG_NAME_NUMBERED)
+            continue;
+        if ((file_hr = truncate_one_log(file)) && !hr) hr = file_hr;
+    }
     return hr;
 }
 
 HRESULT WINAPI DsBackupTruncateLogs(HBC hbc)
 {
     struct backup_context *context;
-    HRESULT hr = S_OK, file_hr;
-    size_t i;
+    HRESULT hr;
 
     TRACE("(%p)\n", hbc);
     if (!(context = lock_backup_context(hbc))) hr = ERROR_INVALID_PARAMETER;
     else
     {
-        for (i = 0; i < context->file_count; i++)
-        {
-            struct listed_file *file = &context->files[i];
-            const WCHAR *base = wcsrchr(file->local_path, '\\');
-
-            /* Only numbered logs, listed here (so found in the log folder) and read
-             * to the end; every one is tried even when another fails. */
-            if (file->bft != BFTW_LOG || !file->read_complete || !base
-                    || ntds_log_name_classify(base + 1, NULL) != NTDS_LOG_NAME_NUMBERED)
-                continue;
-            if ((file_hr = truncate_one_log(file)) && !hr) hr = file_hr;
-        }
+        hr = truncate_logs(context);
         unlock_backup_context(context);
     }
     TRACE_RESULT(hr);

@@ -57,31 +57,28 @@ static HRESULT read_path(const WCHAR *value_name, WCHAR **out)
 HRESULT dsa_config_load(struct dsa_config *config)
 {
     HRESULT hr;
-    DWORD days;
-    LONG status;
 
     memset(config, 0, sizeof(*config));
     if ((hr = read_path(NTDS_VALUE_DATABASE_FILE, &config->database_path))
             || (hr = read_path(NTDS_VALUE_LOG_DIR, &config->log_dir))
             || (hr = read_path(NTDS_VALUE_WORKING_DIR, &config->working_dir)))
-    {
         dsa_config_free(config);
-        return hr;
-    }
-    config->tombstone_lifetime_days = NTDS_DEFAULT_TOMBSTONE_LIFETIME_DAYS;
-    status = registry_read_dword(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, NTDS_VALUE_TOMBSTONE_LIFETIME, &days);
-    if (!status)
+    return hr;
+}
+
+HRESULT dsa_tombstone_lifetime(DWORD *days)
+{
+    LONG status = registry_read_dword(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, NTDS_VALUE_TOMBSTONE_LIFETIME, days);
+
+    if (status == ERROR_FILE_NOT_FOUND || (!status && (*days < NTDS_MIN_TOMBSTONE_LIFETIME_DAYS
+                                                       || *days > NTDS_MAX_TOMBSTONE_LIFETIME_DAYS)))
     {
-        if (days >= NTDS_MIN_TOMBSTONE_LIFETIME_DAYS && days <= NTDS_MAX_TOMBSTONE_LIFETIME_DAYS) config->tombstone_lifetime_days = days;
+        *days = NTDS_DEFAULT_TOMBSTONE_LIFETIME_DAYS;
+        return S_OK;
     }
     /* Only an absent value means the default: a value that cannot be read might be
      * shorter, and an expired backup must never become restorable. */
-    else if (status != ERROR_FILE_NOT_FOUND)
-    {
-        dsa_config_free(config);
-        return hrError;
-    }
-    return S_OK;
+    return status ? hrError : S_OK;
 }
 
 void dsa_config_free(struct dsa_config *config)

@@ -15,17 +15,25 @@
 /* TRUE for the BFT codes this DLL puts in front of backup names. */
 BOOL bft_is_backup_code(WCHAR c);
 
-/* Finds the listed name an attachment name refers to.  The name may carry the
- * listed entry's BFT code in front of it or no BFT code at all; after that it must
- * equal the listed UNC path exactly, except for ASCII case.  Anything else (another
- * BFT code, a suffix, "..", "/", a stream, a name longer than a path may be) does
- * not match.  Returns the index into listed[], or -1. */
+/* Splits an attachment name given to DsBackupOpenFile into the BFT code in front
+ * of it (*bft, 0 if none) and the path after it, which must then equal a listed
+ * UNC path exactly, except for ASCII case.  NULL for a name that can name no
+ * listed file (NULL, empty, longer than a path may be). */
+const WCHAR *attachment_name_parse(const WCHAR *name, WCHAR *bft);
+/* TRUE if a BFT code from attachment_name_parse fits the listed entry's. */
+BOOL attachment_bft_matches(WCHAR given_bft, WCHAR listed_bft);
+/* The whole rule, over arrays: the index of the listed name an attachment name
+ * refers to, or -1.  Anything but a listed path with its own BFT code or none
+ * (another BFT code, a suffix, "..", "/", a stream) does not match.  The DLL
+ * finds the path through its name index instead (name_index.h). */
 long attachment_name_find(const WCHAR *name, const WCHAR *const *listed_paths,
                           const WCHAR *listed_bft, size_t listed_count);
 
-/* TRUE if a server name names this machine: NULL, empty, or the NetBIOS name, the
- * DNS host name or the fully qualified DNS name, with or without a leading "\\",
- * in any ASCII case.  Names with '_' never match (the documentation forbids it). */
+/* TRUE if a server name names this machine: NULL, empty, the NetBIOS name, the
+ * DNS host name or the fully qualified DNS name (the DNS names also with the
+ * root's trailing dot), "localhost", an address of 127.0.0.0/8 in dotted decimal,
+ * or "::1"; with or without a leading "\\", in any ASCII case.  Names with '_'
+ * never match (the documentation forbids it). */
 BOOL server_name_is_local(const WCHAR *name, const WCHAR *netbios_name,
                           const WCHAR *dns_host_name, const WCHAR *dns_full_name);
 

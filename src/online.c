@@ -74,6 +74,15 @@ static enum service_state ntds_service_state(void)
     return state;
 }
 
+/* Without an NTDS service, the administrator's own word: "Directory Offline" = 1
+ * in the parameters (what "dsbackup offline" sets).  A value that cannot be read
+ * is not known to mean offline. */
+static BOOL marked_offline(void)
+{
+    DWORD value = 0;
+    return !registry_read_dword(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, NTDS_VALUE_OFFLINE, &value) && value == 1;
+}
+
 BOOL dsa_is_online(const struct dsa_config *config)
 {
     enum service_state state;
@@ -81,16 +90,20 @@ BOOL dsa_is_online(const struct dsa_config *config)
     if (restore_state_in_progress() || !database_exists(config)) return FALSE;
     state = ntds_service_state();
     /* Without an NTDS service (plain backups of a database on a machine that runs
-     * no stand-in), a configured database that exists counts as online. */
-    return state == SERVICE_RUNNING_STATE || state == SERVICE_ABSENT;
+     * no stand-in), a configured database that exists counts as online unless it
+     * is marked offline. */
+    return state == SERVICE_RUNNING_STATE || (state == SERVICE_ABSENT && !marked_offline());
 }
 
 BOOL dsa_is_offline(const struct dsa_config *config)
 {
+    enum service_state state;
+
     /* Only what is known to hold no engine counts: a service that is starting,
      * stopping or cannot be asked may still have the database open. */
-    return restore_state_in_progress() || !database_exists(config)
-           || ntds_service_state() == SERVICE_STOPPED_STATE;
+    if (restore_state_in_progress() || !database_exists(config)) return TRUE;
+    state = ntds_service_state();
+    return state == SERVICE_STOPPED_STATE || (state == SERVICE_ABSENT && marked_offline());
 }
 
 static HRESULT is_ntds_online(const WCHAR *server_name, WINBOOL *online)

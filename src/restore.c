@@ -27,6 +27,7 @@ struct restore_context
     BOOL limited;                   /* prepared without a token: locations only */
     struct dsa_config config;
     struct expiry_token token;
+    ULONGLONG registration_id;      /* of the registration this context made, or 0 */
 };
 
 static void restore_context_destroy(struct context_header *header)
@@ -70,16 +71,16 @@ static HRESULT caller_may_restore(void)
 }
 
 /* The stricter of the lifetime recorded in the token and the one configured now. */
-static HRESULT check_token(const void *token_bytes, DWORD token_size, const struct dsa_config *config,
-                           struct expiry_token *token)
+static HRESULT check_token(const void *token_bytes, DWORD token_size, struct expiry_token *token)
 {
     struct expiry_token effective;
+    DWORD configured_days;
     HRESULT hr;
 
     if ((hr = expiry_token_decode(token_bytes, token_size, token))) return hr;
+    if ((hr = dsa_tombstone_lifetime(&configured_days))) return hr;
     effective = *token;
-    if (config->tombstone_lifetime_days < effective.tombstone_lifetime_days)
-        effective.tombstone_lifetime_days = config->tombstone_lifetime_days;
+    if (configured_days < effective.tombstone_lifetime_days) effective.tombstone_lifetime_days = configured_days;
     return expiry_token_check_age(&effective, system_time_now());
 }
 
@@ -106,7 +107,7 @@ static HRESULT restore_prepare(const WCHAR *server, ULONG restore_type, const vo
     context->limited = !token_bytes;
     if (!context->limited)
     {
-        hr = check_token(token_bytes, token_size, &context->config, &context->token);
+        hr = check_token(token_bytes, token_size, &context->token);
         /* A full restore replaces the database: the directory must be offline. */
         if (!hr && !dsa_is_offline(&context->config)) hr = hrDatabaseInUse;
     }
@@ -229,32 +230,62 @@ static BOOL is_directory(const WCHAR *path)
     return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY);
 }
 
+/* The folder of a file path, in a new string ("C:\\" for "C:\\x"). */
+static WCHAR *folder_of(const WCHAR *path)
+{
+    const WCHAR *slash = wcsrchr(path, '\\');
+    size_t length = slash ? (size_t)(slash - path) : 0;
+    WCHAR *folder;
+
+    if (length == 2 && path[1] == ':') length = 3;    /* keep the root's separator */
+    if (!(folder = mem_alloc((length + 1) * sizeof(WCHAR)))) return NULL;
+    memcpy(folder, path, length * sizeof(WCHAR));
+    folder[length] = 0;
+    return folder;
+}
+
 static HRESULT restore_register(HBC hbc, const WCHAR *checkpoint_path, const WCHAR *log_path,
                                 const WCHAR *const *old_names, const WCHAR *const *new_names, LONG map_count,
                                 const WCHAR *backup_log_path, ULONG generation_low, ULONG generation_high)
 {
-    struct accepted_path database, log_dir, checkpoint_dir;
+    struct accepted_path database, database_dir, log_dir, checkpoint_dir;
     struct restore_registration registration;
+    struct restore_targets targets;
+    const WCHAR *folders[6];
     struct restore_context *context;
+    WCHAR *database_folder = NULL;
     HRESULT hr;
 
     memset(&database, 0, sizeof(database));
+    memset(&database_dir, 0, sizeof(database_dir));
     memset(&log_dir, 0, sizeof(log_dir));
     memset(&checkpoint_dir, 0, sizeof(checkpoint_dir));
     if (!(context = lock_restore_context(hbc))) return ERROR_INVALID_PARAMETER;
     if (context->limited) hr = hrMissingExpiryToken;
     else if (!(hr = caller_may_restore())
              && !(hr = accepted_path_init(&database, context->config.database_path))
+             && !(hr = (database_folder = folder_of(context->config.database_path)) ? S_OK : ERROR_NOT_ENOUGH_MEMORY)
+             && !(hr = accepted_path_init(&database_dir, database_folder))
              && !(hr = accepted_path_init(&log_dir, context->config.log_dir))
              && !(hr = accepted_path_init(&checkpoint_dir, context->config.working_dir)))
     {
+        /* A map entry may put the directory database in its place, and another
+         * database (the system database of the documentation's two-entry map)
+         * into one of the folders DsRestoreGetDatabaseLocations gave. */
+        memcpy(folders, database_dir.forms, sizeof(database_dir.forms));
+        memcpy(folders + 2, log_dir.forms, sizeof(log_dir.forms));
+        memcpy(folders + 4, checkpoint_dir.forms, sizeof(checkpoint_dir.forms));
+        targets.database = database.forms;
+        targets.database_count = 2;
+        targets.folders = folders;
+        targets.folder_count = 6;
         /* The engine replays logs from these places only: the paths must be the
          * locations DsRestoreGetDatabaseLocations gave, in local or UNC form. */
         if (!path_is_plain_absolute(checkpoint_path) || !path_matches_any(checkpoint_path, checkpoint_dir.forms, 2)
                 || !path_is_plain_absolute(log_path) || !path_matches_any(log_path, log_dir.forms, 2)
                 || !path_is_plain_absolute(backup_log_path) || !is_directory(backup_log_path))
             hr = ERROR_INVALID_PARAMETER;
-        else if (!(hr = restore_map_validate(old_names, new_names, map_count, database.forms, 2))
+        else if (!(hr = restore_map_validate(old_names, new_names, map_count, &targets))
                  && !(hr = log_generation_range_validate(generation_low, generation_high)))
         {
             if (!dsa_is_offline(&context->config)) hr = hrDatabaseInUse;
@@ -270,11 +301,15 @@ static HRESULT restore_register(HBC hbc, const WCHAR *checkpoint_path, const WCH
                 registration.generation_high = generation_high;
                 registration.backup_time = context->token.backup_time;
                 registration.backup_id = context->token.backup_id;
-                hr = restore_state_register(&registration);
+                ULONGLONG registration_id;
+                if (!(hr = restore_state_register(&registration, &registration_id)))
+                    context->registration_id = registration_id;
             }
         }
     }
     mem_free(database.unc);
+    mem_free(database_dir.unc);
+    mem_free(database_folder);
     mem_free(log_dir.unc);
     mem_free(checkpoint_dir.unc);
     unlock_restore_context(context);
@@ -345,11 +380,19 @@ HRESULT WINAPI DsRestoreRegisterComplete(HBC hbc, HRESULT hrRestoreState)
     else
     {
         if (context->limited) hr = hrMissingExpiryToken;
-        else if (!(hr = caller_may_restore())) hr = restore_state_complete(hrRestoreState);
+        else if (!(hr = caller_may_restore())) hr = restore_state_complete(context->registration_id, hrRestoreState);
         unlock_restore_context(context);
     }
     TRACE_RESULT(hr);
     return hr;
+}
+
+/* Ending the context never undoes or completes a registration; one it made and
+ * left in progress can from now on be replaced by a new restore. */
+static void restore_context_end(struct context_header *header)
+{
+    struct restore_context *context = CONTAINING_RECORD(header, struct restore_context, header);
+    if (context->registration_id) restore_state_owner_ended(context->registration_id);
 }
 
 HRESULT WINAPI DsRestoreEnd(HBC hbc)
@@ -357,8 +400,7 @@ HRESULT WINAPI DsRestoreEnd(HBC hbc)
     HRESULT hr;
 
     TRACE("(%p)\n", hbc);
-    /* Ending the context never undoes or completes a registration. */
-    hr = context_end((uintptr_t)hbc, CONTEXT_RESTORE, NULL) ? S_OK : ERROR_INVALID_PARAMETER;
+    hr = context_end((uintptr_t)hbc, CONTEXT_RESTORE, restore_context_end) ? S_OK : ERROR_INVALID_PARAMETER;
     TRACE_RESULT(hr);
     return hr;
 }

@@ -98,9 +98,33 @@ BOOL path_matches_any(const WCHAR *path, const WCHAR *const *accepted, size_t ac
     return FALSE;
 }
 
-HRESULT restore_map_validate(const WCHAR *const *old_names, const WCHAR *const *new_names, long count,
-                             const WCHAR *const *targets, size_t target_count)
+BOOL path_is_in_folder(const WCHAR *path, const WCHAR *folder)
 {
+    size_t folder_length = wstr_len(folder), i;
+
+    if (folder_length && folder[folder_length - 1] == '\\') folder_length--;
+    for (i = 0; i < folder_length; i++)
+        if (wchar_upper_ascii(path[i]) != wchar_upper_ascii(folder[i])) return FALSE;
+    path += folder_length;
+    if (*path++ != '\\' || !*path) return FALSE;
+    for (; *path; path++)
+        if (*path == '\\') return FALSE;
+    return TRUE;
+}
+
+static BOOL path_in_any_folder(const WCHAR *path, const WCHAR *const *folders, size_t folder_count)
+{
+    size_t i;
+
+    for (i = 0; i < folder_count; i++)
+        if (folders[i] && path_is_in_folder(path, folders[i])) return TRUE;
+    return FALSE;
+}
+
+HRESULT restore_map_validate(const WCHAR *const *old_names, const WCHAR *const *new_names, long count,
+                             const struct restore_targets *targets)
+{
+    BOOL database_mapped = FALSE, is_database;
     long i;
 
     if (count < 1 || count > RESTORE_MAP_MAX_ENTRIES || !old_names || !new_names)
@@ -109,9 +133,12 @@ HRESULT restore_map_validate(const WCHAR *const *old_names, const WCHAR *const *
     {
         if (!path_is_plain_absolute(old_names[i]) || !path_is_plain_absolute(new_names[i]))
             return ERROR_INVALID_PARAMETER;
-        if (!path_matches_any(new_names[i], targets, target_count)) return ERROR_INVALID_PARAMETER;
+        is_database = path_matches_any(new_names[i], targets->database, targets->database_count);
+        if (!is_database && !path_in_any_folder(new_names[i], targets->folders, targets->folder_count))
+            return ERROR_INVALID_PARAMETER;
+        database_mapped |= is_database;
     }
-    return S_OK;
+    return database_mapped ? S_OK : ERROR_INVALID_PARAMETER;
 }
 
 HRESULT log_generation_range_validate(ULONG low, ULONG high)

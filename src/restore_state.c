@@ -10,6 +10,10 @@
  * puts the key back.  The journal goes last on completion, so a crash at any point
  * leaves the registration in place, never a directory that starts half-restored.
  *
+ * Changes of the registration's state, from any process, are made one at a time
+ * under a named mutex: deciding that a registration may be replaced and
+ * replacing it must not interleave with another process doing the same.
+ *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -23,6 +27,7 @@
 #include "portable.h"
 #include "memory.h"
 #include "fault.h"
+#include "platform.h"
 
 #define JOURNAL_MAGIC L"ntdsbcli restore registration 1"
 #define JOURNAL_MAX_BYTES (64 * 1024 * 1024)
@@ -35,6 +40,9 @@ struct stored_registration
     size_t restore_map_chars;    /* with the final NUL */
     DWORD generation_low, generation_high, status;
     ULONGLONG backup_time, backup_id, registration_time;
+    ULONGLONG registration_id;   /* never 0; 0 in a registration made before owners were recorded */
+    DWORD owner_process;         /* 0 once the owner ended without completing */
+    ULONGLONG owner_start_time;  /* tells a reused process id from the owner */
 };
 
 static void stored_registration_free(struct stored_registration *r)
@@ -113,7 +121,10 @@ static WCHAR *journal_text(const struct stored_registration *r)
          && append_number(&text, &used, &capacity, RESTORE_VALUE_BACKUP_TIME, r->backup_time)
          && append_number(&text, &used, &capacity, RESTORE_VALUE_BACKUP_ID, r->backup_id)
          && append_number(&text, &used, &capacity, RESTORE_VALUE_REGISTRATION_TIME, r->registration_time)
-         && append_number(&text, &used, &capacity, RESTORE_VALUE_STATUS, r->status);
+         && append_number(&text, &used, &capacity, RESTORE_VALUE_STATUS, r->status)
+         && append_number(&text, &used, &capacity, RESTORE_VALUE_REGISTRATION_ID, r->registration_id)
+         && append_number(&text, &used, &capacity, RESTORE_VALUE_OWNER_PROCESS, r->owner_process)
+         && append_number(&text, &used, &capacity, RESTORE_VALUE_OWNER_START_TIME, r->owner_start_time);
     mem_free(map);
     if (!ok)
     {
@@ -204,7 +215,7 @@ static BOOL field_number(const WCHAR *text, const WCHAR *name, ULONGLONG *out)
 static LONG journal_read(struct stored_registration *r)
 {
     WCHAR path[MAX_PATH], *text, *map;
-    ULONGLONG low, high, restore_status;
+    ULONGLONG low, high, restore_status, owner = 0;
     LARGE_INTEGER size;
     LONG status = ERROR_SUCCESS;
     DWORD got = 0;
@@ -243,6 +254,12 @@ static LONG journal_read(struct stored_registration *r)
                      && field_number(text, RESTORE_VALUE_BACKUP_ID, &r->backup_id)
                      && field_number(text, RESTORE_VALUE_REGISTRATION_TIME, &r->registration_time)))
         status = ERROR_INVALID_DATA;
+    /* A journal written before owners were recorded has no owner: it can be
+     * replaced, never completed. */
+    if (!status && !(field_number(text, RESTORE_VALUE_REGISTRATION_ID, &r->registration_id)
+                     && field_number(text, RESTORE_VALUE_OWNER_PROCESS, &owner)
+                     && field_number(text, RESTORE_VALUE_OWNER_START_TIME, &r->owner_start_time)))
+        r->registration_id = owner = r->owner_start_time = 0;
     mem_free(text);
     if (!status && !(r->restore_map = mem_alloc((wstr_len(map) + 2) * sizeof(WCHAR))))
         status = ERROR_NOT_ENOUGH_MEMORY;
@@ -254,6 +271,7 @@ static LONG journal_read(struct stored_registration *r)
         r->generation_low = (DWORD)low;
         r->generation_high = (DWORD)high;
         r->status = (DWORD)restore_status;
+        r->owner_process = (DWORD)owner;
     }
     mem_free(map);
     if (status) stored_registration_free(r);
@@ -293,6 +311,10 @@ static LONG write_values(HKEY key, const struct stored_registration *r)
     if (!status) status = set_value(key, RESTORE_VALUE_BACKUP_ID, REG_QWORD, &r->backup_id, sizeof(ULONGLONG));
     if (!status) status = set_value(key, RESTORE_VALUE_REGISTRATION_TIME, REG_QWORD, &r->registration_time, sizeof(ULONGLONG));
     if (!status) status = set_value(key, RESTORE_VALUE_STATUS, REG_DWORD, &r->status, sizeof(DWORD));
+    if (!status) status = set_value(key, RESTORE_VALUE_REGISTRATION_ID, REG_QWORD, &r->registration_id, sizeof(ULONGLONG));
+    if (!status) status = set_value(key, RESTORE_VALUE_OWNER_PROCESS, REG_DWORD, &r->owner_process, sizeof(DWORD));
+    if (!status) status = set_value(key, RESTORE_VALUE_OWNER_START_TIME, REG_QWORD, &r->owner_start_time,
+                                    sizeof(ULONGLONG));
     /* On Windows this writes the hive to disk; under Wine 8 it does nothing, which
      * is what the journal is for. */
     if (!status && !fault_should_fail(FAULT_REGISTRY)) RegFlushKey(key);
@@ -357,88 +379,233 @@ static HRESULT hr_from_status(LONG status)
     return hrError;
 }
 
-HRESULT restore_state_register(const struct restore_registration *in)
+/* ---- one change at a time, across processes ------------------------------------- */
+
+static HANDLE lock_registration(void)
 {
-    struct stored_registration r;
-    size_t used = 0, n;
-    FILETIME now;
+    HANDLE mutex = CreateMutexW(NULL, FALSE, L"Global\\ntdsbcli restore registration");
+    DWORD wait;
+
+    if (!mutex) return NULL;
+    /* Abandoned: its holder died part way; every change leaves a registration
+     * that is whole or absent (key first, journal last), so carry on. */
+    wait = WaitForSingleObject(mutex, INFINITE);
+    if (wait != WAIT_OBJECT_0 && wait != WAIT_ABANDONED)
+    {
+        CloseHandle(mutex);
+        return NULL;
+    }
+    return mutex;
+}
+
+static void unlock_registration(HANDLE mutex)
+{
+    ReleaseMutex(mutex);
+    CloseHandle(mutex);
+}
+
+/* ---- who owns the registration --------------------------------------------------- */
+
+struct ownership
+{
+    DWORD status;
+    ULONGLONG registration_id;
+    DWORD owner_process;
+    ULONGLONG owner_start_time;
+};
+
+static LONG read_registry_number(HKEY key, const WCHAR *name, DWORD flags, void *value, DWORD size)
+{
+    LONG status;
+
+    if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
+    status = RegGetValueW(key, NULL, name, flags, NULL, value, &size);
+    return status == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : status;   /* absent: 0 */
+}
+
+/* Reads the state of the registration in place.  ERROR_FILE_NOT_FOUND if none. */
+static LONG read_ownership(struct ownership *o)
+{
     HKEY key;
     LONG status;
+
+    memset(o, 0, sizeof(*o));
+    if (!restore_state_in_progress()) return ERROR_FILE_NOT_FOUND;
+    if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
+    if ((status = RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, 0, KEY_READ, &key))) return status;
+    status = read_registry_number(key, RESTORE_VALUE_STATUS, RRF_RT_REG_DWORD, &o->status, sizeof(DWORD));
+    if (!status) status = read_registry_number(key, RESTORE_VALUE_REGISTRATION_ID, RRF_RT_REG_QWORD,
+                                               &o->registration_id, sizeof(ULONGLONG));
+    if (!status) status = read_registry_number(key, RESTORE_VALUE_OWNER_PROCESS, RRF_RT_REG_DWORD,
+                                               &o->owner_process, sizeof(DWORD));
+    if (!status) status = read_registry_number(key, RESTORE_VALUE_OWNER_START_TIME, RRF_RT_REG_QWORD,
+                                               &o->owner_start_time, sizeof(ULONGLONG));
+    RegCloseKey(key);
+    return status;
+}
+
+/* Registrations whose owner ended in this process: this process knows it even if
+ * recording it in the registry failed.  Only the registration in place matters,
+ * and only a few contexts can have owned one since, so a short ring will do. */
+static ULONGLONG ended_here[16];
+static LONG ended_here_next;
+
+static void remember_ended_here(ULONGLONG registration_id)
+{
+    LONG slot = InterlockedIncrement(&ended_here_next) & 15;
+    __atomic_store_n(&ended_here[slot], registration_id, __ATOMIC_SEQ_CST);
+}
+
+static BOOL ended_in_this_process(const struct ownership *o)
+{
+    int i;
+
+    if (o->owner_process != GetCurrentProcessId() || o->owner_start_time != process_start_time()) return FALSE;
+    for (i = 0; i < 16; i++)
+        if (o->registration_id && __atomic_load_n(&ended_here[i], __ATOMIC_SEQ_CST) == o->registration_id) return TRUE;
+    return FALSE;
+}
+
+/* A registration that can no longer complete: completed with a failure, or whose
+ * owner ended without completing it or is gone (crashed, killed, or Wine died). */
+static BOOL registration_is_over(const struct ownership *o)
+{
+    return o->status != (DWORD)hrRestoreInProgress || !o->owner_process || ended_in_this_process(o)
+        || !process_is_running(o->owner_process, o->owner_start_time);
+}
+
+/* The values of a new registration, owned by this process. */
+static HRESULT build_registration(const struct restore_registration *in, struct stored_registration *r)
+{
+    size_t used = 0, n;
     long i;
 
-    if (restore_state_in_progress()) return hrRestoreInProgress;
-    memset(&r, 0, sizeof(r));
-    r.checkpoint_path = (WCHAR *)in->checkpoint_path;
-    r.log_path = (WCHAR *)in->log_path;
-    r.backup_log_path = (WCHAR *)in->backup_log_path;
-    r.restore_map_chars = 1;
+    memset(r, 0, sizeof(*r));
+    r->restore_map_chars = 1;
     for (i = 0; i < in->map_count; i++)
-        r.restore_map_chars += wstr_len(in->old_names[i]) + 1 + wstr_len(in->new_names[i]) + 1;
-    if (!(r.restore_map = mem_alloc(r.restore_map_chars * sizeof(WCHAR)))) return ERROR_NOT_ENOUGH_MEMORY;
+        r->restore_map_chars += wstr_len(in->old_names[i]) + 1 + wstr_len(in->new_names[i]) + 1;
+    if (!(r->restore_map = mem_alloc(r->restore_map_chars * sizeof(WCHAR)))) return ERROR_NOT_ENOUGH_MEMORY;
     for (i = 0; i < in->map_count; i++)
     {
         n = wstr_len(in->old_names[i]) + 1;
-        memcpy(r.restore_map + used, in->old_names[i], n * sizeof(WCHAR));
+        memcpy(r->restore_map + used, in->old_names[i], n * sizeof(WCHAR));
         used += n;
         n = wstr_len(in->new_names[i]) + 1;
-        memcpy(r.restore_map + used, in->new_names[i], n * sizeof(WCHAR));
+        memcpy(r->restore_map + used, in->new_names[i], n * sizeof(WCHAR));
         used += n;
     }
-    r.restore_map[used] = 0;
-    r.generation_low = in->generation_low;
-    r.generation_high = in->generation_high;
-    r.backup_time = in->backup_time;
-    r.backup_id = in->backup_id;
-    r.status = (DWORD)hrRestoreInProgress;
-    GetSystemTimeAsFileTime(&now);
-    r.registration_time = ((ULONGLONG)now.dwHighDateTime << 32) | now.dwLowDateTime;
-
-    /* Creating the key is the lock: of two racing registrations one creates it. */
-    status = create_key(&key);
-    if (status == ERROR_ALREADY_EXISTS)
-    {
-        mem_free(r.restore_map);
-        return hrRestoreInProgress;
-    }
-    if (!status)
-    {
-        status = write_values(key, &r);
-        RegCloseKey(key);
-        if (!status) status = journal_write(&r);
-        /* The key is ours, just created: a registration that is not complete and
-         * durable is removed, so that a failure leaves nothing behind. */
-        if (status) RegDeleteKeyW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY);
-    }
-    mem_free(r.restore_map);
-    return status ? hr_from_status(status) : S_OK;
+    r->restore_map[used] = 0;
+    r->checkpoint_path = (WCHAR *)in->checkpoint_path;
+    r->log_path = (WCHAR *)in->log_path;
+    r->backup_log_path = (WCHAR *)in->backup_log_path;
+    r->generation_low = in->generation_low;
+    r->generation_high = in->generation_high;
+    r->backup_time = in->backup_time;
+    r->backup_id = in->backup_id;
+    r->status = (DWORD)hrRestoreInProgress;
+    r->registration_time = system_time_now();
+    while (!(r->registration_id = random_u64())) ;
+    r->owner_process = GetCurrentProcessId();
+    r->owner_start_time = process_start_time();
+    return S_OK;
 }
 
-HRESULT restore_state_complete(HRESULT restore_status)
+/* Writes a new registration: the key, then the journal.  A registration that is
+ * not complete and durable is removed, so that a failure leaves nothing of it. */
+static HRESULT write_registration(const struct stored_registration *r)
 {
-    struct stored_registration r;
-    DWORD value = (DWORD)restore_status;
     HKEY key;
     LONG status;
 
-    if (!restore_state_in_progress()) return hrInvalidBackupSequence;
+    /* Creating the key is the lock against a DLL that does not know the mutex. */
+    if ((status = create_key(&key)) == ERROR_ALREADY_EXISTS) return hrRestoreInProgress;
+    if (!status)
+    {
+        status = write_values(key, r);
+        RegCloseKey(key);
+        if (!status) status = journal_write(r);
+        if (status) RegDeleteKeyW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY);
+    }
+    return status ? hr_from_status(status) : S_OK;
+}
+
+static HRESULT register_locked(const struct restore_registration *in, ULONGLONG *registration_id)
+{
+    struct stored_registration r;
+    struct ownership current;
+    LONG status;
+    HRESULT hr;
+
+    if (!(status = read_ownership(&current)))
+    {
+        if (!registration_is_over(&current)) return hrRestoreInProgress;
+        /* Replaced.  Its journal stays until the new one is written over it: if
+         * this process dies in between, the old registration comes back, and the
+         * directory stays offline either way. */
+        if (fault_should_fail(FAULT_REGISTRY)) return hrError;
+        if ((status = RegDeleteKeyW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY))) return hr_from_status(status);
+    }
+    else if (status != ERROR_FILE_NOT_FOUND) return hr_from_status(status);
+    if ((hr = build_registration(in, &r))) return hr;
+    if (!(hr = write_registration(&r))) *registration_id = r.registration_id;
+    mem_free(r.restore_map);
+    return hr;
+}
+
+HRESULT restore_state_register(const struct restore_registration *in, ULONGLONG *registration_id)
+{
+    HANDLE lock = lock_registration();
+    HRESULT hr;
+
+    *registration_id = 0;
+    if (!lock) return hrError;
+    hr = register_locked(in, registration_id);
+    unlock_registration(lock);
+    return hr;
+}
+
+/* Changes the status or the owner of the registration in place: the journal
+ * first, so that the two never disagree in a way that loses a failure. */
+enum registration_field { FIELD_STATUS, FIELD_OWNER_PROCESS };
+
+static LONG update_registration(HKEY key, enum registration_field field, DWORD value)
+{
+    struct stored_registration r;
+    LONG status = journal_read(&r);
+
+    if (status == ERROR_FILE_NOT_FOUND) status = ERROR_SUCCESS;   /* a key made by other means */
+    else if (!status)
+    {
+        if (field == FIELD_STATUS) r.status = value;
+        else r.owner_process = value;
+        status = journal_write(&r);
+        stored_registration_free(&r);
+    }
+    if (!status) status = set_value(key, field == FIELD_STATUS ? RESTORE_VALUE_STATUS : RESTORE_VALUE_OWNER_PROCESS,
+                                    REG_DWORD, &value, sizeof(value));
+    return status;
+}
+
+static HRESULT complete_locked(ULONGLONG registration_id, HRESULT restore_status)
+{
+    struct ownership current;
+    HKEY key;
+    LONG status;
+
+    if ((status = read_ownership(&current)) == ERROR_FILE_NOT_FOUND) return hrInvalidBackupSequence;
+    if (status) return hr_from_status(status);
+    /* Only the context that registered completes: a stale registration must never
+     * be completed by an unrelated context into one that lets the directory start
+     * on a half-restored database. */
+    if (!registration_id || current.registration_id != registration_id) return hrInvalidBackupSequence;
     if (fault_should_fail(FAULT_REGISTRY)) return hrError;
     status = RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, 0, KEY_READ | KEY_WRITE, &key);
     if (status == ERROR_FILE_NOT_FOUND) return hrInvalidBackupSequence;
     if (status) return hr_from_status(status);
     if (restore_status != S_OK)
     {
-        /* The registration stays: the directory must not start on what is there.
-         * The status goes to the journal first, so the two never disagree in a way
-         * that loses the failure. */
-        status = journal_read(&r);
-        if (status == ERROR_FILE_NOT_FOUND) status = ERROR_SUCCESS;   /* a key made by other means */
-        else if (!status)
-        {
-            r.status = value;
-            status = journal_write(&r);
-            stored_registration_free(&r);
-        }
-        if (!status) status = set_value(key, RESTORE_VALUE_STATUS, REG_DWORD, &value, sizeof(value));
+        /* The registration stays: the directory must not start on what is there. */
+        status = update_registration(key, FIELD_STATUS, (DWORD)restore_status);
         RegCloseKey(key);
         return status ? hr_from_status(status) : S_OK;
     }
@@ -450,4 +617,35 @@ HRESULT restore_state_complete(HRESULT restore_status)
     journal_delete();
     if (journal_exists()) return hrError;
     return S_OK;
+}
+
+HRESULT restore_state_complete(ULONGLONG registration_id, HRESULT restore_status)
+{
+    HANDLE lock = lock_registration();
+    HRESULT hr;
+
+    if (!lock) return hrError;
+    hr = complete_locked(registration_id, restore_status);
+    unlock_registration(lock);
+    return hr;
+}
+
+void restore_state_owner_ended(ULONGLONG registration_id)
+{
+    HANDLE lock;
+    struct ownership current;
+    HKEY key;
+
+    remember_ended_here(registration_id);
+    if (!(lock = lock_registration())) return;
+    /* Only a registration still waiting for this owner changes: one completed
+     * with a failure can be replaced already. */
+    if (!read_ownership(&current) && registration_id && current.registration_id == registration_id
+            && current.status == (DWORD)hrRestoreInProgress && !fault_should_fail(FAULT_REGISTRY)
+            && !RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, 0, KEY_READ | KEY_WRITE, &key))
+    {
+        update_registration(key, FIELD_OWNER_PROCESS, 0);
+        RegCloseKey(key);
+    }
+    unlock_registration(lock);
 }

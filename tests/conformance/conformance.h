@@ -33,6 +33,7 @@ const WCHAR *list_entry(const WCHAR *list, int n);
 void remove_privilege(const WCHAR *name);
 int run_backup_tests(void);
 int run_not_a_dc_tests(void);
+int run_offline_without_service_tests(void);
 int run_no_backup_privilege_tests(void);
 int run_restore_tests(void);
 int run_no_restore_privilege_tests(void);

@@ -13,6 +13,7 @@ int main(int argc, char **argv)
 
     if (!strcmp(mode, "backup")) return run_backup_tests();
     if (!strcmp(mode, "not-a-dc")) return run_not_a_dc_tests();
+    if (!strcmp(mode, "offline-without-service")) return run_offline_without_service_tests();
     if (!strcmp(mode, "no-backup-privilege")) return run_no_backup_privilege_tests();
     if (!strcmp(mode, "restore")) return run_restore_tests();
     if (!strcmp(mode, "no-restore-privilege")) return run_no_restore_privilege_tests();

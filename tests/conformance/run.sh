@@ -27,6 +27,7 @@ wine_server_keep
 # Backup without any NTDS service: a configured database that exists is online.
 wine conformance.exe backup || status=1
 wine conformance.exe no-backup-privilege || status=1
+wine conformance.exe offline-without-service || status=1
 
 # The debug trace: one line per call and one per result, on stderr.
 NTDSBCLI_DEBUG=1 wine conformance.exe no-backup-privilege > /dev/null 2> trace.txt

@@ -47,6 +47,29 @@ static void test_is_online(void **state)
     assert_int_equal(online, TRUE);
     assert_int_equal(DsIsNTDSOnlineA(NULL, &online), S_OK);
 
+    /* Names that mean this machine on Windows too. */
+    {
+        static const WCHAR *const loopback[] = {L"localhost", L"\\\\localhost", L"LOCALHOST.", L"127.0.0.1",
+                                                L"\\\\127.0.0.1", L"::1"};
+        WCHAR dns[300];
+        size_t i;
+
+        for (i = 0; i < ARRAYSIZE(loopback); i++)
+        {
+            online = 42;
+            if (DsIsNTDSOnlineW(loopback[i], &online) != S_OK || online != TRUE)
+                fail_msg("DsIsNTDSOnlineW(%ls) refused", loopback[i]);
+        }
+        assert_int_equal(DsIsNTDSOnlineA("localhost", &online), S_OK);
+        n = ARRAYSIZE(dns) - 1;
+        assert_true(GetComputerNameExW(ComputerNameDnsFullyQualified, dns, &n));
+        wcscat(dns, L".");        /* the root's dot */
+        assert_int_equal(DsIsNTDSOnlineW(dns, &online), S_OK);
+        assert_int_equal(online, TRUE);
+        assert_int_equal(DsIsNTDSOnlineW(L"localhost..", &online), hrCouldNotConnect);
+        assert_int_equal(DsIsNTDSOnlineW(L"128.0.0.1", &online), hrCouldNotConnect);
+    }
+
     assert_int_equal(DsIsNTDSOnlineW(L"someotherhost", &online), hrCouldNotConnect);
     assert_int_equal(DsIsNTDSOnlineW(L"bad_name", &online), hrCouldNotConnect);
     assert_int_equal(DsIsNTDSOnlineW(L"\\\\", &online), hrCouldNotConnect);
@@ -170,6 +193,45 @@ static void test_backup_logs(void **state)
     DsBackupFree(list);
     DsBackupFree(list_a);
     assert_int_equal(DsBackupEnd(hbc), S_OK);
+}
+
+static void set_log_dir(const WCHAR *dir)
+{
+    HKEY key;
+    assert_int_equal(RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, 0, KEY_SET_VALUE, &key), 0);
+    assert_int_equal(RegSetValueExW(key, NTDS_VALUE_LOG_DIR, 0, REG_SZ, (const BYTE *)dir,
+                                    (DWORD)(wcslen(dir) + 1) * sizeof(WCHAR)), 0);
+    RegCloseKey(key);
+}
+
+/* A running directory always has its current log: a folder without edb.log is
+ * no complete backup, and is never given as an empty or partial list. */
+static void test_no_current_log(void **state)
+{
+    WCHAR *list = (WCHAR *)1;
+    char *list_a = (char *)1;
+    DWORD size = 1;
+    HBC hbc;
+
+    (void)state;
+    CreateDirectoryW(L"C:\\tests\\emptylogs", NULL);
+    set_log_dir(L"C:\\tests\\emptylogs");
+    hbc = prepare_backup();
+    assert_int_equal(DsBackupGetBackupLogsW(hbc, &list, &size), hrLogFileNotFound);
+    assert_null(list);
+    assert_int_equal(size, 0);
+    assert_int_equal(DsBackupGetBackupLogsA(hbc, &list_a, &size), hrLogFileNotFound);
+    assert_null(list_a);
+    assert_int_equal(DsBackupTruncateLogs(hbc), hrInvalidBackupSequence);
+    assert_int_equal(DsBackupEnd(hbc), S_OK);
+    /* Numbered logs without the current one: the same. */
+    write_file(L"C:\\tests\\emptylogs\\edb00001.log", "log", 3);
+    hbc = prepare_backup();
+    assert_int_equal(DsBackupGetBackupLogsW(hbc, &list, &size), hrLogFileNotFound);
+    assert_int_equal(DsBackupEnd(hbc), S_OK);
+    set_log_dir(paths.log_dir);
+    assert_true(DeleteFileW(L"C:\\tests\\emptylogs\\edb00001.log"));
+    assert_true(RemoveDirectoryW(L"C:\\tests\\emptylogs"));
 }
 
 static void check_backup_matches(HBC hbc, const WCHAR *name, const WCHAR *local, DWORD buffer_size)
@@ -328,51 +390,77 @@ static void test_bad_handles(void **state)
     }
 }
 
-static void test_truncate_logs(void **state)
+/* Reads every file of a list to the end, except the one named SKIP (a base name). */
+static void back_up_list(HBC hbc, const WCHAR *list, DWORD size, const WCHAR *skip)
 {
-    static const BYTE content[] = "a numbered log that was backed up";
-    WCHAR *logs;
-    DWORD size, got;
+    DWORD got;
     HRESULT hr;
     BYTE *copy;
-    int i, n;
-    HBC hbc;
+    int i, n = count_list_entries(list, size);
 
-    (void)state;
-    write_file(log_path(L"edb0000F.log"), content, sizeof(content));
-    write_file(log_path(L"edb0000E.log"), content, sizeof(content));
-    write_file(log_path(L"edb0000D.log"), content, sizeof(content));
-    hbc = prepare_backup();
-    /* Nothing listed, nothing read: nothing deleted. */
-    assert_int_equal(DsBackupTruncateLogs(hbc), S_OK);
-    assert_int_equal(DsBackupGetBackupLogsW(hbc, &logs, &size), S_OK);
-    n = count_list_entries(logs, size);
     for (i = 0; i < n; i++)
     {
-        const WCHAR *entry = list_entry(logs, i);
-        const WCHAR *base = wcsrchr(entry, '\\') + 1;
-        /* Read edb0000F.log, edb0000E.log and edb.log to the end, and nothing else. */
-        if (lstrcmpiW(base, L"edb0000F.log") && lstrcmpiW(base, L"edb0000E.log") && lstrcmpiW(base, L"edb.log"))
-            continue;
+        const WCHAR *entry = list_entry(list, i);
+        if (skip && !lstrcmpiW(wcsrchr(entry, '\\') + 1, skip)) continue;
         copy = backup_whole_file(hbc, entry, 65536, &got, &hr);
         assert_int_equal(hr, S_OK);
         HeapFree(GetProcessHeap(), 0, copy);
     }
-    DsBackupFree(logs);
-    /* edb0000E.log changes after it was read: its new contents were never backed up. */
+}
+
+/* Truncation deletes numbered logs only after a complete backup: both lists
+ * given, every listed file read to the end (docs/behaviour.md). */
+static void test_truncate_logs(void **state)
+{
+    static const BYTE content[] = "a numbered log that was backed up";
+    static const WCHAR *const sample_logs[] = {L"edb00001.log", L"edb00002.log", L"edb00003.log"};
+    BYTE *saved[3];
+    DWORD saved_size[3], size, logs_size;
+    WCHAR *logs, *database;
+    HBC hbc;
+    int i;
+
+    (void)state;
+    for (i = 0; i < 3; i++) saved[i] = read_whole_file(log_path(sample_logs[i]), &saved_size[i]);
+    write_file(log_path(L"edb0000F.log"), content, sizeof(content));
+    write_file(log_path(L"edb0000E.log"), content, sizeof(content));
+    write_file(log_path(L"edb0000D.log"), content, sizeof(content));
+    hbc = prepare_backup();
+    /* Nothing listed, nothing read: out of sequence, nothing deleted. */
+    assert_int_equal(DsBackupTruncateLogs(hbc), hrInvalidBackupSequence);
+    assert_int_not_equal(GetFileAttributesW(log_path(L"edb0000F.log")), INVALID_FILE_ATTRIBUTES);
+    /* The logs listed and all but one read, the database neither: still refused. */
+    assert_int_equal(DsBackupGetBackupLogsW(hbc, &logs, &logs_size), S_OK);
+    back_up_list(hbc, logs, logs_size, L"edb0000D.log");
+    assert_int_equal(DsBackupTruncateLogs(hbc), hrInvalidBackupSequence);
+    assert_int_equal(DsBackupGetDatabaseNamesW(hbc, &database, &size), S_OK);
+    back_up_list(hbc, database, size, NULL);
+    assert_int_equal(DsBackupTruncateLogs(hbc), hrInvalidBackupSequence);
+    for (i = 0; i < 3; i++) assert_int_not_equal(GetFileAttributesW(log_path(sample_logs[i])), INVALID_FILE_ATTRIBUTES);
+    assert_int_not_equal(GetFileAttributesW(log_path(L"edb0000D.log")), INVALID_FILE_ATTRIBUTES);
+    /* The last log read: the backup is complete.  edb0000E.log changes after it
+     * was read: its new contents were never backed up, so it stays. */
+    back_up_list(hbc, logs, logs_size, NULL);
     write_file(log_path(L"edb0000E.log"), "changed", 7);
     assert_int_equal(DsBackupTruncateLogs(hbc), S_OK);
     assert_int_equal(GetFileAttributesW(log_path(L"edb0000F.log")), INVALID_FILE_ATTRIBUTES);
+    assert_int_equal(GetFileAttributesW(log_path(L"edb0000D.log")), INVALID_FILE_ATTRIBUTES);
+    for (i = 0; i < 3; i++) assert_int_equal(GetFileAttributesW(log_path(sample_logs[i])), INVALID_FILE_ATTRIBUTES);
     assert_int_not_equal(GetFileAttributesW(log_path(L"edb0000E.log")), INVALID_FILE_ATTRIBUTES);
-    assert_int_not_equal(GetFileAttributesW(log_path(L"edb0000D.log")), INVALID_FILE_ATTRIBUTES);
     assert_int_not_equal(GetFileAttributesW(log_path(L"edb.log")), INVALID_FILE_ATTRIBUTES);
     assert_int_not_equal(GetFileAttributesW(paths.database), INVALID_FILE_ATTRIBUTES);
-    assert_int_not_equal(GetFileAttributesW(log_path(L"edb00001.log")), INVALID_FILE_ATTRIBUTES);
     /* A second truncation finds nothing more to delete. */
     assert_int_equal(DsBackupTruncateLogs(hbc), S_OK);
     assert_int_equal(DsBackupEnd(hbc), S_OK);
+    DsBackupFree(database);
+    DsBackupFree(logs);
     DeleteFileW(log_path(L"edb0000E.log"));
-    DeleteFileW(log_path(L"edb0000D.log"));
+    /* The sample's logs, back for the tests that follow. */
+    for (i = 0; i < 3; i++)
+    {
+        write_file(log_path(sample_logs[i]), saved[i], saved_size[i]);
+        HeapFree(GetProcessHeap(), 0, saved[i]);
+    }
 }
 
 /* A log that changes while it is read never gives a successful copy. */
@@ -582,7 +670,8 @@ static void test_loadlibrary(void **state)
     GET(VOID (WINAPI *)(PVOID), "DsBackupFree")(list_w);
     assert_int_equal(GET(HRESULT (WINAPI *)(HBC, LPSTR *, LPDWORD), "DsBackupGetBackupLogsA")(hbc, &list_a, &size), S_OK);
     GET(VOID (WINAPI *)(PVOID), "DsBackupFree")(list_a);
-    assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsBackupTruncateLogs")(hbc), S_OK);
+    /* Not a complete backup (most files unread): nothing is truncated. */
+    assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsBackupTruncateLogs")(hbc), hrInvalidBackupSequence);
     assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsBackupEnd")(hbc), S_OK);
     assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsBackupEnd")(hbc), ERROR_INVALID_PARAMETER);
 
@@ -726,6 +815,59 @@ static void test_version_resource(void **state)
     HeapFree(GetProcessHeap(), 0, info);
 }
 
+static void set_offline_mark(DWORD type, const void *data, DWORD size)
+{
+    HKEY key;
+    assert_int_equal(RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, 0, KEY_SET_VALUE, &key), 0);
+    if (data) assert_int_equal(RegSetValueExW(key, NTDS_VALUE_OFFLINE, 0, type, data, size), 0);
+    else RegDeleteValueW(key, NTDS_VALUE_OFFLINE);
+    RegCloseKey(key);
+}
+
+/* No NTDS service (the DLL copied next to a tool): the directory is online
+ * until the administrator marks it offline ("dsbackup offline"), and then a
+ * whole restore runs as documented. */
+static void test_offline_without_service(void **state)
+{
+    static const DWORD one = 1, zero = 0;
+    EDB_RSTMAPW map = {paths.database, paths.database};
+    BYTE token_copy[64];
+    DWORD token_size, refused_size;
+    void *token;
+    BOOL online;
+    HBC hbc;
+
+    (void)state;
+    assert_false(ntds_service_exists());
+    assert_int_equal(DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc), S_OK);
+    assert_true(token_size <= sizeof(token_copy));
+    memcpy(token_copy, token, token_size);
+    DsBackupFree(token);
+    assert_int_equal(DsBackupEnd(hbc), S_OK);
+    assert_int_equal(DsRestorePrepareW(NULL, 0, token_copy, token_size, &hbc), hrDatabaseInUse);
+
+    set_offline_mark(REG_DWORD, &one, sizeof(one));
+    assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);
+    assert_false(online);
+    assert_int_equal(DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &refused_size, &hbc), hrCouldNotConnect);
+    assert_int_equal(DsRestorePrepareW(NULL, 0, token_copy, token_size, &hbc), S_OK);
+    assert_int_equal(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, &map, 1, paths.log_dir, 1, 3), S_OK);
+    assert_int_equal(DsRestoreRegisterComplete(hbc, S_OK), S_OK);
+    assert_int_equal(DsRestoreEnd(hbc), S_OK);
+    assert_false(restore_registered());
+
+    /* Only the value 1 means offline. */
+    set_offline_mark(REG_DWORD, &zero, sizeof(zero));
+    assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);
+    assert_true(online);
+    set_offline_mark(REG_SZ, L"1", 4);
+    assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);
+    assert_true(online);
+    set_offline_mark(REG_DWORD, NULL, 0);
+    assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);
+    assert_true(online);
+}
+
 int run_backup_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -733,6 +875,7 @@ int run_backup_tests(void)
         cmocka_unit_test(test_prepare),
         cmocka_unit_test(test_database_names),
         cmocka_unit_test(test_backup_logs),
+        cmocka_unit_test(test_no_current_log),
         cmocka_unit_test(test_open_read_close),
         cmocka_unit_test(test_buffer_sizes_vary),
         cmocka_unit_test(test_open_refuses_other_names),
@@ -745,6 +888,13 @@ int run_backup_tests(void)
     };
     assert_true(read_dsa_paths(&paths));
     return cmocka_run_group_tests_name("backup", tests, NULL, NULL);
+}
+
+int run_offline_without_service_tests(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_offline_without_service)};
+    assert_true(read_dsa_paths(&paths));
+    return cmocka_run_group_tests_name("offline without a service", tests, NULL, NULL);
 }
 
 int run_not_a_dc_tests(void)

@@ -139,6 +139,19 @@ static void test_expired_token(void **state)
         make_token(token, now_filetime() - 59 * day, 180);
         assert_int_equal(DsRestorePrepareW(NULL, 0, token, 40, &hbc), S_OK);
         assert_int_equal(DsRestoreEnd(hbc), S_OK);
+        /* A value of the wrong type: only the calls that need the lifetime fail. */
+        assert_int_equal(RegSetValueExW(key, NTDS_VALUE_TOMBSTONE_LIFETIME, 0, REG_SZ, (BYTE *)L"180", 8), 0);
+        {
+            BOOL online = TRUE;
+            assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);
+            assert_false(online);
+            assert_int_equal(DsSetCurrentBackupLogW(NULL, 7), S_OK);
+            assert_int_equal(DsRestorePrepareW(NULL, 0, NULL, 0, &hbc), S_OK);
+            assert_int_equal(DsRestoreEnd(hbc), S_OK);
+            make_token(token, now_filetime() - 1 * day, 180);
+            assert_int_equal(DsRestorePrepareW(NULL, 0, token, 40, &hbc), hrError);
+            assert_null(hbc);
+        }
         RegDeleteValueW(key, NTDS_VALUE_TOMBSTONE_LIFETIME);
         RegCloseKey(key);
     }
@@ -266,6 +279,27 @@ static void test_register_validates(void **state)
     REFUSED(DsRestoreRegisterA(hbc, NULL, NULL, NULL, 1, NULL, 1, 2));
     REFUSED(DsRestoreRegisterW((HBC)1, paths.working_dir, paths.log_dir, &good, 1, paths.log_dir, 1, 2));
 #undef REFUSED
+    /* The documentation's two-entry map: the directory database, and the system
+     * database into one of the folders the locations list named.  Nothing outside
+     * them, and never without the directory database. */
+    {
+        WCHAR system_db[MAX_PATH], outside[MAX_PATH];
+        EDB_RSTMAPW two[2] = {good, {L"D:\\Old\\system.edb", system_db}};
+
+        _snwprintf(system_db, MAX_PATH, L"%ls\\system.edb", paths.working_dir);
+        _snwprintf(outside, MAX_PATH, L"%ls\\sub\\system.edb", paths.working_dir);
+        assert_int_equal(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, two + 1, 1, paths.log_dir, 1, 2),
+                         ERROR_INVALID_PARAMETER);
+        two[1].wszNewDatabaseName = outside;
+        assert_int_equal(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, two, 2, paths.log_dir, 1, 2),
+                         ERROR_INVALID_PARAMETER);
+        assert_false(restore_registered());
+        two[1].wszNewDatabaseName = system_db;
+        assert_int_equal(DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, two, 2, paths.log_dir, 1, 2), S_OK);
+        assert_true(restore_registered());
+        assert_int_equal(DsRestoreRegisterComplete(hbc, S_OK), S_OK);
+        assert_false(restore_registered());
+    }
     /* The UNC forms the locations list gave are accepted too (and registered). */
     map[0] = good;
     map[0].wszNewDatabaseName = unc_db;
@@ -276,15 +310,38 @@ static void test_register_validates(void **state)
     assert_int_equal(DsRestoreEnd(hbc), S_OK);
 }
 
+static DWORD registration_dword(const WCHAR *name)
+{
+    DWORD value = 0xdeadbeef, size = sizeof(value);
+    assert_int_equal(RegGetValueW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, name, RRF_RT_REG_DWORD, NULL,
+                                  &value, &size), 0);
+    return value;
+}
+
+static ULONGLONG registration_id(void)
+{
+    ULONGLONG value = 0;
+    DWORD size = sizeof(value);
+    assert_int_equal(RegGetValueW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, RESTORE_VALUE_REGISTRATION_ID,
+                                  RRF_RT_REG_QWORD, NULL, &value, &size), 0);
+    return value;
+}
+
+static HRESULT register_sample(HBC hbc)
+{
+    EDB_RSTMAPW map = {(WCHAR *)paths.database, (WCHAR *)paths.database};
+    return DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, &map, 1, paths.log_dir, 1, 3);
+}
+
+/* One live restore at a time; only the context that registered completes it. */
 static void test_registration_lifecycle(void **state)
 {
     EDB_RSTMAPA map = {NULL, NULL};
     char database[MAX_PATH], log_dir[MAX_PATH], working_dir[MAX_PATH];
-    WINBOOL online;
+    BOOL online;
     void *token;
-    DWORD size, value;
+    DWORD size;
     HBC hbc, second;
-    HKEY key;
 
     (void)state;
     WideCharToMultiByte(CP_ACP, 0, paths.database, -1, database, MAX_PATH, NULL, NULL);
@@ -295,7 +352,8 @@ static void test_registration_lifecycle(void **state)
     hbc = prepare_full();
     second = prepare_full();
     assert_int_equal(DsRestoreRegisterA(hbc, working_dir, log_dir, &map, 1, log_dir, 1, 3), S_OK);
-    /* One registration at a time, from any context. */
+    assert_int_equal(registration_dword(RESTORE_VALUE_OWNER_PROCESS), GetCurrentProcessId());
+    /* A live restore: no second one, from any context. */
     assert_int_equal(DsRestoreRegisterA(second, working_dir, log_dir, &map, 1, log_dir, 1, 3), hrRestoreInProgress);
     assert_int_equal(DsRestoreRegisterA(hbc, working_dir, log_dir, &map, 1, log_dir, 1, 3), hrRestoreInProgress);
     /* While registered: offline, no backup, and the service will not start. */
@@ -303,28 +361,79 @@ static void test_registration_lifecycle(void **state)
     assert_false(online);
     assert_int_equal(DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &size, &second), hrRestoreInProgress);
     assert_false(ntds_service_set_running(TRUE));
-    /* Ending the context does not undo the registration. */
-    assert_int_equal(DsRestoreEnd(hbc), S_OK);
-    assert_true(restore_registered());
-    /* A failed restore is recorded and the registration stays. */
+    /* Another context cannot complete it, not even with a failure. */
     second = prepare_full();
-    assert_int_equal(DsRestoreRegisterComplete(second, E_FAIL), S_OK);
+    assert_int_equal(DsRestoreRegisterComplete(second, S_OK), hrInvalidBackupSequence);
+    assert_int_equal(DsRestoreRegisterComplete(second, E_FAIL), hrInvalidBackupSequence);
     assert_true(restore_registered());
-    assert_int_equal(RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress",
-                                   0, KEY_READ, &key), 0);
-    size = sizeof(value);
-    assert_int_equal(RegQueryValueExW(key, RESTORE_VALUE_STATUS, NULL, NULL, (BYTE *)&value, &size), 0);
-    assert_int_equal(value, (DWORD)E_FAIL);
-    RegCloseKey(key);
+    assert_int_equal(registration_dword(RESTORE_VALUE_STATUS), (DWORD)hrRestoreInProgress);
+    /* A failed restore is recorded and the registration stays. */
+    assert_int_equal(DsRestoreRegisterComplete(hbc, E_FAIL), S_OK);
+    assert_true(restore_registered());
+    assert_int_equal(registration_dword(RESTORE_VALUE_STATUS), (DWORD)E_FAIL);
     assert_false(ntds_service_set_running(TRUE));
     /* Success completes it: the directory may start again. */
-    assert_int_equal(DsRestoreRegisterComplete(second, S_OK), S_OK);
+    assert_int_equal(DsRestoreRegisterComplete(hbc, S_OK), S_OK);
     assert_false(restore_registered());
+    assert_int_equal(DsRestoreRegisterComplete(hbc, S_OK), hrInvalidBackupSequence);
     assert_int_equal(DsRestoreRegisterComplete(second, S_OK), hrInvalidBackupSequence);
+    assert_int_equal(DsRestoreEnd(hbc), S_OK);
     assert_int_equal(DsRestoreEnd(second), S_OK);
     assert_true(ntds_service_set_running(TRUE));
     assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);
     assert_true(online);
+    assert_true(ntds_service_set_running(FALSE));
+}
+
+/* What a tool that follows the documentation meets when it restores again: after
+ * a failed restore, and after one abandoned without DsRestoreRegisterComplete. */
+static void test_restore_retried(void **state)
+{
+    ULONGLONG first_id;
+    HBC first, retry, third;
+
+    (void)state;
+    /* Failed: Register, Complete(failure), End.  A new restore replaces it. */
+    first = prepare_full();
+    assert_int_equal(register_sample(first), S_OK);
+    first_id = registration_id();
+    assert_int_equal(DsRestoreRegisterComplete(first, hrError), S_OK);
+    assert_int_equal(DsRestoreEnd(first), S_OK);
+    retry = prepare_full();
+    assert_int_equal(register_sample(retry), S_OK);
+    assert_true(registration_id() != first_id);
+    assert_int_equal(registration_dword(RESTORE_VALUE_STATUS), (DWORD)hrRestoreInProgress);
+    assert_int_equal(DsRestoreRegisterComplete(retry, S_OK), S_OK);
+    assert_false(restore_registered());
+    assert_int_equal(DsRestoreEnd(retry), S_OK);
+
+    /* Failed and replaced while its context lives on: that context's later
+     * Complete(S_OK) must not complete the new registration. */
+    first = prepare_full();
+    assert_int_equal(register_sample(first), S_OK);
+    assert_int_equal(DsRestoreRegisterComplete(first, hrError), S_OK);
+    retry = prepare_full();
+    assert_int_equal(register_sample(retry), S_OK);
+    assert_int_equal(DsRestoreRegisterComplete(first, S_OK), hrInvalidBackupSequence);
+    assert_true(restore_registered());
+    assert_int_equal(registration_dword(RESTORE_VALUE_STATUS), (DWORD)hrRestoreInProgress);
+    assert_false(ntds_service_set_running(TRUE));
+
+    /* Abandoned: the owner ends without completing.  The registration stays
+     * (DsRestoreEnd never undoes it) until a new restore replaces it. */
+    assert_int_equal(DsRestoreEnd(retry), S_OK);
+    assert_true(restore_registered());
+    assert_int_equal(registration_dword(RESTORE_VALUE_OWNER_PROCESS), 0);
+    assert_false(ntds_service_set_running(TRUE));
+    assert_int_equal(DsRestoreRegisterComplete(first, S_OK), hrInvalidBackupSequence);
+    third = prepare_full();
+    assert_int_equal(DsRestoreRegisterComplete(third, S_OK), hrInvalidBackupSequence);
+    assert_int_equal(register_sample(third), S_OK);
+    assert_int_equal(DsRestoreRegisterComplete(third, S_OK), S_OK);
+    assert_false(restore_registered());
+    assert_int_equal(DsRestoreEnd(third), S_OK);
+    assert_int_equal(DsRestoreEnd(first), S_OK);
+    assert_true(ntds_service_set_running(TRUE));
     assert_true(ntds_service_set_running(FALSE));
 }
 
@@ -386,6 +495,7 @@ int run_restore_tests(void)
         cmocka_unit_test(test_database_locations),
         cmocka_unit_test(test_register_validates),
         cmocka_unit_test(test_registration_lifecycle),
+        cmocka_unit_test(test_restore_retried),
         cmocka_unit_test(test_set_current_backup_log),
         cmocka_unit_test(test_set_auth_identity),
         cmocka_unit_test(test_check_expiry_token_is_a_stub),
@@ -445,12 +555,47 @@ int register_and_crash(void)
 
     assert_true(read_dsa_paths(&paths));
     if (take_backup_token(NULL)) return 2;
+    /* The tool keeps its backup, token included, for the restore it retries. */
+    write_file(L"C:\\tests\\token.bin", backup_token, backup_token_size);
     if (DsRestorePrepareW(NULL, 0, backup_token, backup_token_size, &hbc)) return 3;
     map.wszDatabaseName = paths.database;
     map.wszNewDatabaseName = paths.database;
     if (DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, &map, 1, paths.log_dir, 1, 3)) return 4;
     TerminateProcess(GetCurrentProcess(), 99);
     return 5;
+}
+
+/* The tool runs again with its saved backup: its new registration replaces the
+ * one whose process died, and completes. */
+static int restore_again_after_crash(void)
+{
+    BYTE *token;
+    DWORD size;
+    HBC hbc = NULL;
+    HRESULT hr;
+    int failures = 0;
+
+    assert_true(read_dsa_paths(&paths));
+    token = read_whole_file(L"C:\\tests\\token.bin", &size);
+    hr = DsRestorePrepareW(NULL, 0, token, size, &hbc);
+    if (hr) { printf("FAIL: DsRestorePrepareW after the crash: %#lx\n", hr); return 1; }
+    if ((hr = register_sample(hbc))) { printf("FAIL: DsRestoreRegisterW after the crash: %#lx\n", hr); failures++; }
+    else printf("PASS: a new restore replaces the registration of the process that died\n");
+    if ((hr = DsRestoreRegisterComplete(hbc, S_OK)) || restore_registered())
+    {
+        printf("FAIL: DsRestoreRegisterComplete of the new restore: %#lx\n", hr);
+        failures++;
+    }
+    else printf("PASS: ... and completes it\n");
+    DsRestoreEnd(hbc);
+    HeapFree(GetProcessHeap(), 0, token);
+    if (ntds_service_exists() && (!ntds_service_set_running(TRUE) || !ntds_service_set_running(FALSE)))
+    {
+        printf("FAIL: the service does not start after the completed restore\n");
+        failures++;
+    }
+    else printf("PASS: the service starts after the completed restore\n");
+    return failures;
 }
 
 /* After the crash (and a restart of Wine): still registered, still offline. */
@@ -468,5 +613,6 @@ int check_registration_survived(void)
     else printf("PASS: registration visible after the crash\n");
     if (ntds_service_exists() && ntds_service_set_running(TRUE)) { printf("FAIL: service started\n"); failures++; }
     else printf("PASS: service refuses to start while registered\n");
+    failures += restore_again_after_crash();
     return failures;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "portable.h"
 #include "names.h"
+#include "name_index.h"
 
 #define W(s) ((const WCHAR *)u"" s)
 #define CHECK(x) do { if (!(x)) { fprintf(stderr, "check failed: %s (line %d)\n", #x, __LINE__); abort(); } } while (0)
@@ -66,18 +67,47 @@ static long expected_find(const WCHAR *name)
 }
 
 static const WCHAR *const local_names[] = {W("DC01"), W("dc01"), W("dc01.corp.example.com")};
+static const WCHAR *const loopback_names[] = {W("localhost"), W("localhost."), W("::1"), W("0:0:0:0:0:0:0:1")};
+
+/* Four dot-separated decimal numbers of one to three digits, no leading zero,
+ * each at most 255, the first 127. */
+static BOOL expected_ipv4_loopback(const WCHAR *p)
+{
+    size_t parts = 0, digits;
+    unsigned value;
+
+    for (;;)
+    {
+        const WCHAR *start = p;
+        for (value = 0, digits = 0; *p >= '0' && *p <= '9'; p++, digits++)
+            if (digits < 4) value = value * 10 + (*p - '0');
+        if (digits < 1 || digits > 3 || value > 255 || (digits > 1 && *start == '0')) return FALSE;
+        if (parts++ == 0 && value != 127) return FALSE;
+        if (!*p) return parts == 4;
+        if (*p++ != '.' || parts == 4) return FALSE;
+    }
+}
 
 static BOOL expected_local(const WCHAR *name)
 {
     const WCHAR *p = name;
-    size_t i;
+    WCHAR stripped[300];
+    size_t i, n;
     if (!name[0]) return TRUE;
     if (p[0] == '\\' && p[1] == '\\') p += 2;
     for (i = 0; p[i]; i++)
         if (p[i] == '_' || p[i] == '\\' || p[i] == '/') return FALSE;
+    if ((n = length_of(p)) >= 256 || !n) return FALSE;
     for (i = 0; i < 3; i++)
         if (same_ignoring_ascii_case(p, local_names[i])) return TRUE;
-    return FALSE;
+    for (i = 0; i < 4; i++)
+        if (same_ignoring_ascii_case(p, loopback_names[i])) return TRUE;
+    if (expected_ipv4_loopback(p)) return TRUE;
+    /* The DNS names (not the NetBIOS one) with one trailing dot. */
+    if (n < 2 || p[n - 1] != '.' || p[n - 2] == '.') return FALSE;
+    memcpy(stripped, p, (n - 1) * sizeof(WCHAR));
+    stripped[n - 1] = 0;
+    return same_ignoring_ascii_case(stripped, local_names[1]) || same_ignoring_ascii_case(stripped, local_names[2]);
 }
 
 static int hex(WCHAR c)
@@ -90,16 +120,16 @@ static int hex(WCHAR c)
 
 static void check_log_name(const WCHAR *name)
 {
-    ULONG generation = 0xdeadbeef, value = 0;
-    enum log_name_kind kind = log_name_classify(name, &generation);
+    unsigned long generation = 0xdeadbeef, value = 0;
+    enum ntds_log_name_kind kind = ntds_log_name_classify(name, &generation);
     size_t i;
 
-    if (kind == LOG_NAME_CURRENT)
+    if (kind == NTDS_LOG_NAME_CURRENT)
     {
         CHECK(same_ignoring_ascii_case(name, W("EDB.LOG")));
         CHECK(generation == 0xdeadbeef);
     }
-    else if (kind == LOG_NAME_NUMBERED)
+    else if (kind == NTDS_LOG_NAME_NUMBERED)
     {
         CHECK(length_of(name) == 12);
         CHECK(fold(name[0]) == 'E' && fold(name[1]) == 'D' && fold(name[2]) == 'B');
@@ -107,16 +137,44 @@ static void check_log_name(const WCHAR *name)
         for (i = 3; i < 8; i++)
         {
             CHECK(hex(name[i]) >= 0);
-            value = value * 16 + (ULONG)hex(name[i]);
+            value = value * 16 + (unsigned long)hex(name[i]);
         }
         CHECK(generation == value);
     }
     else
     {
-        CHECK(kind == LOG_NAME_OTHER);
+        CHECK(kind == NTDS_LOG_NAME_OTHER);
         CHECK(generation == 0xdeadbeef);
         CHECK(!same_ignoring_ascii_case(name, W("EDB.LOG")));
     }
+}
+
+static const WCHAR *listed_name(const void *owner, size_t id)
+{
+    (void)owner;
+    return listed[id];
+}
+
+/* The DLL's way to the same answer: the path through the name index, then the
+ * BFT code. */
+static long find_through_index(const WCHAR *name)
+{
+    static struct name_index index;
+    static int built;
+    const WCHAR *path;
+    WCHAR bft;
+    long found;
+    size_t i;
+
+    if (!built)
+    {
+        name_index_init(&index);
+        for (i = 0; i < LISTED; i++) CHECK(name_index_add(&index, i, listed[i]));
+        built = 1;
+    }
+    if (!(path = attachment_name_parse(name, &bft))) return -1;
+    found = name_index_find(&index, path, listed_name, NULL);
+    return found >= 0 && attachment_bft_matches(bft, listed_bft[found]) ? found : -1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -177,6 +235,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "attachment_name_find: got %ld, expected %ld\n", found, expected_find(name));
         abort();
     }
+    CHECK(find_through_index(name) == found);
     if (found >= 0)
     {
         const WCHAR *rest = name[0] == listed_bft[found] ? name + 1 : name;

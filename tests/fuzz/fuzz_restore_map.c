@@ -21,6 +21,8 @@
 #define CHECK(x) do { if (!(x)) { fprintf(stderr, "check failed: %s (line %d)\n", #x, __LINE__); abort(); } } while (0)
 
 static const WCHAR *const targets[] = {W("C:\\Windows\\NTDS"), W("\\\\DC01\\C$\\Windows\\NTDS\\")};
+static const WCHAR *const folders[] = {W("C:\\Logs"), W("\\\\DC01\\C$\\Windows\\NTDS\\")};
+static const struct restore_targets map_targets = {targets, 2, folders, 2};
 static const WCHAR *const prefixes[] = {W(""), W("C:\\"), W("\\\\srv\\share\\"), W("c:\\windows\\ntds")};
 
 static WCHAR fold(WCHAR c)
@@ -111,6 +113,19 @@ static int expected_equal(const WCHAR *a, const WCHAR *b)
     return 1;
 }
 
+/* One component more than the folder (its trailing '\\' aside), and no '\\' after it. */
+static int expected_in_folder(const WCHAR *path, const WCHAR *folder)
+{
+    size_t nf = length_of(folder), np = length_of(path), i;
+    if (nf && folder[nf - 1] == '\\') nf--;
+    if (np < nf + 2 || path[nf] != '\\') return 0;
+    for (i = 0; i < nf; i++)
+        if (fold(path[i]) != fold(folder[i])) return 0;
+    for (i = nf + 1; i < np; i++)
+        if (path[i] == '\\') return 0;
+    return 1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const WCHAR *prefix;
@@ -118,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t payload, count = 0, i, n;
     WCHAR *path;
     ULONG low, high;
-    int plain, matches;
+    int plain, matches, in_folder;
     HRESULT hr;
 
     if (size < 9) return 0;
@@ -162,8 +177,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     new_names[0] = targets[(data[-9] >> 2) & 1];
     old_names[1] = W("D:\\Old\\NTDS");
     new_names[1] = path;
-    CHECK(restore_map_validate(old_names, new_names, 1, targets, 2) == (plain ? S_OK : ERROR_INVALID_PARAMETER));
-    hr = restore_map_validate(old_names, new_names, 2, targets, 2);
+    in_folder = expected_in_folder(path, folders[0]) || expected_in_folder(path, folders[1]);
+    CHECK(path_is_in_folder(path, folders[0]) == expected_in_folder(path, folders[0]));
+    CHECK(restore_map_validate(old_names, new_names, 1, &map_targets) == (plain ? S_OK : ERROR_INVALID_PARAMETER));
+    hr = restore_map_validate(old_names, new_names, 2, &map_targets);
+    CHECK(hr == ((plain && (matches || in_folder)) ? S_OK : ERROR_INVALID_PARAMETER));
+    /* Alone, the entry must put the directory database in place. */
+    hr = restore_map_validate(old_names + 1, new_names + 1, 1, &map_targets);
     CHECK(hr == ((plain && matches) ? S_OK : ERROR_INVALID_PARAMETER));
     free(path);
     return 0;

@@ -121,6 +121,7 @@ static const struct { HRESULT hr; const char *name; } documented_codes[] = {
     CODE(hrRestoreInProgress), CODE(hrDatabaseInUse), CODE(hrInvalidBackupSequence),
     CODE(hrCouldNotConnect), CODE(hrInvalidParam), CODE(hrAlreadyOpen), CODE(hrInvalidHandle),
     CODE(hrMissingExpiryToken), CODE(hrUnknownExpiryTokenFormat), CODE(hrContentsExpired), CODE(hrNyi),
+    CODE(hrLogFileNotFound),
 #undef CODE
 };
 

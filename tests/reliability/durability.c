@@ -14,6 +14,18 @@
 #include <string.h>
 #include "reliability.h"
 
+/* DsRestoreRegister for the sample database, as the restore of a tool would. */
+static HRESULT register_sample_restore(HBC hbc)
+{
+    struct dsa_paths paths;
+    EDB_RSTMAPW map;
+
+    if (!read_dsa_paths(&paths)) return E_FAIL;
+    map.wszDatabaseName = paths.database;
+    map.wszNewDatabaseName = paths.database;
+    return DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, &map, 1, paths.log_dir, 1, 3);
+}
+
 /* reliability.exe durability-register: registers a restore, says so on stdout,
  * and waits to be killed. */
 int run_durability_register(int argc, char **argv)
@@ -94,18 +106,23 @@ int run_durability_check(int argc, char **argv)
     }
     else
         pass("durability: after the crash the NTDS service refuses to start");
-    /* An administrator completes the restore whose process died. */
+    /* No other context may complete the restore whose process died... */
     make_token(token, now_filetime(), 180);
     hr = DsRestorePrepareW(NULL, 0, token, 40, &hbc);
-    if (hr == S_OK)
-    {
-        hr = DsRestoreRegisterComplete(hbc, S_OK);
-        DsRestoreEnd(hbc);
-    }
-    if (hr == S_OK && !restore_registered() && DsIsNTDSOnlineW(NULL, &online) == S_OK && !restore_registered())
-        pass("durability: DsRestoreRegisterComplete(S_OK) from another process then removes the registration for good");
+    if (hr == S_OK && (hr = DsRestoreRegisterComplete(hbc, S_OK)) == hrInvalidBackupSequence && restore_registered())
+        pass("durability: another context cannot complete the registration of the process that died");
     else
-        fail("durability: completing the registration after the crash: %s, key %s", hr_name(hr),
+        fail("durability: DsRestoreRegisterComplete(S_OK) of another context after the crash: %s, key %s",
+             hr_name(hr), restore_registered() ? "still there" : "gone");
+    /* ... the administrator restores again: the new registration replaces it,
+     * and completing that one removes the registration for good. */
+    if (hr == hrInvalidBackupSequence || hr == S_OK) hr = register_sample_restore(hbc);
+    if (hr == S_OK) hr = DsRestoreRegisterComplete(hbc, S_OK);
+    DsRestoreEnd(hbc);
+    if (hr == S_OK && !restore_registered() && DsIsNTDSOnlineW(NULL, &online) == S_OK && !restore_registered())
+        pass("durability: a new restore replaces the registration of the process that died, and completes");
+    else
+        fail("durability: restoring again after the crash: %s, key %s", hr_name(hr),
              restore_registered() ? "still there" : "gone");
     return total_failures ? 1 : 0;
 }

@@ -86,22 +86,26 @@ struct fault_run
  * ERROR_ACCESS_DENIED; a read that fails is hrDiskIO; a file that cannot be
  * re-checked at the end of its copy is hrReadVerifyFailure; a log that cannot be
  * deleted is hrDeleteBackupFileFail; a registry failure, or a restore journal that
- * cannot be written, is hrError. */
+ * cannot be written, is hrError.  A call that a failed one left out of sequence
+ * (truncation after a backup that is not complete, completion of a restore that
+ * did not register) is hrInvalidBackupSequence. */
 static BOOL consistent_with_fault(enum fault_kind_id kind, HRESULT hr)
 {
     switch (kind)
     {
-    case KIND_ALLOC:
-        return hr == ERROR_NOT_ENOUGH_MEMORY;
+    case KIND_ALLOC:   /* or a backup left incomplete by it, which nothing truncates */
+        return hr == ERROR_NOT_ENOUGH_MEMORY || hr == hrInvalidBackupSequence;
     case KIND_OPEN:
         return hr == hrFileAccessDenied || hr == ERROR_ACCESS_DENIED || hr == hrReadVerifyFailure
-            || hr == hrDeleteBackupFileFail;
+            || hr == hrDeleteBackupFileFail || hr == hrInvalidBackupSequence;
     case KIND_READ:
-        return hr == hrDiskIO || hr == hrReadVerifyFailure || hr == hrDeleteBackupFileFail;
+        return hr == hrDiskIO || hr == hrReadVerifyFailure || hr == hrDeleteBackupFileFail
+            || hr == hrInvalidBackupSequence;
     case KIND_WRITE:   /* a log not deleted; the restore journal not written ("Durability") */
-        return hr == hrDiskFull || hr == hrDiskIO || hr == hrDeleteBackupFileFail || hr == hrError;
+        return hr == hrDiskFull || hr == hrDiskIO || hr == hrDeleteBackupFileFail || hr == hrError
+            || hr == hrInvalidBackupSequence;
     case KIND_REGISTRY:
-        return hr == hrError;
+        return hr == hrError || hr == hrInvalidBackupSequence;
     default:
         return FALSE;
     }
@@ -469,21 +473,30 @@ static const WCHAR *const extra_logs[] = {L"edb00010.log", L"edb00011.log", L"ed
 static const DWORD extra_log_sizes[] = {0, 30000, 70001, 100000};
 #define UNREAD_EXTRA_LOG L"edb00013.log"
 
-static BOOL is_extra_log(const WCHAR *name)
+/* Reads the logs the list gave (the truncation variant's), all but UNREAD if it
+ * is not NULL; marks in read[] those read to the end. */
+static void read_truncate_logs(struct fault_run *run, HBC hbc, BOOL *read, const WCHAR *unread)
 {
-    size_t i;
-    for (i = 0; i < ARRAYSIZE(extra_logs); i++) if (!lstrcmpiW(name, extra_logs[i])) return TRUE;
-    return FALSE;
+    int i;
+
+    for (i = 0; i < truncate_log_count; i++)
+    {
+        const struct expected_file *file = &truncate_logs[i];
+        if (read[i] || (unread && !lstrcmpiW(file->name, unread))) continue;
+        read[i] = backup_one_file(run, hbc, file, FALSE);
+    }
 }
 
+/* A backup that is not complete truncates nothing; a complete one truncates the
+ * numbered logs it read (docs/behaviour.md, "Truncating logs"). */
 static void truncate_sequence(struct fault_run *run)
 {
     const WCHAR *gone[MAX_LOGS + 1];
-    BOOL eligible[MAX_LOGS] = {0};
+    BOOL read[MAX_LOGS] = {0}, listed = FALSE, database_read = FALSE, complete;
     int gone_count = 0, eligible_count = 0, deleted_count = 0, i;
     WCHAR *list_w, path[MAX_PATH];
     DWORD size;
-    HRESULT hr, truncate_hr = E_FAIL;
+    HRESULT hr, early_hr = E_FAIL, truncate_hr = E_FAIL;
     char why[400];
     HBC hbc;
 
@@ -493,26 +506,38 @@ static void truncate_sequence(struct fault_run *run)
     if (!(hbc = prepare_backup_checked(run, TRUE))) goto check_files;
     list_w = (WCHAR *)1; size = 1;
     hr = DsBackupGetBackupLogsW(hbc, &list_w, &size);
-    if (check_list(run, "DsBackupGetBackupLogsW", hr, list_w, size, FALSE, truncate_logs, truncate_log_count))
+    if ((listed = check_list(run, "DsBackupGetBackupLogsW", hr, list_w, size, FALSE, truncate_logs,
+                             truncate_log_count)))
     {
         DsBackupFree(list_w);
-        /* Read the extra logs (not the last one) and edb.log; not the sample's. */
-        for (i = 0; i < truncate_log_count; i++)
-        {
-            const struct expected_file *file = &truncate_logs[i];
-            if ((is_extra_log(file->name) && lstrcmpiW(file->name, UNREAD_EXTRA_LOG)) || !file->numbered)
-                eligible[i] = backup_one_file(run, hbc, file, FALSE) && file->numbered;
-        }
+        read_truncate_logs(run, hbc, read, UNREAD_EXTRA_LOG);
     }
+    /* One log unread and the database not even listed: nothing may go. */
+    early_hr = DsBackupTruncateLogs(hbc);
+    expect(run, "DsBackupTruncateLogs (incomplete backup)", early_hr, hrInvalidBackupSequence);
+    list_w = (WCHAR *)1; size = 1;
+    hr = DsBackupGetDatabaseNamesW(hbc, &list_w, &size);
+    if (check_list(run, "DsBackupGetDatabaseNamesW", hr, list_w, size, FALSE, &database_file, 1))
+    {
+        database_read = backup_one_file(run, hbc, &database_file, FALSE);
+        DsBackupFree(list_w);
+    }
+    if (listed) read_truncate_logs(run, hbc, read, NULL);
     truncate_hr = DsBackupTruncateLogs(hbc);
     expect(run, "DsBackupTruncateLogs", truncate_hr, S_OK);
     end_backup(run, hbc);
 
 check_files:
-    /* Only numbered logs this context listed and read to the end may be gone. */
+    /* Only numbered logs this context listed and read to the end may be gone, and
+     * only once the backup was complete. */
+    complete = listed && database_read;
+    for (i = 0; i < truncate_log_count; i++) complete = complete && read[i];
+    check_that(&run->checks->consistent, early_hr != S_OK && (complete || truncate_hr != S_OK), "%s: "
+               "DsBackupTruncateLogs returned S_OK for a backup that was not complete (%s, then %s)", run->spec,
+               hr_name(early_hr), hr_name(truncate_hr));
     for (i = 0; i < truncate_log_count; i++)
     {
-        if (!eligible[i]) continue;
+        if (!complete || !read[i] || !truncate_logs[i].numbered) continue;
         eligible_count++;
         gone[gone_count++] = truncate_logs[i].name;
     }
@@ -535,6 +560,9 @@ check_files:
     else if (truncate_hr == hrDeleteBackupFileFail && !run->persistent)
         check_that(&run->checks->data, deleted_count >= eligible_count - 1, "%s: DsBackupTruncateLogs failed on "
                    "one fault but deleted only %d of %d logs", run->spec, deleted_count, eligible_count);
+    else if (truncate_hr != hrDeleteBackupFileFail)
+        check_that(&run->checks->data, deleted_count == 0, "%s: DsBackupTruncateLogs returned %s and deleted %d logs",
+                   run->spec, hr_name(truncate_hr), deleted_count);
 }
 
 /* ---- the restore sequence ------------------------------------------------- */
@@ -665,14 +693,19 @@ static BOOL registration_whole(const struct restore_expect *e, DWORD expected_st
 }
 
 /* Removes a registration left behind, through the DLL with no fault armed. */
+/* What a tool does after a restore went wrong: it restores again.  Its
+ * registration replaces the one left behind (whose context has ended), and
+ * completing it removes the registration. */
 static BOOL complete_registration_cleanly(void)
 {
+    EDB_RSTMAPW map = {paths.database, paths.database};
     HBC hbc = NULL;
     HRESULT hr;
 
     fault_off();
     if (DsRestorePrepareW(NULL, 0, backup_token, backup_token_size, &hbc)) return FALSE;
-    hr = DsRestoreRegisterComplete(hbc, S_OK);
+    hr = DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, &map, 1, paths.log_dir, 1, 3);
+    if (hr == S_OK) hr = DsRestoreRegisterComplete(hbc, S_OK);
     DsRestoreEnd(hbc);
     return hr == S_OK && !registered_anywhere();
 }
@@ -778,8 +811,8 @@ static void restore_sequence_variant(struct fault_run *run, enum restore_variant
                "behind", run->spec);
     /* The next run starts clean: a fault-free completion removes what is left. */
     if (registered_anywhere())
-        check_that(&run->checks->intact, complete_registration_cleanly(), "%s: a fault-free "
-                   "DsRestoreRegisterComplete could not remove the registration left behind", run->spec);
+        check_that(&run->checks->intact, complete_registration_cleanly(), "%s: a fault-free restore "
+                   "(Register, Complete) could not replace and remove the registration left behind", run->spec);
 }
 
 static void restore_sequence_w(struct fault_run *run) { restore_sequence_variant(run, RESTORE_W); }
@@ -1178,6 +1211,7 @@ int run_fault_tests(int argc, char **argv)
             write_whole_file(path, content, extra_log_sizes[i]);
         }
         if (!folder_snapshot_take(&snapshot, paths.log_dir)) { fail("faults: cannot read %ls", paths.log_dir); return 1; }
+        expected_file_init(&database_file, 0x44, paths.database);
         truncate_log_count = expected_logs(truncate_logs);
         walk_sequence(&truncate, every_n);
         for (i = 0; i < ARRAYSIZE(extra_logs); i++)

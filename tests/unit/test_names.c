@@ -205,6 +205,11 @@ static void test_server_local_names(void **state)
     {
         W(""), W("DC01"), W("dc01"), W("Dc01"), W("\\\\DC01"), W("\\\\dc01"),
         W("dc01.corp.example.com"), W("DC01.CORP.EXAMPLE.COM"), W("\\\\dc01.Corp.Example.com"),
+        /* The names that mean this machine on Windows too. */
+        W("localhost"), W("LOCALHOST"), W("\\\\localhost"), W("localhost."), W("127.0.0.1"),
+        W("\\\\127.0.0.1"), W("127.0.1.1"), W("127.255.255.254"), W("::1"), W("0:0:0:0:0:0:0:1"),
+        /* DNS names with the root's trailing dot. */
+        W("dc01.corp.example.com."), W("\\\\DC01.Corp.Example.Com."), W("dc01."),
     };
     size_t i;
     (void)state;
@@ -223,18 +228,25 @@ static void test_server_other_names(void **state)
     static const WCHAR *const other[] =
     {
         W("\\\\"), W("\\"), W("\\\\\\"), W("\\\\\\\\DC01"), W("\\DC01"), W("//DC01"), W("/DC01"),
-        W("DC02"), W("DC0"), W("DC011"), W("DC01."), W("DC01 "), W(" DC01"),
-        W("dc01.corp"), W("dc01.corp.example.com."), W("corp.example.com"),
-        W("\\\\DC01\\share"), W("DC01\\"), W("DC01/x"), W("localhost"), W("127.0.0.1"),
+        W("DC02"), W("DC0"), W("DC011"), W("DC01 "), W(" DC01"),
+        W("dc01.corp"), W("corp.example.com"), W("dc01.corp.example.com.."), W("."), W(".."),
+        W("\\\\DC01\\share"), W("DC01\\"), W("DC01/x"),
         W("D\u0130C01"), W("\\\\DC01\\"),
+        /* Near misses of the loopback names. */
+        W("localhost.."), W("localhostx"), W("local_host"), W("128.0.0.1"), W("127.0.0"), W("127.0.0.1."),
+        W("127.0.0.256"), W("127.00.0.1"), W("0127.0.0.1"), W("127.0.0.1.1"), W("127..0.1"), W("::2"),
+        W(":1"), W("::1:"), W("10.0.0.1"),
     };
     size_t i;
     (void)state;
 
     for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
         if (is_local(other[i])) fail_msg("other name %zu accepted", i);
-    /* No configured names: only NULL and empty are local. */
+    /* A NetBIOS name takes no trailing dot. */
+    assert_false(server_name_is_local(W("DC01."), W("DC01"), NULL, NULL));
+    /* No configured names: only NULL, empty and the loopback names are local. */
     assert_false(server_name_is_local(W("DC01"), NULL, NULL, NULL));
+    assert_true(server_name_is_local(W("localhost"), NULL, NULL, NULL));
     assert_false(server_name_is_local(W("\\\\"), W(""), W(""), W("")));
     assert_true(server_name_is_local(W(""), NULL, NULL, NULL));
 }

@@ -82,6 +82,9 @@ static void test_paths_match(void **state)
 }
 
 static const WCHAR *const map_targets[] = {W("C:\\Windows\\NTDS"), W("\\\\DC01\\C$\\Windows\\NTDS")};
+/* The database file's forms alone, no folders: every new name must be it. */
+static const struct restore_targets database_only = {map_targets, 2, NULL, 0};
+static const struct restore_targets no_targets = {map_targets, 0, NULL, 0};
 
 static void test_restore_map(void **state)
 {
@@ -94,30 +97,84 @@ static void test_restore_map(void **state)
         old_names[i] = W("D:\\OldDC\\NTDS");
         new_names[i] = i % 2 ? W("c:\\windows\\ntds\\") : W("\\\\DC01\\C$\\Windows\\NTDS");
     }
-    assert_hr(restore_map_validate(old_names, new_names, 1, map_targets, 2), S_OK);
-    assert_hr(restore_map_validate(old_names, new_names, RESTORE_MAP_MAX_ENTRIES, map_targets, 2), S_OK);
-    assert_hr(restore_map_validate(old_names, new_names, RESTORE_MAP_MAX_ENTRIES + 1, map_targets, 2),
+    assert_hr(restore_map_validate(old_names, new_names, 1, &database_only), S_OK);
+    assert_hr(restore_map_validate(old_names, new_names, RESTORE_MAP_MAX_ENTRIES, &database_only), S_OK);
+    assert_hr(restore_map_validate(old_names, new_names, RESTORE_MAP_MAX_ENTRIES + 1, &database_only),
               ERROR_INVALID_PARAMETER);
-    assert_hr(restore_map_validate(old_names, new_names, 0, map_targets, 2), ERROR_INVALID_PARAMETER);
-    assert_hr(restore_map_validate(old_names, new_names, -1, map_targets, 2), ERROR_INVALID_PARAMETER);
-    assert_hr(restore_map_validate(NULL, new_names, 1, map_targets, 2), ERROR_INVALID_PARAMETER);
-    assert_hr(restore_map_validate(old_names, NULL, 1, map_targets, 2), ERROR_INVALID_PARAMETER);
-    assert_hr(restore_map_validate(old_names, new_names, 1, map_targets, 0), ERROR_INVALID_PARAMETER);
+    assert_hr(restore_map_validate(old_names, new_names, 0, &database_only), ERROR_INVALID_PARAMETER);
+    assert_hr(restore_map_validate(old_names, new_names, -1, &database_only), ERROR_INVALID_PARAMETER);
+    assert_hr(restore_map_validate(NULL, new_names, 1, &database_only), ERROR_INVALID_PARAMETER);
+    assert_hr(restore_map_validate(old_names, NULL, 1, &database_only), ERROR_INVALID_PARAMETER);
+    assert_hr(restore_map_validate(old_names, new_names, 1, &no_targets), ERROR_INVALID_PARAMETER);
 
     /* One bad entry anywhere spoils the map. */
     old_names[5] = W("D:\\OldDC\\..\\NTDS");
-    assert_hr(restore_map_validate(old_names, new_names, 5, map_targets, 2), S_OK);
-    assert_hr(restore_map_validate(old_names, new_names, 6, map_targets, 2), ERROR_INVALID_PARAMETER);
+    assert_hr(restore_map_validate(old_names, new_names, 5, &database_only), S_OK);
+    assert_hr(restore_map_validate(old_names, new_names, 6, &database_only), ERROR_INVALID_PARAMETER);
     old_names[5] = NULL;
-    assert_hr(restore_map_validate(old_names, new_names, 6, map_targets, 2), ERROR_INVALID_PARAMETER);
+    assert_hr(restore_map_validate(old_names, new_names, 6, &database_only), ERROR_INVALID_PARAMETER);
     old_names[5] = W("D:\\OldDC\\NTDS");
     new_names[3] = W("C:\\Windows\\NTDS2");                      /* plain, but not a target */
-    assert_hr(restore_map_validate(old_names, new_names, 4, map_targets, 2), ERROR_INVALID_PARAMETER);
+    assert_hr(restore_map_validate(old_names, new_names, 4, &database_only), ERROR_INVALID_PARAMETER);
     new_names[3] = W("C:\\Windows\\NTDS:x");                     /* a stream of the target */
-    assert_hr(restore_map_validate(old_names, new_names, 4, map_targets, 2), ERROR_INVALID_PARAMETER);
+    assert_hr(restore_map_validate(old_names, new_names, 4, &database_only), ERROR_INVALID_PARAMETER);
     new_names[3] = NULL;
-    assert_hr(restore_map_validate(old_names, new_names, 4, map_targets, 2), ERROR_INVALID_PARAMETER);
-    assert_hr(restore_map_validate(old_names, new_names, 3, map_targets, 2), S_OK);
+    assert_hr(restore_map_validate(old_names, new_names, 4, &database_only), ERROR_INVALID_PARAMETER);
+    assert_hr(restore_map_validate(old_names, new_names, 3, &database_only), S_OK);
+}
+
+/* The documentation's two-entry map: the directory database and the system
+ * database, the second into one of the folders the locations list named. */
+static void test_restore_map_folders(void **state)
+{
+    static const WCHAR *const database[] = {W("C:\\Windows\\NTDS\\ntds.dit"), W("\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit")};
+    static const WCHAR *const folders[] = {W("C:\\Windows\\NTDS"), W("\\\\DC01\\C$\\Windows\\NTDS"),
+                                           W("C:\\Logs\\"), W("\\\\DC01\\C$\\Logs")};
+    static const struct restore_targets targets = {database, 2, folders, 4};
+    const WCHAR *old_names[2] = {W("D:\\Old\\ntds.dit"), W("D:\\Old\\edb.chk")};
+    const WCHAR *new_names[2] = {W("c:\\windows\\ntds\\NTDS.DIT"), W("\\\\DC01\\C$\\Windows\\NTDS\\system.edb")};
+    size_t i;
+    (void)state;
+
+    assert_hr(restore_map_validate(old_names, new_names, 2, &targets), S_OK);
+    new_names[1] = W("C:\\Logs\\system.edb");
+    assert_hr(restore_map_validate(old_names, new_names, 2, &targets), S_OK);
+    /* Order does not matter; the database must be among them. */
+    assert_hr(restore_map_validate(old_names + 1, new_names + 1, 1, &targets), ERROR_INVALID_PARAMETER);
+    {
+        const WCHAR *swapped_old[2] = {old_names[1], old_names[0]}, *swapped_new[2] = {new_names[1], new_names[0]};
+        assert_hr(restore_map_validate(swapped_old, swapped_new, 2, &targets), S_OK);
+    }
+    /* Anything outside the folders, or not directly in them, is refused. */
+    {
+        static const WCHAR *const outside[] =
+        {
+            W("C:\\Windows\\system.edb"), W("C:\\Windows\\NTDS\\sub\\system.edb"), W("C:\\Windows\\NTDS\\"),
+            W("C:\\Windows\\NTDS"), W("C:\\Windows\\NTDSx\\system.edb"), W("C:\\Logs"), W("D:\\Logs\\system.edb"),
+            W("\\\\DC02\\C$\\Logs\\system.edb"), W("C:\\Logs\\..\\system.edb"), W("C:\\Logs\\x\\"),
+            W("C:\\Logs\\sys:tem"), W("C:\\Logs\\NUL"),
+        };
+        for (i = 0; i < sizeof(outside) / sizeof(outside[0]); i++)
+        {
+            new_names[1] = outside[i];
+            if (restore_map_validate(old_names, new_names, 2, &targets) != ERROR_INVALID_PARAMETER)
+                fail_msg("new name %zu accepted", i);
+        }
+    }
+}
+
+static void test_path_is_in_folder(void **state)
+{
+    (void)state;
+    assert_true(path_is_in_folder(W("C:\\a\\b"), W("C:\\a")));
+    assert_true(path_is_in_folder(W("c:\\A\\b"), W("C:\\a\\")));
+    assert_true(path_is_in_folder(W("C:\\b"), W("C:\\")));
+    assert_false(path_is_in_folder(W("C:\\a"), W("C:\\a")));
+    assert_false(path_is_in_folder(W("C:\\a\\"), W("C:\\a")));
+    assert_false(path_is_in_folder(W("C:\\ab"), W("C:\\a")));
+    assert_false(path_is_in_folder(W("C:\\a\\b\\c"), W("C:\\a")));
+    assert_false(path_is_in_folder(W("C:\\a\\b\\"), W("C:\\a")));
+    assert_false(path_is_in_folder(W("C:"), W("C:\\a")));
 }
 
 static void test_log_generation_range(void **state)
@@ -143,6 +200,8 @@ int main(void)
         UNIT_TEST(test_plain_absolute_accepted),
         UNIT_TEST(test_plain_absolute_refused),
         UNIT_TEST(test_plain_absolute_length),
+        UNIT_TEST(test_restore_map_folders),
+        UNIT_TEST(test_path_is_in_folder),
         UNIT_TEST(test_paths_match),
         UNIT_TEST(test_restore_map),
         UNIT_TEST(test_log_generation_range),
