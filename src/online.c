@@ -93,7 +93,7 @@ BOOL dsa_is_offline(const struct dsa_config *config)
            || ntds_service_state() == SERVICE_STOPPED_STATE;
 }
 
-static HRESULT is_ntds_online(const WCHAR *server_name, WINBOOL *online)
+static HRESULT is_ntds_online(const WCHAR *server_name, BOOL *online)
 {
     struct dsa_config config;
     HRESULT hr;
@@ -112,7 +112,7 @@ static HRESULT is_ntds_online(const WCHAR *server_name, WINBOOL *online)
     return S_OK;
 }
 
-HRESULT WINAPI DsIsNTDSOnlineW(LPCWSTR szServerName, WINBOOL *pfNTDSOnline)
+HRESULT WINAPI DsIsNTDSOnlineW(LPCWSTR szServerName, BOOL *pfNTDSOnline)
 {
     HRESULT hr;
 
@@ -122,7 +122,7 @@ HRESULT WINAPI DsIsNTDSOnlineW(LPCWSTR szServerName, WINBOOL *pfNTDSOnline)
     return hr;
 }
 
-HRESULT WINAPI DsIsNTDSOnlineA(LPCSTR szServerName, WINBOOL *pfNTDSOnline)
+HRESULT WINAPI DsIsNTDSOnlineA(LPCSTR szServerName, BOOL *pfNTDSOnline)
 {
     WCHAR *server;
     HRESULT hr;

@@ -161,7 +161,7 @@ def classify(name, body):
         return "text"
     if name.startswith("g_") or body.startswith('"') or body.startswith('L"'):
         return "string"
-    if "__MINGW_NAME_AW" in body:
+    if "__MINGW_NAME_AW" in body or re.fullmatch(r"[A-Za-z_]\w*", body):
         return "text"       # the A/W alias of a function or type name
     return "num"
 

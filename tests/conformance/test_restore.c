@@ -47,7 +47,7 @@ static HBC prepare_full(void)
 
 static void test_online_follows_the_service(void **state)
 {
-    WINBOOL online = 42;
+    BOOL online = 42;
     void *token;
     DWORD size;
     HBC hbc = (HBC)1;
@@ -280,7 +280,7 @@ static void test_registration_lifecycle(void **state)
 {
     EDB_RSTMAPA map = {NULL, NULL};
     char database[MAX_PATH], log_dir[MAX_PATH], working_dir[MAX_PATH];
-    WINBOOL online;
+    BOOL online;
     void *token;
     DWORD size, value;
     HBC hbc, second;
@@ -429,7 +429,7 @@ int register_and_crash(void)
 /* After the crash (and a restart of Wine): still registered, still offline. */
 int check_registration_survived(void)
 {
-    WINBOOL online = TRUE;
+    BOOL online = TRUE;
     int failures = 0;
 
     /* The service must refuse before any program has loaded the DLL since. */
