@@ -1,6 +1,7 @@
 # ntdsbcli: a Wine-style reimplementation of Microsoft's ntdsbcli.dll.
 #
-#   make            the DLLs and import libraries for x86-64 and i686, and the tools
+#   make            the DLLs and import libraries for x86-64 and i686 (GNU-style
+#                   libntdsbcli.a and MSVC-style ntdsbcli.lib), and the tools
 #   make check      every test: ABI, native unit tests (plain, sanitizers, valgrind),
 #                   conformance tests of the DLL under Wine
 #   make demo       a backup of a generated sample database under a throwaway Wine prefix
@@ -16,6 +17,10 @@ comma   := ,
 VERSION_COMMA := $(subst .,$(comma),$(VERSION))$(comma)0
 BUILD   := build
 ARCHES  := x86_64 i686
+
+LLVM_DLLTOOL  ?= llvm-dlltool
+LLVM_MACHINE_x86_64 := i386:x86-64
+LLVM_MACHINE_i686   := i386
 
 CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration
 WIN_CFLAGS    := $(CFLAGS_COMMON) -Iinclude -Icommon -Isrc -D_WIN32_WINNT=0x0601 -D__USE_MINGW_ANSI_STDIO=1
@@ -45,7 +50,7 @@ DESCRIPTION_ntdssvc  := NTDS directory service stand-in for Wine
 .PHONY: all check demo deps clean bench check-abi check-unit check-wine
 .DELETE_ON_ERROR:
 
-all: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a) \
+all: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a $(BUILD)/$(a)/ntdsbcli.lib) \
      $(foreach a,$(ARCHES),$(BUILD)/$(a)/dsbackup.exe $(BUILD)/$(a)/ntdssvc.exe)
 
 # What a fresh Debian 12 machine lacks is installed once (quick when present).
@@ -99,6 +104,13 @@ $(BUILD)/$(1)/test/ntdsbcli.dll: $$($(1)_TEST_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.r
 
 $(BUILD)/$(1)/libntdsbcli.a: $(BUILD)/$(1)/ntdsbcli.def
 	$$($(1)_DLLTOOL) -d $$< -D ntdsbcli.dll -k -l $$@
+
+# The import library of Microsoft-style linkers (link.exe, lld-link): short import
+# objects.  On i686, -k makes each decorated symbol (__imp__DsBackupClose@4) import
+# the undecorated export (import name type "undecorate"), and lld-link takes these
+# under its default /safeseh, which it refuses GNU dlltool's objects under.
+$(BUILD)/$(1)/ntdsbcli.lib: $(BUILD)/$(1)/ntdsbcli.def
+	$(LLVM_DLLTOOL) -m $(LLVM_MACHINE_$(1)) -d $$< -D ntdsbcli.dll -k -l $$@
 
 $(BUILD)/$(1)/%.exe: tools/%.c $(BUILD)/$(1)/obj/%.res.o $(BUILD)/$(1)/libntdsbcli.a $(HEADERS) common/errors.c
 	@echo "  CCLD    $$@"

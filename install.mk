@@ -5,6 +5,7 @@
 #       for each of x86_64-w64-mingw32 and i686-w64-mingw32 (<t>):
 #         $(DESTDIR)$(PREFIX)/<t>/include/ntdsbcli.h, ntdsbmsg.h
 #         $(DESTDIR)$(PREFIX)/<t>/lib/libntdsbcli.a            the import library
+#         $(DESTDIR)$(PREFIX)/<t>/lib/ntdsbcli.lib             the same for link.exe, lld-link
 #         $(DESTDIR)$(PREFIX)/<t>/bin/ntdsbcli.dll
 #         $(DESTDIR)$(PREFIX)/<t>/lib/pkgconfig/ntdsbcli.pc    from ntdsbcli.pc.in
 #         $(DESTDIR)$(PREFIX)/<t>/lib/ntdsbcli/installed-files the manifest
@@ -163,6 +164,7 @@ unix_install() {        # DESTDIR PREFIX VERSION BUILD ARCH...
         printf '%s\n' "include/ntdsbcli.h 644 include/ntdsbcli.h" \
                       "include/ntdsbmsg.h 644 include/ntdsbmsg.h" \
                       "lib/libntdsbcli.a 644 $build/$arch/libntdsbcli.a" \
+                      "lib/ntdsbcli.lib 644 $build/$arch/ntdsbcli.lib" \
                       "bin/ntdsbcli.dll 755 $build/$arch/ntdsbcli.dll" \
                       "lib/pkgconfig/ntdsbcli.pc 644 $work/$t.pc" > "$work/items"
         while read -r rel perm src; do
@@ -483,7 +485,7 @@ NTDSBCLI_INSTALL_RUN = sh -c "$$NTDSBCLI_INSTALL_SH" install.mk
 install uninstall install-wine uninstall-wine: \
     private export NTDSBCLI_INSTALL_SH := $(value NTDSBCLI_INSTALL_SCRIPT)
 
-install: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a) \
+install: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a $(BUILD)/$(a)/ntdsbcli.lib) \
          include/ntdsbcli.h include/ntdsbmsg.h ntdsbcli.pc.in
 	@$(NTDSBCLI_INSTALL_RUN) install '$(DESTDIR)' '$(PREFIX)' '$(VERSION)' '$(BUILD)' $(ARCHES)
 

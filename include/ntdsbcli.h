@@ -9,7 +9,10 @@
  *
  * Written from Microsoft's public documentation of the Directory Backup Functions.
  * Types, constants and prototypes are ABI-identical with the SDK header; tests/abi
- * checks this against the mingw-w64 header.
+ * checks this against the mingw-w64 header.  Only names of the Windows SDK's own
+ * headers are used (BOOL, not mingw-w64's WINBOOL; no __MINGW_* macros), so the
+ * header compiles with mingw-w64 and with Microsoft-style compilers (cl, clang-cl)
+ * against the Windows SDK alike; tests/msvc checks this.
  */
 #ifndef _NTDSBCLI_H_
 #define _NTDSBCLI_H_
@@ -93,22 +96,37 @@ typedef struct tagEDB_RSTMAPW {
     WCHAR *wszNewDatabaseName;
 } EDB_RSTMAPW, *PEDB_RSTMAPW;
 
-#define EDB_RSTMAP  __MINGW_NAME_AW(EDB_RSTMAP)
-#define PEDB_RSTMAP __MINGW_NAME_AW(PEDB_RSTMAP)
+/* The generic names follow UNICODE, as windows.h's own do. */
+#ifdef UNICODE
+#define EDB_RSTMAP                    EDB_RSTMAPW
+#define PEDB_RSTMAP                   PEDB_RSTMAPW
+#define DsIsNTDSOnline                DsIsNTDSOnlineW
+#define DsBackupPrepare               DsBackupPrepareW
+#define DsBackupGetDatabaseNames      DsBackupGetDatabaseNamesW
+#define DsBackupOpenFile              DsBackupOpenFileW
+#define DsBackupGetBackupLogs         DsBackupGetBackupLogsW
+#define DsRestoreGetDatabaseLocations DsRestoreGetDatabaseLocationsW
+#define DsRestorePrepare              DsRestorePrepareW
+#define DsRestoreRegister             DsRestoreRegisterW
+#define DsSetCurrentBackupLog         DsSetCurrentBackupLogW
+#define DsSetAuthIdentity             DsSetAuthIdentityW
+#else
+#define EDB_RSTMAP                    EDB_RSTMAPA
+#define PEDB_RSTMAP                   PEDB_RSTMAPA
+#define DsIsNTDSOnline                DsIsNTDSOnlineA
+#define DsBackupPrepare               DsBackupPrepareA
+#define DsBackupGetDatabaseNames      DsBackupGetDatabaseNamesA
+#define DsBackupOpenFile              DsBackupOpenFileA
+#define DsBackupGetBackupLogs         DsBackupGetBackupLogsA
+#define DsRestoreGetDatabaseLocations DsRestoreGetDatabaseLocationsA
+#define DsRestorePrepare              DsRestorePrepareA
+#define DsRestoreRegister             DsRestoreRegisterA
+#define DsSetCurrentBackupLog         DsSetCurrentBackupLogA
+#define DsSetAuthIdentity             DsSetAuthIdentityA
+#endif
 
-#define DsIsNTDSOnline                __MINGW_NAME_AW(DsIsNTDSOnline)
-#define DsBackupPrepare               __MINGW_NAME_AW(DsBackupPrepare)
-#define DsBackupGetDatabaseNames      __MINGW_NAME_AW(DsBackupGetDatabaseNames)
-#define DsBackupOpenFile              __MINGW_NAME_AW(DsBackupOpenFile)
-#define DsBackupGetBackupLogs         __MINGW_NAME_AW(DsBackupGetBackupLogs)
-#define DsRestoreGetDatabaseLocations __MINGW_NAME_AW(DsRestoreGetDatabaseLocations)
-#define DsRestorePrepare              __MINGW_NAME_AW(DsRestorePrepare)
-#define DsRestoreRegister             __MINGW_NAME_AW(DsRestoreRegister)
-#define DsSetCurrentBackupLog         __MINGW_NAME_AW(DsSetCurrentBackupLog)
-#define DsSetAuthIdentity             __MINGW_NAME_AW(DsSetAuthIdentity)
-
-HRESULT NTDSBCLI_API DsIsNTDSOnlineA(LPCSTR szServerName, WINBOOL *pfNTDSOnline);
-HRESULT NTDSBCLI_API DsIsNTDSOnlineW(LPCWSTR szServerName, WINBOOL *pfNTDSOnline);
+HRESULT NTDSBCLI_API DsIsNTDSOnlineA(LPCSTR szServerName, BOOL *pfNTDSOnline);
+HRESULT NTDSBCLI_API DsIsNTDSOnlineW(LPCWSTR szServerName, BOOL *pfNTDSOnline);
 
 HRESULT NTDSBCLI_API DsBackupPrepareA(LPCSTR szBackupServer, ULONG grbit, ULONG btFlag,
                                       PVOID *ppvExpiryToken, LPDWORD pcbExpiryTokenSize,

@@ -10,6 +10,15 @@
  * Written from Microsoft's public documentation ("Return Values for Functions in
  * Active Directory Domain Services" and the pages it links). The values are the ABI:
  * tests/abi compares every one of them with the mingw-w64 SDK header.
+ *
+ * Credit: the list of codes, the ones this header shares with mingw-w64's ntdsbmsg.h
+ * (all of them), follows that header, which its authors placed in the public domain
+ * ("This file has no copyright assigned and is placed in the Public Domain. This file
+ * is part of the mingw-w64 runtime package."). Thanks to the mingw-w64 project.
+ *
+ * Only names of the Windows SDK's own headers are used (HRESULT, and
+ * RPC_S_ALREADY_LISTENING of winerror.h), so that this header compiles with
+ * mingw-w64 and with Microsoft-style compilers alike.
  */
 #ifndef _NTDSBMSG_
 #define _NTDSBMSG_

@@ -106,7 +106,7 @@ BOOL dsa_is_offline(const struct dsa_config *config)
     return state == SERVICE_STOPPED_STATE || (state == SERVICE_ABSENT && marked_offline());
 }
 
-static HRESULT is_ntds_online(const WCHAR *server_name, WINBOOL *online)
+static HRESULT is_ntds_online(const WCHAR *server_name, BOOL *online)
 {
     struct dsa_config config;
     HRESULT hr;
@@ -125,7 +125,7 @@ static HRESULT is_ntds_online(const WCHAR *server_name, WINBOOL *online)
     return S_OK;
 }
 
-HRESULT WINAPI DsIsNTDSOnlineW(LPCWSTR szServerName, WINBOOL *pfNTDSOnline)
+HRESULT WINAPI DsIsNTDSOnlineW(LPCWSTR szServerName, BOOL *pfNTDSOnline)
 {
     HRESULT hr;
 
@@ -135,7 +135,7 @@ HRESULT WINAPI DsIsNTDSOnlineW(LPCWSTR szServerName, WINBOOL *pfNTDSOnline)
     return hr;
 }
 
-HRESULT WINAPI DsIsNTDSOnlineA(LPCSTR szServerName, WINBOOL *pfNTDSOnline)
+HRESULT WINAPI DsIsNTDSOnlineA(LPCSTR szServerName, BOOL *pfNTDSOnline)
 {
     WCHAR *server;
     HRESULT hr;

@@ -3,6 +3,7 @@
 # build/results/<suite>.out; tests/summarize.sh adds them up.
 
 include tests/abi/abi.mk
+include tests/msvc/msvc.mk
 include tests/unit/unit.mk
 include tests/conformance/conformance.mk
 include tests/service/service.mk
@@ -15,5 +16,5 @@ include tools/tools.mk
 check: deps
 	@$(MAKE) --no-print-directory all
 	@rm -rf $(BUILD)/results
-	@$(MAKE) --no-print-directory -k check-abi check-unit check-wine check-service check-tools check-roundtrip check-install check-reliability || true
+	@$(MAKE) --no-print-directory -k check-abi check-msvc check-unit check-wine check-service check-tools check-roundtrip check-install check-reliability || true
 	@tests/summarize.sh

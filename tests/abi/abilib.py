@@ -90,6 +90,33 @@ def def_file(path=None):
     return out
 
 
+def read_header(path):
+    """Returns the header's text with comments removed and continuations joined."""
+    with open(path, encoding="latin-1") as f:
+        text = f.read()
+    text = text.replace("\\\n", " ")
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"' or c == "'":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+            out.append(" ")
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
 class PEInfo:
     """The parts of `objdump -p` the checks need."""
 

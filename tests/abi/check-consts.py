@@ -28,7 +28,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from abilib import ARCHES, BUILD, TOP, Report, run, tool
+from abilib import ARCHES, BUILD, TOP, Report, read_header, run, tool
 
 # ABI_OURS_INCLUDE: another include directory to check (to try the check itself).
 OURS = os.environ.get("ABI_OURS_INCLUDE") or os.path.join(TOP, "include")
@@ -74,33 +74,6 @@ TYPE_FACTS = [
     ("EDB_RSTMAP is EDB_RSTMAPW", "__builtin_types_compatible_p(EDB_RSTMAP, EDB_RSTMAPW)"),
     ("PEDB_RSTMAP is EDB_RSTMAP *", "__builtin_types_compatible_p(PEDB_RSTMAP, EDB_RSTMAP *)"),
 ]
-
-
-def read_header(path):
-    """Returns the header's text with comments removed and continuations joined."""
-    with open(path, encoding="latin-1") as f:
-        text = f.read()
-    text = text.replace("\\\n", " ")
-    out, i, n = [], 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == '"' or c == "'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            out.append(text[i:j + 1])
-            i = j + 1
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            i = n if j < 0 else j + 2
-            out.append(" ")
-        elif text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
 
 
 def header_defines(path):
@@ -161,7 +134,7 @@ def classify(name, body):
         return "text"
     if name.startswith("g_") or body.startswith('"') or body.startswith('L"'):
         return "string"
-    if "__MINGW_NAME_AW" in body:
+    if "__MINGW_NAME_AW" in body or re.fullmatch(r"[A-Za-z_]\w*", body):
         return "text"       # the A/W alias of a function or type name
     return "num"
 

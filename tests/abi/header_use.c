@@ -16,9 +16,9 @@ int abi_header_use(HBC hbc, BFT type);
 int abi_header_use(HBC hbc, BFT type)
 {
     /* Every prototype, assigned to a pointer of the exact documented type. */
-    HRESULT (WINAPI *is_online_a)(LPCSTR, WINBOOL *) = DsIsNTDSOnlineA;
-    HRESULT (WINAPI *is_online_w)(LPCWSTR, WINBOOL *) = DsIsNTDSOnlineW;
-    HRESULT (WINAPI *is_online)(LPCTSTR, WINBOOL *) = DsIsNTDSOnline;
+    HRESULT (WINAPI *is_online_a)(LPCSTR, BOOL *) = DsIsNTDSOnlineA;
+    HRESULT (WINAPI *is_online_w)(LPCWSTR, BOOL *) = DsIsNTDSOnlineW;
+    HRESULT (WINAPI *is_online)(LPCTSTR, BOOL *) = DsIsNTDSOnline;
     HRESULT (WINAPI *prepare_a)(LPCSTR, ULONG, ULONG, PVOID *, LPDWORD, HBC *) = DsBackupPrepareA;
     HRESULT (WINAPI *prepare_w)(LPCWSTR, ULONG, ULONG, PVOID *, LPDWORD, HBC *) = DsBackupPrepareW;
     HRESULT (WINAPI *prepare)(LPCTSTR, ULONG, ULONG, PVOID *, LPDWORD, HBC *) = DsBackupPrepare;

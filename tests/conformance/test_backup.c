@@ -24,7 +24,7 @@ static void test_is_online(void **state)
     WCHAR computer[MAX_COMPUTERNAME_LENGTH + 3] = L"\\\\", lower[MAX_COMPUTERNAME_LENGTH + 1];
     char computer_a[MAX_COMPUTERNAME_LENGTH + 1];
     DWORD n = MAX_COMPUTERNAME_LENGTH + 1;
-    WINBOOL online;
+    BOOL online;
 
     (void)state;
     assert_true(GetComputerNameW(computer + 2, &n));
@@ -635,7 +635,7 @@ static void test_loadlibrary(void **state)
     DWORD token_size, size, got, i;
     LARGE_INTEGER file_size;
     BYTE buffer[24576];
-    WINBOOL online = FALSE;
+    BOOL online = FALSE;
     HBC hbc;
 
     (void)state;
@@ -644,9 +644,9 @@ static void test_loadlibrary(void **state)
         if (!GetProcAddress(module, names[i])) fail_msg("%s is not exported", names[i]);
     assert_null(GetProcAddress(module, "DsBackupPrepare"));   /* the generic names are macros */
 
-    assert_int_equal(GET(HRESULT (WINAPI *)(LPCWSTR, WINBOOL *), "DsIsNTDSOnlineW")(NULL, &online), S_OK);
+    assert_int_equal(GET(HRESULT (WINAPI *)(LPCWSTR, BOOL *), "DsIsNTDSOnlineW")(NULL, &online), S_OK);
     assert_true(online);
-    assert_int_equal(GET(HRESULT (WINAPI *)(LPCSTR, WINBOOL *), "DsIsNTDSOnlineA")("", &online), S_OK);
+    assert_int_equal(GET(HRESULT (WINAPI *)(LPCSTR, BOOL *), "DsIsNTDSOnlineA")("", &online), S_OK);
     assert_int_equal(GET(HRESULT (WINAPI *)(LPCSTR, ULONG, ULONG, PVOID *, LPDWORD, HBC *), "DsBackupPrepareA")
                      ("", 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc), S_OK);
     GET(VOID (WINAPI *)(PVOID), "DsBackupFree")(token);
@@ -705,7 +705,7 @@ static void test_loadlibrary(void **state)
 /* Run with the database unconfigured: this machine is not a domain controller. */
 static void test_not_a_domain_controller(void **state)
 {
-    WINBOOL online = 42;
+    BOOL online = 42;
     void *token = (void *)1;
     DWORD token_size = 1;
     HBC hbc = (HBC)1;

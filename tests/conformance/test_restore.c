@@ -47,7 +47,7 @@ static HBC prepare_full(void)
 
 static void test_online_follows_the_service(void **state)
 {
-    WINBOOL online = 42;
+    BOOL online = 42;
     void *token;
     DWORD size;
     HBC hbc = (HBC)1;
@@ -601,7 +601,7 @@ static int restore_again_after_crash(void)
 /* After the crash (and a restart of Wine): still registered, still offline. */
 int check_registration_survived(void)
 {
-    WINBOOL online = TRUE;
+    BOOL online = TRUE;
     int failures = 0;
 
     /* The service must refuse before any program has loaded the DLL since. */

@@ -64,7 +64,7 @@ oneline() { printf '%s' "$1" | tr -d '\r' | sed '/^$/d' | paste -sd'|' | sed 's/
 # source changes meanwhile).
 BUILT=
 for a in x86_64 i686; do
-    for f in ntdsbcli.dll libntdsbcli.a dsbackup.exe ntdssvc.exe; do BUILT="$BUILT -o $BUILD/$a/$f"; done
+    for f in ntdsbcli.dll libntdsbcli.a ntdsbcli.lib dsbackup.exe ntdssvc.exe; do BUILT="$BUILT -o $BUILD/$a/$f"; done
 done
 mk() {
     OUT=$(make --no-print-directory -f Makefile -f install.mk BUILD="$BUILD" $BUILT "$@" 2>&1)
@@ -108,7 +108,8 @@ lower() { printf '%s' "$1" | tr 'A-Z' 'a-z'; }
 # --- what the checks need ------------------------------------------------------------
 for f in include/ntdsbcli.h include/ntdsbmsg.h ntdsbcli.pc.in install.mk \
          $BUILD/x86_64/ntdsbcli.dll $BUILD/i686/ntdsbcli.dll $BUILD/x86_64/libntdsbcli.a \
-         $BUILD/i686/libntdsbcli.a $BUILD/x86_64/dsbackup.exe $BUILD/i686/dsbackup.exe \
+         $BUILD/i686/libntdsbcli.a $BUILD/x86_64/ntdsbcli.lib $BUILD/i686/ntdsbcli.lib \
+         $BUILD/x86_64/dsbackup.exe $BUILD/i686/dsbackup.exe \
          $BUILD/x86_64/ntdssvc.exe $BUILD/i686/ntdssvc.exe; do
     [ -f "$f" ] || { echo "FAIL: $f is missing (make all builds it)"; exit 1; }
 done
@@ -157,10 +158,11 @@ for t in $TRIPLETS; do
     check_same_file "$t: include/ntdsbcli.h installed" "$r/include/ntdsbcli.h" include/ntdsbcli.h
     check_same_file "$t: include/ntdsbmsg.h installed" "$r/include/ntdsbmsg.h" include/ntdsbmsg.h
     check_same_file "$t: lib/libntdsbcli.a is the $a import library" "$r/lib/libntdsbcli.a" "$BUILD/$a/libntdsbcli.a"
+    check_same_file "$t: lib/ntdsbcli.lib is the $a MSVC-style import library" "$r/lib/ntdsbcli.lib" "$BUILD/$a/ntdsbcli.lib"
     check_same_file "$t: bin/ntdsbcli.dll is the $a DLL" "$r/bin/ntdsbcli.dll" "$BUILD/$a/ntdsbcli.dll"
     man=$r/lib/ntdsbcli/installed-files
-    expected=$(printf '%s\n' include/ntdsbcli.h include/ntdsbmsg.h lib/libntdsbcli.a bin/ntdsbcli.dll \
-               lib/pkgconfig/ntdsbcli.pc lib/ntdsbcli/installed-files | sed "s|^|/usr/local/$t/|" | sort | paste -sd' ')
+    expected=$(printf '%s\n' include/ntdsbcli.h include/ntdsbmsg.h lib/libntdsbcli.a lib/ntdsbcli.lib \
+               bin/ntdsbcli.dll lib/pkgconfig/ntdsbcli.pc lib/ntdsbcli/installed-files | sed "s|^|/usr/local/$t/|" | sort | paste -sd' ')
     got=$(grep -v '/$' "$man" 2>/dev/null | sort | paste -sd' ')
     check "$t: the manifest lists every installed file, itself included, and nothing else" "$got" "$expected"
     got=$(cd "$stage" && find "usr/local/$t" -type f | sed 's|^|/|' | sort | paste -sd' ')

@@ -66,7 +66,7 @@ int run_durability_register(int argc, char **argv)
 /* reliability.exe durability-check: after Wine died and started again. */
 int run_durability_check(int argc, char **argv)
 {
-    WINBOOL online = TRUE;
+    BOOL online = TRUE;
     BOOL key_before = restore_registered();
     BYTE token[40];
     HRESULT hr;
@@ -168,7 +168,7 @@ int run_disk_full_test(int argc, char **argv)
     void *token;
     DWORD token_size;
     BYTE saved[40];
-    WINBOOL online;
+    BOOL online;
     char *unix_name;
     HRESULT hr, hr2;
     HBC hbc, backup;

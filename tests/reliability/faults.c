@@ -399,7 +399,7 @@ static int log_count;
 
 static void check_online(struct fault_run *run)
 {
-    WINBOOL online = 42;
+    BOOL online = 42;
     HRESULT hr = DsIsNTDSOnlineW(NULL, &online);
 
     if (expect(run, "DsIsNTDSOnlineW", hr, S_OK))
@@ -793,7 +793,7 @@ static void restore_sequence_variant(struct fault_run *run, enum restore_variant
         {
             /* The registration stays; if only the journal is left, the DLL puts
              * the key back as soon as it looks (here: DsIsNTDSOnline). */
-            WINBOOL online = TRUE;
+            BOOL online = TRUE;
             HRESULT online_hr;
             fault_off();
             online_hr = DsIsNTDSOnlineW(NULL, &online);
