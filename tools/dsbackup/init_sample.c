@@ -50,8 +50,8 @@ static const struct sample_file sample_files[] =
     {L"edb00001.log", SAMPLE_LOG_BYTES + 1 * 4099},
     {L"edb00002.log", SAMPLE_LOG_BYTES + 2 * 4099},
     {L"edb00003.log", SAMPLE_LOG_BYTES + 3 * 4099},
-    {L"edb.log", SAMPLE_LOG_BYTES},
-    {L"edb.chk", SAMPLE_CHECKPOINT_BYTES},
+    {NTDS_CURRENT_LOG_NAME, SAMPLE_LOG_BYTES},
+    {NTDS_CHECKPOINT_NAME, SAMPLE_CHECKPOINT_BYTES},
 };
 
 /* xorshift64*: pseudo-random bytes, seeded from the system's generator. */
