@@ -12,6 +12,15 @@
  *   DIR\manifest.txt      written last (manifest.h), so that a folder without it is
  *                         never taken for a complete backup
  *
+ * Each file is copied through a bounded pipeline: a reader thread calls
+ * DsBackupRead into the next of PIPELINE_DEPTH buffers while this thread hashes
+ * and writes the one before, so reading overlaps hashing and writing.  The reader
+ * judges each read as the plain loop does and stops at the first failure or at
+ * the announced size; this thread reports that failure after the data before it,
+ * and writes nothing after it.  DSBACKUP_PIPELINE=0 in the environment (not
+ * documented for users: it is for benchmarks, tests/bench) copies with one
+ * buffer and no thread instead, the same checks in the same order.
+ *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -23,6 +32,9 @@
 #define READ_HINT_SIZE   65536
 /* A DsBackupRead that succeeds without data this many times in a row is stuck. */
 #define MAX_EMPTY_READS  64
+/* Buffers in flight per file: one being read, one being hashed and written, one
+ * spare so that neither side waits for the other's jitter. */
+#define PIPELINE_DEPTH   3
 
 static const char backup_help[] =
     "Usage: dsbackup backup DIR [--truncate-logs]\n"
@@ -44,7 +56,8 @@ struct backup_run
 {
     const WCHAR *dir;           /* absolute */
     HBC hbc;
-    BYTE *buffers[1];
+    BOOL pipeline;              /* overlap reading with hashing and writing */
+    BYTE *buffers[PIPELINE_DEPTH];
     struct manifest manifest;   /* the files copied so far */
     ULONGLONG total_bytes;
 };
@@ -224,6 +237,77 @@ static BOOL copy_data_sequential(struct file_copy *copy)
     return TRUE;
 }
 
+struct pipeline
+{
+    struct file_copy *copy;
+    struct chunk chunks[PIPELINE_DEPTH];
+    HANDLE free_slots, full_slots;      /* semaphores: chunks to fill, chunks to consume */
+    LONG stop;                          /* the writer gave up: read no more */
+};
+
+static DWORD WINAPI pipeline_reader(void *arg)
+{
+    struct pipeline *pipeline = arg;
+    unsigned slot = 0;
+    BOOL more = TRUE;
+
+    while (more)
+    {
+        WaitForSingleObject(pipeline->free_slots, INFINITE);
+        if (InterlockedCompareExchange(&pipeline->stop, 0, 0)) break;
+        more = read_chunk(pipeline->copy, &pipeline->chunks[slot]);
+        ReleaseSemaphore(pipeline->full_slots, 1, NULL);
+        slot = (slot + 1) % PIPELINE_DEPTH;
+    }
+    return 0;
+}
+
+/* This thread consumes the chunks in the order they were read, until the file
+ * is complete or a chunk or a write fails; then it stops the reader and waits
+ * for it, so that no DsBackupRead is in flight when the file is closed. */
+static BOOL pipeline_consume(struct pipeline *pipeline, HANDLE reader)
+{
+    unsigned slot = 0;
+    BOOL ok = TRUE;
+
+    while (ok && pipeline->copy->received < pipeline->copy->size)
+    {
+        WaitForSingleObject(pipeline->full_slots, INFINITE);
+        ok = consume_chunk(pipeline->copy, &pipeline->chunks[slot]);
+        ReleaseSemaphore(pipeline->free_slots, 1, NULL);
+        slot = (slot + 1) % PIPELINE_DEPTH;
+    }
+    InterlockedExchange(&pipeline->stop, 1);
+    ReleaseSemaphore(pipeline->free_slots, 1, NULL);
+    WaitForSingleObject(reader, INFINITE);
+    return ok;
+}
+
+/* With overlap: a reader thread fills the buffers while this thread hashes and
+ * writes them. */
+static BOOL copy_data_pipelined(struct file_copy *copy)
+{
+    struct pipeline pipeline = {0};
+    HANDLE reader = NULL;
+    BOOL ok = FALSE;
+    unsigned i;
+
+    if (!copy->size) return TRUE;
+    pipeline.copy = copy;
+    for (i = 0; i < PIPELINE_DEPTH; i++) pipeline.chunks[i].data = copy->run->buffers[i];
+    /* One count more than there are buffers: the writer's wake-up when it stops. */
+    pipeline.free_slots = CreateSemaphoreW(NULL, PIPELINE_DEPTH, PIPELINE_DEPTH + 1, NULL);
+    pipeline.full_slots = CreateSemaphoreW(NULL, 0, PIPELINE_DEPTH, NULL);
+    if (pipeline.free_slots && pipeline.full_slots)
+        reader = CreateThread(NULL, 0, pipeline_reader, &pipeline, 0, NULL);
+    if (reader) ok = pipeline_consume(&pipeline, reader);
+    else report_sys((HRESULT)GetLastError(), "cannot start the reader thread for %s", u8(copy->unc_name));
+    if (reader) CloseHandle(reader);
+    if (pipeline.free_slots) CloseHandle(pipeline.free_slots);
+    if (pipeline.full_slots) CloseHandle(pipeline.full_slots);
+    return ok;
+}
+
 /* The copy is on disk: flush and close it, then DsBackupClose.  The manifest,
  * written later, must only ever describe data that is on disk. */
 static BOOL finish_file(struct file_copy *copy, BOOL *file_open)
@@ -302,7 +386,7 @@ static BOOL copy_one_file(struct backup_run *run, const char *kind, unsigned bft
     copy.out = INVALID_HANDLE_VALUE;
     if (!open_file(&copy, &file_open) || !sha256_begin(&copy.sha)) goto done;
     progress_begin(&copy.progress, kind, base_name, copy.size);
-    if (!copy_data_sequential(&copy)) goto done;
+    if (!(run->pipeline ? copy_data_pipelined(&copy) : copy_data_sequential(&copy))) goto done;
     if (!finish_file(&copy, &file_open) || !sha256_finish(&copy.sha, sha256)) goto done;
     progress_end(&copy.progress, sha256);
     if (manifest_add(&run->manifest, bft, copy.received, sha256, relative_path, unc_name))
@@ -451,14 +535,26 @@ static BOOL create_subfolder(const WCHAR *dir, const WCHAR *name)
     return !error;
 }
 
-/* The read buffer of the copy. */
+/* DSBACKUP_PIPELINE=0 turns the overlap off (see the top of this file). */
+static BOOL pipeline_wanted(void)
+{
+    WCHAR value[8];
+    DWORD n = GetEnvironmentVariableW(L"DSBACKUP_PIPELINE", value, ARRAYSIZE(value));
+
+    return !(n && n < ARRAYSIZE(value) && !wcscmp(value, L"0"));
+}
+
+/* The buffers of the copy: PIPELINE_DEPTH with overlap, one without. */
 static BOOL allocate_buffers(struct backup_run *run)
 {
-    if (!(run->buffers[0] = malloc(READ_BUFFER_SIZE)))
-    {
-        report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot allocate the read buffer");
-        return FALSE;
-    }
+    unsigned i, count = run->pipeline ? PIPELINE_DEPTH : 1;
+
+    for (i = 0; i < count; i++)
+        if (!(run->buffers[i] = malloc(READ_BUFFER_SIZE)))
+        {
+            report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot allocate the read buffer");
+            return FALSE;
+        }
     return TRUE;
 }
 
@@ -578,6 +674,7 @@ int cmd_backup(int argc, WCHAR **argv)
     BOOL truncate_logs = FALSE;
     WCHAR *dir;
     int status = EXIT_FAILED, code;
+    unsigned i;
 
     if ((code = parse_folder_arguments(argc, argv, "backup", backup_help, L"--truncate-logs", &truncate_logs,
                                        &dir_argument)) != ARGUMENTS_OK)
@@ -590,10 +687,11 @@ int cmd_backup(int argc, WCHAR **argv)
         return EXIT_FAILED;
     }
     run.dir = dir;
+    run.pipeline = pipeline_wanted();
     if (check_backup_folder(dir)) status = run_backup(&run, truncate_logs);
     manifest_free(&run.manifest);
     sha256_close_provider();
-    free(run.buffers[0]);
+    for (i = 0; i < PIPELINE_DEPTH; i++) free(run.buffers[i]);
     free(dir);
     return status;
 }
