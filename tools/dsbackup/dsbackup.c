@@ -7,6 +7,7 @@
  *   dsbackup restore DIR [--resume]           restore.c
  *   dsbackup status                           status.c
  *   dsbackup init-sample [DIR] [--force]      init_sample.c
+ *   dsbackup link-share                       link_share.c
  *
  * This file holds the command table, the general help and the argument helpers
  * the subcommands share.  A backup folder and its manifest.txt are described in
@@ -36,6 +37,7 @@ static const struct command commands[] =
     {"restore", cmd_restore},
     {"status", cmd_status},
     {"init-sample", cmd_init_sample},
+    {"link-share", cmd_link_share},
 };
 
 static const char general_help[] =
@@ -54,6 +56,9 @@ static const char general_help[] =
     "                                restore in progress\n"
     "  init-sample [DIR] [--force]   create a sample directory database to try the\n"
     "                                other commands on (default C:\\Windows\\NTDS)\n"
+    "  link-share                    under Wine, make this machine's administrative\n"
+    "                                shares (\\\\COMPUTER\\C$) resolve for the drives\n"
+    "                                the directory uses\n"
     "\n"
     "'dsbackup COMMAND --help' describes one command.\n"
     "\n"

@@ -36,6 +36,7 @@ int cmd_verify(int argc, WCHAR **argv);
 int cmd_restore(int argc, WCHAR **argv);
 int cmd_status(int argc, WCHAR **argv);
 int cmd_init_sample(int argc, WCHAR **argv);
+int cmd_link_share(int argc, WCHAR **argv);
 
 /* ---- the command line (dsbackup.c) ---------------------------------------------- */
 
@@ -156,5 +157,10 @@ WCHAR *read_parameter(const WCHAR *value_name, LONG *error);
  * manifest is complete and every file matches; *out (if given) then holds the
  * entries, else it is empty. */
 BOOL verify_backup(const WCHAR *dir, struct manifest *out);
+
+/* link_share.c: makes \\COMPUTER\X$ resolve under Wine for the drives the
+ * directory's configured paths use (and C:), saying what it did; nothing to do
+ * on Windows.  FALSE if a link was needed and could not be made. */
+BOOL link_shares_for_directory(void);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * dsbackup init-sample [DIR] [--force]: a sample directory database to try the
  * other commands on: pseudo-random files named as the database engine names
- * them, and the paths recorded where a domain controller records them.
+ * them, the paths recorded where a domain controller records them, and under
+ * Wine the administrative share made to resolve (link_share.c).
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -27,6 +28,8 @@ static const char init_sample_help[] =
     "\n"
     "It refuses to overwrite anything: if one of these files exists, or the\n"
     "registry already names another database file that exists, it changes nothing.\n"
+    "Under Wine it then makes \\\\COMPUTER\\C$ resolve, as 'dsbackup link-share'\n"
+    "does.\n"
     "\n"
     "  --force  overwrite the files and the registry values anyway (never while\n"
     "           the NTDS service is running)\n"
@@ -211,6 +214,13 @@ static int create_sample(const WCHAR *dir, BOOL force)
         goto done;
     }
     if (!write_sample_files(dir, force) || !record_parameters(dir, database)) goto done;
+    /* The DLL names the files \\COMPUTER\C$\...: make that resolve under Wine. */
+    if (!link_shares_for_directory())
+    {
+        print_error_line("dsbackup: init-sample: the sample is created, but its files cannot be reached "
+                         "through their UNC names yet\n");
+        goto done;
+    }
     status = EXIT_OK;
 done:
     free(database);
