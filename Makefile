@@ -43,6 +43,14 @@ HEADERS   := $(wildcard include/*.h common/*.h src/*.h)
 # The DLL's sources are in src/; what it shares with the tools is in common/.
 vpath %.c src common
 
+# The tools (tools/) see the public headers and common/ only.  dsbackup is one
+# file per subcommand in tools/dsbackup/; its manifest parser is pure C and also
+# builds natively (tests/unit, tests/fuzz).
+TOOL_CFLAGS      := $(CFLAGS_COMMON) -Iinclude -Icommon -D_WIN32_WINNT=0x0601 -D__USE_MINGW_ANSI_STDIO=1
+TOOL_HEADERS     := $(wildcard include/*.h common/*.h)
+DSBACKUP_SRCS    := $(sort $(wildcard tools/dsbackup/*.c))
+DSBACKUP_HEADERS := $(wildcard tools/dsbackup/*.h)
+
 DESCRIPTION_ntdsbcli := Directory Backup Functions (ntdsbcli.dll for Wine)
 DESCRIPTION_dsbackup := Back up and restore the directory database through ntdsbcli.dll
 DESCRIPTION_ntdssvc  := NTDS directory service stand-in for Wine
@@ -112,10 +120,29 @@ $(BUILD)/$(1)/libntdsbcli.a: $(BUILD)/$(1)/ntdsbcli.def
 $(BUILD)/$(1)/ntdsbcli.lib: $(BUILD)/$(1)/ntdsbcli.def
 	$(LLVM_DLLTOOL) -m $(LLVM_MACHINE_$(1)) -d $$< -D ntdsbcli.dll -k -l $$@
 
-$(BUILD)/$(1)/%.exe: tools/%.c $(BUILD)/$(1)/obj/%.res.o $(BUILD)/$(1)/libntdsbcli.a $(HEADERS) common/errors.c
-	@echo "  CCLD    $$@"
-	@$$($(1)_CC) $(WIN_CFLAGS) -o $$@ $$< $(BUILD)/$(1)/obj/$$*.res.o common/errors.c -L$(BUILD)/$(1) -lntdsbcli \
+# --- the tools: the public headers and common/ only, never the DLL's src/ ---------
+$(1)_DSBACKUP_OBJS := $$(patsubst tools/dsbackup/%.c,$(BUILD)/$(1)/obj/dsbackup/%.o,$(DSBACKUP_SRCS)) \
+                      $(BUILD)/$(1)/obj/tools/errors.o
+
+$(BUILD)/$(1)/obj/dsbackup/%.o: tools/dsbackup/%.c $(DSBACKUP_HEADERS) $(TOOL_HEADERS)
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	@$$($(1)_CC) $(TOOL_CFLAGS) -Itools/dsbackup -c $$< -o $$@
+
+$(BUILD)/$(1)/obj/tools/errors.o: common/errors.c $(TOOL_HEADERS)
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	@$$($(1)_CC) $(TOOL_CFLAGS) -c $$< -o $$@
+
+$(BUILD)/$(1)/dsbackup.exe: $$($(1)_DSBACKUP_OBJS) $(BUILD)/$(1)/obj/dsbackup.res.o $(BUILD)/$(1)/libntdsbcli.a
+	@echo "  LINK    $$@"
+	@$$($(1)_CC) -o $$@ $$($(1)_DSBACKUP_OBJS) $(BUILD)/$(1)/obj/dsbackup.res.o -L$(BUILD)/$(1) -lntdsbcli \
 	    $(WIN_LDFLAGS) -ladvapi32 -lbcrypt
+
+$(BUILD)/$(1)/%.exe: tools/%.c $(BUILD)/$(1)/obj/%.res.o $(BUILD)/$(1)/obj/tools/errors.o $(TOOL_HEADERS)
+	@echo "  CCLD    $$@"
+	@$$($(1)_CC) $(TOOL_CFLAGS) -o $$@ $$< $(BUILD)/$(1)/obj/$$*.res.o $(BUILD)/$(1)/obj/tools/errors.o \
+	    $(WIN_LDFLAGS) -ladvapi32
 endef
 $(foreach a,$(ARCHES),$(eval $(call ARCH_RULES,$(a))))
 

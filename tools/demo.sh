@@ -14,7 +14,10 @@
 #      service is registered, so an existing database counts as online), and
 #      changes nothing; tests/roundtrip/run.sh tests restores with the service;
 #   6. dsbackup backup --truncate-logs: a complete backup, then the numbered logs
-#      are gone from the source while edb.log and ntds.dit stay.
+#      are gone from the source while edb.log and ntds.dit stay;
+#   7. dsbackup link-share: with the link dosdevices/unc/<computer>/c$ removed,
+#      \\COMPUTER\C$ does not resolve; link-share creates the link and it
+#      resolves; a second run keeps it; an entry in its way is left alone.
 #
 # Prints "PASS: <check>" / "FAIL: <check>" per check (tests/summarize.sh counts
 # them) and a summary; exits non-zero if any check failed.  The prefix is always
@@ -234,5 +237,36 @@ done
 for f in edb.log ntds.dit edb.chk; do
     check "$f is kept in the source" test -f "$src/$f"
 done
+
+echo "=== dsbackup link-share"
+link="$WINEPREFIX/dosdevices/unc/$(echo "$host" | tr 'A-Z' 'a-z')/c\$"
+# share_resolves: whether Wine finds the database through \\COMPUTER\C$ (yes or no).
+share_resolves() {
+    (cd "$bin" && wine cmd /c "if exist \\\\$host\\C\$\\windows\\NTDS\\ntds.dit (echo yes) else (echo no)") \
+        2>/dev/null | tr -d '\r' | tail -n 1
+}
+rm -f "$link"
+check "without dosdevices/unc/.../c\$, \\\\$host\\C\$ does not resolve" test "$(share_resolves)" = no
+run link1 link-share
+show link1
+check "link-share exits 0" test "$status" -eq 0
+check "... and creates the link c\$ -> ../../c:" test "$(readlink "$link")" = "../../c:"
+check "... and says what it did" grep -q "^created the link .*/c\\$ -> \.\./\.\./c:$" "$out/link1.out"
+check "... and \\\\$host\\C\$ now resolves" test "$(share_resolves)" = yes
+before=$(stat -c '%i %Y' "$link")
+run link2 link-share
+show link2
+check "a second link-share exits 0" test "$status" -eq 0
+check "... says there is nothing to do" grep -q 'C\$ already resolves: nothing to do$' "$out/link2.out"
+check "... and keeps the link as it was" test "$(stat -c '%i %Y' "$link") $(readlink "$link")" = "$before ../../c:"
+rm "$link"
+ln -s ../../nowhere "$link"
+run link3 link-share
+show link3
+check "link-share with another entry in the way exits 1" test "$status" -eq 1
+check "... and leaves that entry alone" test "$(readlink "$link")" = "../../nowhere"
+rm "$link"
+ln -s ../../c: "$link"
+check "--help lists link-share" grep -q '^  link-share ' "$out/help.out"
 
 summary

@@ -55,16 +55,11 @@
 #include <wchar.h>
 
 #include "ntdsbmsg.h"
+#include "ntds_layout.h"
 
-#define SVC_NAME      L"NTDS"
 #define SVC_DISPLAY   L"Active Directory Domain Services (ntdsbcli stand-in)"
 #define SVC_DESCRIPTION L"Stand-in for the directory service: holds the directory database " \
                         L"open as the database engine does. Not a domain controller."
-#define NTDS_KEY      L"SYSTEM\\CurrentControlSet\\Services\\NTDS"
-#define PARAMS_KEY    NTDS_KEY L"\\Parameters"
-#define RESTORE_KEY   NTDS_KEY L"\\Restore In Progress"
-#define DB_VALUE      L"DSA Database file"
-#define LOGDIR_VALUE  L"Database log files path"
 #define LOG_NAME      L"ntdssvc.log"
 
 #define PATH_CCH 1024               /* paths we handle, in WCHARs, terminator included */
@@ -165,7 +160,7 @@ static void journal(WORD type, DWORD code, const char *fmt, ...)
     fputs(line, stderr);
     fflush(stderr);
 
-    HANDLE source = RegisterEventSourceW(NULL, SVC_NAME);
+    HANDLE source = RegisterEventSourceW(NULL, NTDS_SERVICE_NAME);
     if (source) {
         WCHAR wtext[sizeof(line)];
         const WCHAR *strings[1] = { wtext };
@@ -273,7 +268,7 @@ static HANDLE hold(const WCHAR *path)
 static BOOL restore_journal_exists(void)
 {
     WCHAR path[PATH_CCH];
-    DWORD n = ExpandEnvironmentStringsW(L"%ProgramData%\\ntdsbcli\\Restore In Progress.txt", path, PATH_CCH);
+    DWORD n = ExpandEnvironmentStringsW(RESTORE_JOURNAL_PATH, path, PATH_CCH);
     return n && n <= PATH_CCH && path[0] != '%' && GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
 }
 
@@ -285,7 +280,7 @@ static HRESULT open_database(struct held *h)
     LONG rc;
     DWORD err;
 
-    rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_KEY, 0, KEY_QUERY_VALUE, &key);
+    rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, 0, KEY_QUERY_VALUE, &key);
     if (rc == ERROR_SUCCESS || restore_journal_exists()) {
         if (rc == ERROR_SUCCESS) RegCloseKey(key);
         journal(EVENTLOG_ERROR_TYPE, (DWORD)hrRestoreInProgress,
@@ -302,15 +297,15 @@ static HRESULT open_database(struct held *h)
     }
 
     WCHAR log_dir[PATH_CCH];
-    rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, PARAMS_KEY, 0, KEY_QUERY_VALUE, &key);
+    rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, 0, KEY_QUERY_VALUE, &key);
     if (rc != ERROR_SUCCESS) {
         journal(EVENTLOG_ERROR_TYPE, (DWORD)hrCouldNotConnect,
                 "the directory database is not configured: cannot open "
                 "HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters (error %ld)", (long)rc);
         return hrCouldNotConnect;
     }
-    BOOL db_ok = read_path(key, DB_VALUE, h->db_path);
-    BOOL log_ok = read_path(key, LOGDIR_VALUE, log_dir);
+    BOOL db_ok = read_path(key, NTDS_VALUE_DATABASE_FILE, h->db_path);
+    BOOL log_ok = read_path(key, NTDS_VALUE_LOG_DIR, log_dir);
     RegCloseKey(key);
     if (!db_ok || !log_ok) {
         journal(EVENTLOG_ERROR_TYPE, (DWORD)hrCouldNotConnect,
@@ -336,7 +331,7 @@ static HRESULT open_database(struct held *h)
     wcscpy(h->log_path, log_dir);
     if (h->log_path[len - 1] != L'\\')
         wcscat(h->log_path, L"\\");
-    wcscat(h->log_path, L"edb.log");
+    wcscat(h->log_path, NTDS_CURRENT_LOG_NAME);
     h->log = hold(h->log_path);
     if (h->log == INVALID_HANDLE_VALUE) {
         err = GetLastError();
@@ -360,7 +355,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 
     (void)argc; (void)argv;
     stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
-    status_handle = RegisterServiceCtrlHandlerExW(SVC_NAME, control_handler, NULL);
+    status_handle = RegisterServiceCtrlHandlerExW(NTDS_SERVICE_NAME, control_handler, NULL);
     if (!status_handle || !stop_event) {
         journal(EVENTLOG_ERROR_TYPE, 0, "cannot register with the service control manager (error %lu)",
                 (unsigned long)GetLastError());
@@ -389,7 +384,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 
 static int run_service(void)
 {
-    static WCHAR name[] = SVC_NAME;
+    static WCHAR name[] = NTDS_SERVICE_NAME;
     SERVICE_TABLE_ENTRYW table[] = { { name, service_main }, { NULL, NULL } };
 
     if (!StartServiceCtrlDispatcherW(table)) {
@@ -451,7 +446,7 @@ static int install(void)
         print_win32_error("cannot open the service control manager", GetLastError());
         return EXIT_FAIL;
     }
-    svc = CreateServiceW(scm, SVC_NAME, SVC_DISPLAY, SERVICE_QUERY_CONFIG | SERVICE_CHANGE_CONFIG,
+    svc = CreateServiceW(scm, NTDS_SERVICE_NAME, SVC_DISPLAY, SERVICE_QUERY_CONFIG | SERVICE_CHANGE_CONFIG,
                          SERVICE_WIN32_OWN_PROCESS, SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL,
                          bin, NULL, NULL, NULL, NULL /* LocalSystem */, NULL);
     if (svc) {
@@ -463,7 +458,7 @@ static int install(void)
                CON(SVC_DISPLAY, b), CON(bin, a));
         ret = EXIT_OK;
     } else if (GetLastError() == ERROR_SERVICE_EXISTS) {
-        svc = OpenServiceW(scm, SVC_NAME, SERVICE_QUERY_CONFIG);
+        svc = OpenServiceW(scm, NTDS_SERVICE_NAME, SERVICE_QUERY_CONFIG);
         QUERY_SERVICE_CONFIGW *cfg = svc ? service_config(svc) : NULL;
         if (!cfg) {
             print_win32_error("a service NTDS exists, but its configuration cannot be read",
@@ -504,7 +499,7 @@ static BOOL restore_in_progress(void)
 {
     HKEY key;
 
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_KEY, 0, KEY_QUERY_VALUE, &key)) return restore_journal_exists();
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, 0, KEY_QUERY_VALUE, &key)) return restore_journal_exists();
     RegCloseKey(key);
     return TRUE;
 }
@@ -515,7 +510,7 @@ static BOOL save_parameters(void)
     HKEY from, to;
     LONG rc;
 
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, PARAMS_KEY, 0, KEY_READ, &from)) return TRUE;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, 0, KEY_READ, &from)) return TRUE;
     rc = RegCreateKeyExW(HKEY_LOCAL_MACHINE, SAVED_PARAMS_KEY, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &to, NULL);
     if (!rc) {
         rc = RegCopyTreeW(from, NULL, to);
@@ -535,11 +530,11 @@ static BOOL restore_parameters(void)
 
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, SAVED_PARAMS_KEY, 0, KEY_READ, &from)) return TRUE;
     /* The SCM removes the key when the last handle to the service closes. */
-    for (i = 0; i < 50 && !RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_KEY, 0, KEY_READ, &probe); i++) {
+    for (i = 0; i < 50 && !RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_SERVICE_KEY, 0, KEY_READ, &probe); i++) {
         RegCloseKey(probe);
         Sleep(100);
     }
-    rc = RegCreateKeyExW(HKEY_LOCAL_MACHINE, PARAMS_KEY, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &to, NULL);
+    rc = RegCreateKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &to, NULL);
     if (!rc) {
         rc = RegCopyTreeW(from, NULL, to);
         RegCloseKey(to);
@@ -565,7 +560,7 @@ static int uninstall(void)
         print_win32_error("cannot open the service control manager", GetLastError());
         return EXIT_FAIL;
     }
-    svc = OpenServiceW(scm, SVC_NAME, SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS | SERVICE_STOP | DELETE);
+    svc = OpenServiceW(scm, NTDS_SERVICE_NAME, SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS | SERVICE_STOP | DELETE);
     if (!svc) {
         DWORD err = GetLastError();
         if (err == ERROR_SERVICE_DOES_NOT_EXIST) {

@@ -1,5 +1,7 @@
-# tools/: programs built on the DLL.  dsbackup.exe itself is built, for every
-# architecture, by the $(BUILD)/<arch>/%.exe rule of the Makefile.
+# tools/: programs built on the DLL.  They are built, for every architecture, by
+# rules of the Makefile, with the public headers (include/) and common/ only:
+# dsbackup.exe from the files of tools/dsbackup/ (one per subcommand), ntdssvc.exe
+# and any other single-file tool by the $(BUILD)/<arch>/%.exe rule.
 #
 #   make demo         a backup of a generated sample database with dsbackup.exe,
 #                     under a throwaway Wine prefix, checked on the Unix side

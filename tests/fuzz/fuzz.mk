@@ -1,4 +1,5 @@
-# libFuzzer targets of the platform-neutral core (clang, with ASan and UBSan).
+# libFuzzer targets of the platform-neutral core and of dsbackup's manifest parser
+# (clang, with ASan and UBSan).
 #   make check-fuzz          each target for $(FUZZ_CHECK_SECONDS) s, as suites fuzz-<target>
 #   make fuzz                each target for $(FUZZ_SECONDS) s (default 300)
 #   make fuzz-merge-corpus   deliberately adds what the working corpora found, minimised,
@@ -7,7 +8,8 @@
 #
 # Included from tests/unit/unit.mk; BUILD, CORE_SRCS and HEADERS come from the Makefile.
 
-FUZZ_TARGETS       := fuzz_attachment_name fuzz_expiry_token fuzz_name_list fuzz_restore_map
+FUZZ_TARGETS       := fuzz_attachment_name fuzz_expiry_token fuzz_name_list fuzz_restore_map \
+                      fuzz_manifest
 FUZZ_SUITES        := $(addprefix fuzz-,$(FUZZ_TARGETS))
 FUZZ_CHECK_SECONDS := 15
 FUZZ_SECONDS       ?= 300
@@ -19,6 +21,12 @@ FUZZ_BINS          := $(addprefix $(NATIVE_DIR)/fuzz/,$(FUZZ_TARGETS))
 $(NATIVE_DIR)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS) $(FAULT_SRCS) $(HEADERS)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(FAULT_SRCS)
+
+# dsbackup's manifest parser, the tools' one parser of untrusted input: its own
+# source only (TOOL_CORE_SRCS, tests/unit/unit.mk).
+$(NATIVE_DIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(TOOL_CORE_SRCS) $(TOOL_CORE_HEADERS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Itools/dsbackup -o $@ $< $(TOOL_CORE_SRCS)
 
 .PHONY: check-fuzz fuzz fuzz-build fuzz-suites fuzz-merge-corpus
 fuzz-build: $(FUZZ_BINS)

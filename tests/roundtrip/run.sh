@@ -127,6 +127,8 @@ check "init-sample exits 0" "$RC" 0
 for f in ntds.dit edb00001.log edb00002.log edb00003.log edb.log edb.chk; do
     check "init-sample created $f" "$([ -s "$ntds/$f" ] && echo yes || echo no)" yes
 done
+check_grep "init-sample makes sure \\\\COMPUTER\\C\$ resolves (dsbackup link-share)" "$out/init.out" \
+    'C\$ (already|now) resolves'
 check "init-sample wrote a database of a few MiB" \
     "$(s=$(stat -c %s "$ntds/ntds.dit"); [ "$s" -ge 2097152 ] && [ "$s" -le 16777216 ] && echo yes || echo "$s bytes")" yes
 check "init-sample wrote pseudo-random data (the database does not compress)" \

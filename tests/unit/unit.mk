@@ -24,9 +24,15 @@ UNIT_SUITES     := unit unit-asan unit-valgrind unit-tsan
 UNIT_ASAN_ENV   := ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:strict_string_checks=1 \
                    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# The tools' pure parts, tested natively like the core: dsbackup's manifest
+# parser and writer (tools/dsbackup/manifest.c).
+TOOL_CORE_SRCS    := tools/dsbackup/manifest.c
+TOOL_CORE_HEADERS := tools/dsbackup/manifest.h
+
 # $(1): flavour (directory under $(NATIVE_DIR)), $(2): compiler, $(3): extra flags
 define UNIT_FLAVOUR_RULES
-UNIT_$(1)_CORE := $$(patsubst %.c,$(NATIVE_DIR)/$(1)/core/%.o,$(notdir $(CORE_SRCS) $(FAULT_SRCS)))
+UNIT_$(1)_CORE := $$(patsubst %.c,$(NATIVE_DIR)/$(1)/core/%.o,$(notdir $(CORE_SRCS) $(FAULT_SRCS))) \
+                  $$(patsubst tools/dsbackup/%.c,$(NATIVE_DIR)/$(1)/tools/%.o,$(TOOL_CORE_SRCS))
 UNIT_$(1)_BINS := $$(addprefix $(NATIVE_DIR)/$(1)/,$(UNIT_NAMES))
 UNIT_$(1)_OBJS := $$(patsubst %,$(NATIVE_DIR)/$(1)/unit/%.o,$(UNIT_NAMES))
 # Kept between runs (not intermediate files), so that a rebuild is incremental.
@@ -36,9 +42,13 @@ $(NATIVE_DIR)/$(1)/core/%.o: %.c $(HEADERS)
 	@mkdir -p $$(@D)
 	$(2) $(UNIT_CFLAGS) $(3) -c $$< -o $$@
 
-$(NATIVE_DIR)/$(1)/unit/%.o: tests/unit/%.c tests/unit/unit.h $(HEADERS)
+$(NATIVE_DIR)/$(1)/tools/%.o: tools/dsbackup/%.c $(TOOL_CORE_HEADERS)
 	@mkdir -p $$(@D)
 	$(2) $(UNIT_CFLAGS) $(3) -c $$< -o $$@
+
+$(NATIVE_DIR)/$(1)/unit/%.o: tests/unit/%.c tests/unit/unit.h $(HEADERS) $(TOOL_CORE_HEADERS)
+	@mkdir -p $$(@D)
+	$(2) $(UNIT_CFLAGS) $(3) -Itools/dsbackup -c $$< -o $$@
 
 $(NATIVE_DIR)/$(1)/test_%: $(NATIVE_DIR)/$(1)/unit/test_%.o $$(UNIT_$(1)_CORE)
 	$(2) $(3) -o $$@ $$^ $(UNIT_LIBS)

@@ -1,0 +1,697 @@
+/*
+ * dsbackup backup DIR [--truncate-logs]: a full online backup through the DLL,
+ * in the documented order (API-SPEC.md section 4): DsIsNTDSOnline,
+ * DsBackupPrepare, every database file then every log (DsBackupOpenFile,
+ * DsBackupRead, DsBackupClose), the expiry token saved, the manifest,
+ * DsBackupTruncateLogs if asked, DsBackupEnd.
+ *
+ * A backup folder holds:
+ *   DIR\database\<name>   each file DsBackupGetDatabaseNames listed, by base name
+ *   DIR\logs\<name>       each file DsBackupGetBackupLogs listed, by base name
+ *   DIR\expiry.token      the expiry token's bytes, exactly as DsBackupPrepare gave them
+ *   DIR\manifest.txt      written last (manifest.h), so that a folder without it is
+ *                         never taken for a complete backup
+ *
+ * Each file is copied through a bounded pipeline: a reader thread calls
+ * DsBackupRead into the next of PIPELINE_DEPTH buffers while this thread hashes
+ * and writes the one before, so reading overlaps hashing and writing.  The reader
+ * judges each read as the plain loop does and stops at the first failure or at
+ * the announced size; this thread reports that failure after the data before it,
+ * and writes nothing after it.  DSBACKUP_PIPELINE=0 in the environment (not
+ * documented for users: it is for benchmarks, tests/bench) copies with one
+ * buffer and no thread instead, the same checks in the same order.
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dsbackup.h"
+
+#define READ_HINT_SIZE   65536
+/* A DsBackupRead that succeeds without data this many times in a row is stuck. */
+#define MAX_EMPTY_READS  64
+/* Buffers in flight per file: one being read, one being hashed and written, one
+ * spare so that neither side waits for the other's jitter. */
+#define PIPELINE_DEPTH   3
+
+static const char backup_help[] =
+    "Usage: dsbackup backup DIR [--truncate-logs]\n"
+    "\n"
+    "Takes a full online backup of the directory database into the folder DIR,\n"
+    "which must be empty or not exist yet (it is created):\n"
+    "  DIR\\database\\   the database files\n"
+    "  DIR\\logs\\       the transaction logs\n"
+    "  DIR\\expiry.token the expiry token a restore needs\n"
+    "  DIR\\manifest.txt the size and SHA-256 of every file, written last: a folder\n"
+    "                   without it holds an interrupted backup, not a backup\n"
+    "\n"
+    "  --truncate-logs  once the backup is complete, delete the transaction logs\n"
+    "                   it saved (DsBackupTruncateLogs)\n"
+    "\n"
+    "Exit status: 0 the backup is complete, 1 it failed, 2 usage error.\n";
+
+struct backup_run
+{
+    const WCHAR *dir;           /* absolute */
+    HBC hbc;
+    BOOL pipeline;              /* overlap reading with hashing and writing */
+    BYTE *buffers[PIPELINE_DEPTH];
+    struct manifest manifest;   /* the files copied so far */
+    ULONGLONG total_bytes;
+};
+
+/* One file being copied.  The reader's side (read_chunk) owns read_total and
+ * empty_reads; the writer's side (consume_chunk) the rest. */
+struct file_copy
+{
+    struct backup_run *run;
+    const WCHAR *unc_name, *destination;
+    ULONGLONG size;             /* as DsBackupOpenFileW announced it */
+    ULONGLONG read_total;       /* bytes DsBackupRead gave so far */
+    unsigned empty_reads;
+    HANDLE out;
+    struct sha256 sha;
+    struct progress progress;
+    ULONGLONG received;         /* bytes written and hashed */
+};
+
+enum chunk_outcome
+{
+    CHUNK_DATA,                 /* got bytes, all expected */
+    CHUNK_SHORT,                /* ERROR_HANDLE_EOF before the announced size */
+    CHUNK_FAILED,               /* DsBackupRead failed */
+    CHUNK_TOO_LONG,             /* more bytes than the buffer or than still expected */
+    CHUNK_STUCK                 /* MAX_EMPTY_READS reads in a row without data */
+};
+
+struct chunk
+{
+    BYTE *data;
+    DWORD got;
+    enum chunk_outcome outcome;
+    HRESULT hr;
+    ULONGLONG read_before;      /* bytes read before this chunk */
+};
+
+/* DIR must not hold a backup, or anything else: an empty or missing folder only. */
+static BOOL check_backup_folder(const WCHAR *dir)
+{
+    WIN32_FIND_DATAW data;
+    WCHAR *manifest, *pattern;
+    HANDLE find;
+    DWORD attributes = GetFileAttributesW(dir), error;
+    BOOL empty = TRUE;
+
+    if (attributes == INVALID_FILE_ATTRIBUTES)
+    {
+        error = GetLastError();
+        if (error == ERROR_FILE_NOT_FOUND || error == ERROR_PATH_NOT_FOUND) return TRUE;
+        report_sys((HRESULT)error, "cannot examine the backup folder %s", u8(dir));
+        return FALSE;
+    }
+    if (!(attributes & FILE_ATTRIBUTE_DIRECTORY))
+    {
+        report_sys(ERROR_DIRECTORY, "%s is not a folder", u8(dir));
+        return FALSE;
+    }
+    if (!(manifest = path_join(dir, MANIFEST_FILE_NAME)) || !(pattern = path_join(dir, L"*")))
+    {
+        free(manifest);
+        report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot examine the backup folder %s", u8(dir));
+        return FALSE;
+    }
+    if (GetFileAttributesW(manifest) != INVALID_FILE_ATTRIBUTES)
+    {
+        report(hrBackupDirectoryNotEmpty, "%s already holds a backup (%s exists); it is never overwritten",
+               u8(dir), u8(manifest));
+        free(manifest);
+        free(pattern);
+        return FALSE;
+    }
+    free(manifest);
+    find = FindFirstFileW(pattern, &data);
+    free(pattern);
+    if (find == INVALID_HANDLE_VALUE)
+    {
+        error = GetLastError();
+        if (error == ERROR_FILE_NOT_FOUND || error == ERROR_NO_MORE_FILES) return TRUE;
+        report_sys((HRESULT)error, "cannot list the backup folder %s", u8(dir));
+        return FALSE;
+    }
+    do
+    {
+        if (wcscmp(data.cFileName, L".") && wcscmp(data.cFileName, L"..")) empty = FALSE;
+    } while (empty && FindNextFileW(find, &data));
+    FindClose(find);
+    if (!empty)
+        report(hrBackupDirectoryNotEmpty, "the backup folder %s is not empty (an interrupted backup "
+               "leaves files but no manifest.txt); give an empty or new folder", u8(dir));
+    return empty;
+}
+
+/* The reader's side: DsBackupRead until it gives data or fails.  Returns TRUE
+ * if more reads are to follow (data, and the file is not complete yet). */
+static BOOL read_chunk(struct file_copy *copy, struct chunk *chunk)
+{
+    for (;;)
+    {
+        chunk->got = 0;
+        chunk->read_before = copy->read_total;
+        chunk->hr = DsBackupRead(copy->run->hbc, chunk->data, READ_BUFFER_SIZE, &chunk->got);
+        if (chunk->hr == ERROR_HANDLE_EOF) chunk->outcome = CHUNK_SHORT;
+        else if (chunk->hr) chunk->outcome = CHUNK_FAILED;
+        else if (chunk->got > READ_BUFFER_SIZE || chunk->got > copy->size - copy->read_total)
+            chunk->outcome = CHUNK_TOO_LONG;
+        else if (!chunk->got)
+        {
+            if (++copy->empty_reads < MAX_EMPTY_READS) continue;
+            chunk->outcome = CHUNK_STUCK;
+        }
+        else chunk->outcome = CHUNK_DATA;
+        if (chunk->outcome != CHUNK_DATA) return FALSE;
+        copy->empty_reads = 0;
+        copy->read_total += chunk->got;
+        return copy->read_total < copy->size;
+    }
+}
+
+static void report_read_failure(const struct file_copy *copy, const struct chunk *chunk)
+{
+    const char *name = u8(copy->unc_name);
+
+    switch (chunk->outcome)
+    {
+    case CHUNK_SHORT:
+        report(chunk->hr, "short copy of %s: DsBackupRead reached the end after %llu of the %llu bytes "
+               "DsBackupOpenFileW announced", name, chunk->read_before, copy->size);
+        break;
+    case CHUNK_FAILED:
+        report(chunk->hr, "DsBackupRead failed for %s after %llu of %llu bytes", name, chunk->read_before,
+               copy->size);
+        break;
+    case CHUNK_TOO_LONG:
+        report_sys(ERROR_INVALID_DATA, "DsBackupRead returned %lu bytes for %s, more than the %llu "
+                   "still expected", (unsigned long)chunk->got, name, copy->size - chunk->read_before);
+        break;
+    case CHUNK_STUCK:
+        report(hrError, "DsBackupRead returned no data %u times in a row for %s after %llu of %llu "
+               "bytes", (unsigned)MAX_EMPTY_READS, name, chunk->read_before, copy->size);
+        break;
+    case CHUNK_DATA:
+        break;
+    }
+}
+
+/* The writer's side: one chunk, in order.  FALSE (reported) ends the copy. */
+static BOOL consume_chunk(struct file_copy *copy, const struct chunk *chunk)
+{
+    if (chunk->outcome != CHUNK_DATA)
+    {
+        report_read_failure(copy, chunk);
+        return FALSE;
+    }
+    if (!write_all(copy->out, chunk->data, chunk->got))
+    {
+        report_sys((HRESULT)GetLastError(), "cannot write %s", u8(copy->destination));
+        return FALSE;
+    }
+    if (!sha256_update(&copy->sha, chunk->data, chunk->got)) return FALSE;
+    copy->received += chunk->got;
+    progress_update(&copy->progress, copy->received);
+    return TRUE;
+}
+
+/* Without overlap: read, then hash and write, one buffer. */
+static BOOL copy_data_sequential(struct file_copy *copy)
+{
+    struct chunk chunk = {0};
+
+    chunk.data = copy->run->buffers[0];
+    while (copy->received < copy->size)
+    {
+        read_chunk(copy, &chunk);
+        if (!consume_chunk(copy, &chunk)) return FALSE;
+    }
+    return TRUE;
+}
+
+struct pipeline
+{
+    struct file_copy *copy;
+    struct chunk chunks[PIPELINE_DEPTH];
+    HANDLE free_slots, full_slots;      /* semaphores: chunks to fill, chunks to consume */
+    LONG stop;                          /* the writer gave up: read no more */
+};
+
+static DWORD WINAPI pipeline_reader(void *arg)
+{
+    struct pipeline *pipeline = arg;
+    unsigned slot = 0;
+    BOOL more = TRUE;
+
+    while (more)
+    {
+        WaitForSingleObject(pipeline->free_slots, INFINITE);
+        if (InterlockedCompareExchange(&pipeline->stop, 0, 0)) break;
+        more = read_chunk(pipeline->copy, &pipeline->chunks[slot]);
+        ReleaseSemaphore(pipeline->full_slots, 1, NULL);
+        slot = (slot + 1) % PIPELINE_DEPTH;
+    }
+    return 0;
+}
+
+/* This thread consumes the chunks in the order they were read, until the file
+ * is complete or a chunk or a write fails; then it stops the reader and waits
+ * for it, so that no DsBackupRead is in flight when the file is closed. */
+static BOOL pipeline_consume(struct pipeline *pipeline, HANDLE reader)
+{
+    unsigned slot = 0;
+    BOOL ok = TRUE;
+
+    while (ok && pipeline->copy->received < pipeline->copy->size)
+    {
+        WaitForSingleObject(pipeline->full_slots, INFINITE);
+        ok = consume_chunk(pipeline->copy, &pipeline->chunks[slot]);
+        ReleaseSemaphore(pipeline->free_slots, 1, NULL);
+        slot = (slot + 1) % PIPELINE_DEPTH;
+    }
+    InterlockedExchange(&pipeline->stop, 1);
+    ReleaseSemaphore(pipeline->free_slots, 1, NULL);
+    WaitForSingleObject(reader, INFINITE);
+    return ok;
+}
+
+/* With overlap: a reader thread fills the buffers while this thread hashes and
+ * writes them. */
+static BOOL copy_data_pipelined(struct file_copy *copy)
+{
+    struct pipeline pipeline = {0};
+    HANDLE reader = NULL;
+    BOOL ok = FALSE;
+    unsigned i;
+
+    if (!copy->size) return TRUE;
+    pipeline.copy = copy;
+    for (i = 0; i < PIPELINE_DEPTH; i++) pipeline.chunks[i].data = copy->run->buffers[i];
+    /* One count more than there are buffers: the writer's wake-up when it stops. */
+    pipeline.free_slots = CreateSemaphoreW(NULL, PIPELINE_DEPTH, PIPELINE_DEPTH + 1, NULL);
+    pipeline.full_slots = CreateSemaphoreW(NULL, 0, PIPELINE_DEPTH, NULL);
+    if (pipeline.free_slots && pipeline.full_slots)
+        reader = CreateThread(NULL, 0, pipeline_reader, &pipeline, 0, NULL);
+    if (reader) ok = pipeline_consume(&pipeline, reader);
+    else report_sys((HRESULT)GetLastError(), "cannot start the reader thread for %s", u8(copy->unc_name));
+    if (reader) CloseHandle(reader);
+    if (pipeline.free_slots) CloseHandle(pipeline.free_slots);
+    if (pipeline.full_slots) CloseHandle(pipeline.full_slots);
+    return ok;
+}
+
+/* The copy is on disk: flush and close it, then DsBackupClose.  The manifest,
+ * written later, must only ever describe data that is on disk. */
+static BOOL finish_file(struct file_copy *copy, BOOL *file_open)
+{
+    HRESULT hr;
+
+    if (!FlushFileBuffers(copy->out))
+    {
+        report_sys((HRESULT)GetLastError(), "cannot flush %s", u8(copy->destination));
+        return FALSE;
+    }
+    if (!CloseHandle(copy->out))
+    {
+        copy->out = INVALID_HANDLE_VALUE;
+        report_sys((HRESULT)GetLastError(), "cannot close %s", u8(copy->destination));
+        return FALSE;
+    }
+    copy->out = INVALID_HANDLE_VALUE;
+    *file_open = FALSE;
+    if ((hr = DsBackupClose(copy->run->hbc)))
+    {
+        report(hr, "DsBackupClose failed for %s", u8(copy->unc_name));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* DsBackupOpenFile and the file's copy: FALSE (reported) if either fails. */
+static BOOL open_file(struct file_copy *copy, BOOL *file_open)
+{
+    LARGE_INTEGER size;
+    HRESULT hr;
+
+    /* The legacy way: the name without its BFT code. */
+    if ((hr = DsBackupOpenFileW(copy->run->hbc, copy->unc_name, READ_HINT_SIZE, &size)))
+    {
+        report(hr, "DsBackupOpenFileW failed for %s", u8(copy->unc_name));
+        return FALSE;
+    }
+    *file_open = TRUE;
+    if (size.QuadPart < 0)
+    {
+        report_sys(ERROR_INVALID_DATA, "DsBackupOpenFileW gave a negative size for %s", u8(copy->unc_name));
+        return FALSE;
+    }
+    copy->size = (ULONGLONG)size.QuadPart;
+    copy->out = CreateFileW(copy->destination, GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                            FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (copy->out == INVALID_HANDLE_VALUE)
+    {
+        report_sys((HRESULT)GetLastError(), "cannot create %s", u8(copy->destination));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* DsBackupOpenFile, DsBackupRead to the announced size, DsBackupClose: one file
+ * into DIR\relative_path, hashed on the way, and recorded for the manifest. */
+static BOOL copy_one_file(struct backup_run *run, const char *kind, unsigned bft, const WCHAR *unc_name,
+                          const WCHAR *relative_path, const WCHAR *base_name)
+{
+    struct file_copy copy = {0};
+    BOOL ok = FALSE, file_open = FALSE;
+    WCHAR *destination;
+    char sha256[65];
+
+    copy.run = run;
+    copy.unc_name = unc_name;
+
+    if (!(destination = path_join(run->dir, relative_path)))
+    {
+        report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot back up %s", u8(unc_name));
+        return FALSE;
+    }
+    copy.destination = destination;
+    copy.out = INVALID_HANDLE_VALUE;
+    if (!open_file(&copy, &file_open) || !sha256_begin(&copy.sha)) goto done;
+    progress_begin(&copy.progress, kind, base_name, copy.size);
+    if (!(run->pipeline ? copy_data_pipelined(&copy) : copy_data_sequential(&copy))) goto done;
+    if (!finish_file(&copy, &file_open) || !sha256_finish(&copy.sha, sha256)) goto done;
+    progress_end(&copy.progress, sha256);
+    if (manifest_add(&run->manifest, bft, copy.received, sha256, relative_path, unc_name))
+    {
+        report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot record %s", u8(unc_name));
+        goto done;
+    }
+    run->total_bytes += copy.received;
+    ok = TRUE;
+done:
+    sha256_abort(&copy.sha);
+    if (copy.out != INVALID_HANDLE_VALUE) CloseHandle(copy.out);
+    if (file_open) DsBackupClose(run->hbc);
+    free(destination);
+    return ok;
+}
+/* Copies every entry of a list the DLL returned into DIR\subfolder. */
+static BOOL copy_listed_files(struct backup_run *run, const char *list_function, const WCHAR *list,
+                              DWORD list_bytes, const WCHAR *subfolder, const char *kind)
+{
+    size_t count = list ? list_bytes / sizeof(WCHAR) : 0, i = 0, end, j;
+
+    /* "e1\0e2\0...\0\0"; the walk never leaves the size the DLL gave. */
+    while (i < count && list[i])
+    {
+        const WCHAR *entry = list + i, *name, *base, *p;
+        WCHAR *relative;
+        unsigned bft;
+        BOOL ok;
+
+        for (end = i; end < count && list[end]; end++) ;
+        if (end == count)
+        {
+            report_sys(ERROR_INVALID_DATA, "%s returned a list whose last name is not terminated", list_function);
+            return FALSE;
+        }
+        i = end + 1;
+        /* UNC names begin with '\', never a BFT code; tolerate a name without one. */
+        if (entry[0] == '\\')
+        {
+            bft = (unsigned)(BYTE)BFT_UNKNOWN;
+            name = entry;
+        }
+        else
+        {
+            bft = entry[0];
+            name = entry + 1;
+        }
+        if (bft > 0xff || !name[0])
+        {
+            report_sys(ERROR_INVALID_DATA, "%s returned a malformed entry %s", list_function, u8(entry));
+            return FALSE;
+        }
+        for (base = p = name; *p; p++)
+            if (*p == '\\' || *p == '/') base = p + 1;
+        /* The base name becomes a file in DIR: it must not lead anywhere else. */
+        if (!base[0] || !wcscmp(base, L".") || !wcscmp(base, L"..") || wcschr(base, ':'))
+        {
+            report_sys(ERROR_INVALID_NAME, "%s listed %s, which has no usable file name", list_function, u8(name));
+            return FALSE;
+        }
+        if (!(relative = path_join(subfolder, base)))
+        {
+            report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot back up %s", u8(name));
+            return FALSE;
+        }
+        for (j = 0; j < run->manifest.count; j++)
+            if (CompareStringOrdinal(run->manifest.entries[j].path, -1, relative, -1, TRUE) == CSTR_EQUAL)
+            {
+                report_sys(ERROR_FILE_EXISTS, "%s and %s would both be saved as %s", u8(run->manifest.entries[j].unc),
+                           u8(name), u8(relative));
+                free(relative);
+                return FALSE;
+            }
+        ok = copy_one_file(run, kind, bft, name, relative, base);
+        free(relative);
+        if (!ok) return FALSE;
+    }
+    return TRUE;
+}
+
+/* manifest.tmp, flushed, then renamed over manifest.txt in one step. */
+static BOOL write_manifest(struct backup_run *run, const char *token_sha256)
+{
+    WCHAR *temporary = path_join(run->dir, L"manifest.tmp"), *final = path_join(run->dir, MANIFEST_FILE_NAME);
+    const manifest_char *bad_name = NULL;
+    enum manifest_status status;
+    char *text = NULL;
+    size_t length;
+    BOOL ok = FALSE;
+
+    memcpy(run->manifest.token_sha256, token_sha256, 65);
+    if (!temporary || !final || (status = manifest_write(&run->manifest, &text, &length, &bad_name))
+            == MANIFEST_NO_MEMORY)
+    {
+        report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot write the manifest");
+        goto done;
+    }
+    if (status)
+    {
+        report_sys(ERROR_NO_UNICODE_TRANSLATION, "cannot write the name %s in the manifest", u8(bad_name));
+        goto done;
+    }
+    if (!write_new_file(temporary, text, length, CREATE_ALWAYS)) goto done;
+    if (!MoveFileExW(temporary, final, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+    {
+        report_sys((HRESULT)GetLastError(), "cannot rename %s to %s", u8(temporary), u8(final));
+        DeleteFileW(temporary);
+        goto done;
+    }
+    ok = TRUE;
+done:
+    free(text);
+    free(temporary);
+    free(final);
+    return ok;
+}
+
+/* Fetches one of the two backup lists and backs up every file on it. */
+static BOOL back_up_list(struct backup_run *run, HRESULT (WINAPI *get_list)(HBC, LPWSTR *, LPDWORD),
+                         const char *get_list_name, const WCHAR *folder, const char *kind)
+{
+    WCHAR *list = NULL;
+    DWORD list_size = 0;
+    HRESULT hr;
+    BOOL ok;
+
+    if ((hr = get_list(run->hbc, &list, &list_size)))
+    {
+        report(hr, "%s failed", get_list_name);
+        return FALSE;
+    }
+    ok = copy_listed_files(run, get_list_name, list, list_size, folder, kind);
+    DsBackupFree(list);
+    return ok;
+}
+
+/* DIR\name, created. */
+static BOOL create_subfolder(const WCHAR *dir, const WCHAR *name)
+{
+    WCHAR *path = path_join(dir, name);
+    DWORD error = path ? create_folder(path) : ERROR_NOT_ENOUGH_MEMORY;
+
+    if (error) report_sys((HRESULT)error, "cannot create %s\\%s", u8(dir), u8(name));
+    free(path);
+    return !error;
+}
+
+/* DSBACKUP_PIPELINE=0 turns the overlap off (see the top of this file). */
+static BOOL pipeline_wanted(void)
+{
+    WCHAR value[8];
+    DWORD n = GetEnvironmentVariableW(L"DSBACKUP_PIPELINE", value, ARRAYSIZE(value));
+
+    return !(n && n < ARRAYSIZE(value) && !wcscmp(value, L"0"));
+}
+
+/* The buffers of the copy: PIPELINE_DEPTH with overlap, one without. */
+static BOOL allocate_buffers(struct backup_run *run)
+{
+    unsigned i, count = run->pipeline ? PIPELINE_DEPTH : 1;
+
+    for (i = 0; i < count; i++)
+        if (!(run->buffers[i] = malloc(READ_BUFFER_SIZE)))
+        {
+            report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot allocate the read buffer");
+            return FALSE;
+        }
+    return TRUE;
+}
+
+/* Steps 1 and 2: the directory must be online; a backup context and its token. */
+static BOOL prepare_backup(struct backup_run *run, void **token, DWORD *token_size)
+{
+    BOOL online = FALSE;
+    HRESULT hr;
+
+    if ((hr = DsIsNTDSOnlineW(NULL, &online)))
+    {
+        report(hr, "DsIsNTDSOnlineW failed");
+        return FALSE;
+    }
+    if (!online)
+    {
+        report(hrCouldNotConnect, "the directory service is not online, so it cannot be backed up");
+        return FALSE;
+    }
+    if ((hr = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, token, token_size, &run->hbc)))
+    {
+        report(hr, "DsBackupPrepareW failed");
+        run->hbc = NULL;
+        return FALSE;
+    }
+    if (!*token || !*token_size)
+    {
+        report(hrMissingExpiryToken, "DsBackupPrepareW returned no expiry token");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Step 6: the token is kept with the backup, for a restore; then the manifest
+ * makes the backup complete. */
+static BOOL save_token_and_manifest(struct backup_run *run, const void *token, DWORD token_size)
+{
+    WCHAR *path = path_join(run->dir, TOKEN_FILE_NAME);
+    char token_sha256[65];
+    BOOL ok;
+
+    if (!path)
+    {
+        report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot save the expiry token");
+        return FALSE;
+    }
+    ok = write_new_file(path, token, token_size, CREATE_NEW) && sha256_of_bytes(token, token_size, token_sha256)
+         && write_manifest(run, token_sha256);
+    free(path);
+    return ok;
+}
+
+/* Steps 3 to 6 into the folder, created.  *folder_created says whether it was. */
+static BOOL back_up_into(struct backup_run *run, const void *token, DWORD token_size, BOOL *folder_created)
+{
+    DWORD error;
+
+    if ((error = create_folder(run->dir)))
+    {
+        report_sys((HRESULT)error, "cannot create the backup folder %s", u8(run->dir));
+        return FALSE;
+    }
+    *folder_created = TRUE;
+    if (!create_subfolder(run->dir, L"database") || !create_subfolder(run->dir, L"logs")) return FALSE;
+    /* 3. Every database file. */
+    if (!back_up_list(run, DsBackupGetDatabaseNamesW, "DsBackupGetDatabaseNamesW", L"database", "database"))
+        return FALSE;
+    /* 4. Then the logs, which hold what changed while the database was read. */
+    if (!back_up_list(run, DsBackupGetBackupLogsW, "DsBackupGetBackupLogsW", L"logs", "log"))
+        return FALSE;
+    /* The manifest makes the backup complete, so it comes before step 5, the one
+     * step that destroys anything: logs are deleted only once their copies are
+     * recorded as a complete backup, never for a backup that then fails. */
+    return save_token_and_manifest(run, token, token_size);
+}
+
+/* The whole backup of a checked folder; returns the exit code. */
+static int run_backup(struct backup_run *run, BOOL truncate_logs)
+{
+    BOOL folder_created = FALSE, complete = FALSE;
+    DWORD token_size = 0;
+    void *token = NULL;
+    int status = EXIT_FAILED;
+    HRESULT hr;
+
+    if (allocate_buffers(run) && sha256_open_provider() && prepare_backup(run, &token, &token_size)
+            && back_up_into(run, token, token_size, &folder_created))
+    {
+        complete = TRUE;
+        print("backup complete: %llu files, %llu bytes, in %s\n", (ULONGLONG)run->manifest.count,
+              run->total_bytes, u8(run->dir));
+        status = EXIT_OK;
+        /* 5. Delete the logs that were backed up. */
+        if (truncate_logs && (hr = DsBackupTruncateLogs(run->hbc)))
+        {
+            report(hr, "the backup is complete, but DsBackupTruncateLogs failed");
+            status = EXIT_FAILED;
+        }
+        else if (truncate_logs) print("logs truncated\n");
+    }
+    if (token) DsBackupFree(token);
+    /* 7. End the backup, whether it succeeded or not. */
+    if (run->hbc && (hr = DsBackupEnd(run->hbc)))
+    {
+        report(hr, "DsBackupEnd failed");
+        status = EXIT_FAILED;
+    }
+    if (folder_created && !complete)
+        print_error_line("dsbackup: the backup in %s is incomplete: it has no manifest.txt\n", u8(run->dir));
+    return status;
+}
+
+int cmd_backup(int argc, WCHAR **argv)
+{
+    struct backup_run run = {0};
+    const WCHAR *dir_argument = NULL;
+    BOOL truncate_logs = FALSE;
+    WCHAR *dir;
+    int status = EXIT_FAILED, code;
+    unsigned i;
+
+    if ((code = parse_folder_arguments(argc, argv, "backup", backup_help, L"--truncate-logs", &truncate_logs,
+                                       &dir_argument)) != ARGUMENTS_OK)
+        return code;
+    if (!dir_argument || !dir_argument[0])
+        return usage_error(backup_help, "backup: which folder?%s", L"");
+    if (!(dir = full_folder_path(dir_argument)))
+    {
+        report_sys((HRESULT)GetLastError(), "cannot use %s as the backup folder", u8(dir_argument));
+        return EXIT_FAILED;
+    }
+    run.dir = dir;
+    run.pipeline = pipeline_wanted();
+    if (check_backup_folder(dir)) status = run_backup(&run, truncate_logs);
+    manifest_free(&run.manifest);
+    sha256_close_provider();
+    for (i = 0; i < PIPELINE_DEPTH; i++) free(run.buffers[i]);
+    free(dir);
+    return status;
+}

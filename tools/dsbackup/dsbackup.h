@@ -1,0 +1,166 @@
+/*
+ * What the files of dsbackup share: the exit codes, the subcommands' entry
+ * points, the console output and error reports (output.c), and the system
+ * helpers (system.c).  Each subcommand lives in its own file; dsbackup.c holds
+ * the command table.
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef DSBACKUP_H
+#define DSBACKUP_H
+
+#include <stdarg.h>
+#include <windows.h>
+#include <bcrypt.h>
+#include "ntdsbcli.h"
+#include "manifest.h"
+
+#define EXIT_OK     0
+#define EXIT_FAILED 1
+#define EXIT_USAGE  2
+
+/* DsBackupRead wants a multiple of 8192 of at least 24576 bytes; the same size
+ * serves every copy and hash loop. */
+#define READ_BUFFER_SIZE (1024 * 1024)
+
+#define MANIFEST_FILE_NAME L"manifest.txt"
+#define TOKEN_FILE_NAME    L"expiry.token"
+
+#define PRINTF_LIKE(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+
+/* ---- subcommands (one file each) ---------------------------------------------- */
+
+int cmd_backup(int argc, WCHAR **argv);
+int cmd_verify(int argc, WCHAR **argv);
+int cmd_restore(int argc, WCHAR **argv);
+int cmd_status(int argc, WCHAR **argv);
+int cmd_init_sample(int argc, WCHAR **argv);
+int cmd_link_share(int argc, WCHAR **argv);
+
+/* ---- the command line (dsbackup.c) ---------------------------------------------- */
+
+#define ARGUMENTS_OK (-1)
+
+BOOL is_help_option(const WCHAR *arg);
+/* Prints "dsbackup: " FORMAT (with the argument as UTF-8) and HELP to stderr;
+ * returns EXIT_USAGE. */
+int usage_error(const char *help, const char *format, const WCHAR *argument);
+/* The arguments of a subcommand that takes a folder and at most one option of
+ * its own (OPTION, which sets *OPTION_GIVEN; NULL if none): "--help", the option,
+ * "--" and one folder, in any order.  Returns ARGUMENTS_OK, or the exit code when
+ * the help was printed or the arguments are wrong. */
+int parse_folder_arguments(int argc, WCHAR **argv, const char *command, const char *help,
+                           const WCHAR *option, BOOL *option_given, const WCHAR **folder);
+
+/* ---- output (output.c) ------------------------------------------------------------ */
+
+BOOL handle_is_console(HANDLE handle);
+/* UTF-8 text to stdout or stderr: UTF-8 to pipes and files, UTF-16 to a console. */
+void print(const char *format, ...) PRINTF_LIKE(1, 2);
+void print_error_line(const char *format, ...) PRINTF_LIKE(1, 2);
+/* "label" padded to 24 columns, a space, the text, a line end. */
+void print_field(const char *label, const char *format, ...) PRINTF_LIKE(2, 3);
+/* A wide string as UTF-8 for messages; the result lives until four more calls. */
+const char *u8(const WCHAR *s);
+
+/* "dsbackup: <what failed>: <symbolic name> (<hex>): <meaning>" on stderr.
+ * report: for a code the DLL returned (the documentation's meaning first);
+ * report_sys: for the program's own system calls (the system's message first);
+ * report_status: for a BCrypt NTSTATUS. */
+void report(HRESULT hr, const char *format, ...) PRINTF_LIKE(2, 3);
+void report_sys(HRESULT hr, const char *format, ...) PRINTF_LIKE(2, 3);
+void report_status(NTSTATUS status, const char *what);
+/* "<name> (<hex>): <meaning>", as report_sys shows codes. */
+const char *describe_code(HRESULT hr, char *buffer, size_t size);
+
+/* On a console, one line per file rewritten in place at most five times a second:
+ *   log edb00002.log [##########..........]  52% 1.0/2.0 MiB 12.3 MiB/s ETA 0:01
+ * kept one column short of the console's width.  Elsewhere (a pipe, a file)
+ * nothing until the file is done; then, in both cases, one plain line that says
+ * what was done.  A message (report, ...) first ends a bar's line. */
+struct progress
+{
+    BOOL console;
+    const char *kind;            /* "database", "log", "restore database", ... */
+    const WCHAR *name;           /* base name */
+    ULONGLONG total;
+    ULONGLONG start, last;       /* GetTickCount64 */
+    size_t shown;                /* length of the line on screen */
+};
+
+void progress_begin(struct progress *progress, const char *kind, const WCHAR *name, ULONGLONG total);
+void progress_update(struct progress *progress, ULONGLONG done);
+/* The file is done: LINE replaces the bar on a console. */
+void progress_end_line(struct progress *progress, const char *line);
+/* "<kind> <name> <total> bytes sha256 <sha256>" */
+void progress_end(struct progress *progress, const char *sha256);
+
+/* ---- system helpers (system.c) ------------------------------------------------------ */
+
+WCHAR *path_join(const WCHAR *dir, const WCHAR *name);
+/* The absolute form of a folder given on the command line, without a trailing
+ * separator unless it is a root. */
+WCHAR *full_folder_path(const WCHAR *path);
+const WCHAR *base_name_of(const WCHAR *path);
+/* CreateDirectoryW, creating missing parents first.  Returns a Win32 error. */
+DWORD create_folder(const WCHAR *path);
+BOOL write_all(HANDLE file, const void *data, size_t size);
+/* A whole file written, flushed and closed (reported on failure). */
+BOOL write_new_file(const WCHAR *path, const void *data, size_t size, DWORD disposition);
+/* A small file into memory, NUL-terminated; at most max_size bytes (reported). */
+BOOL read_whole_file(const WCHAR *path, size_t max_size, char **data_out, size_t *size_out);
+/* TRUE if the variable is set to something other than "0". */
+BOOL environment_flag(const WCHAR *name);
+
+/* SHA-256 through BCrypt; every failure is reported. */
+struct sha256
+{
+    BCRYPT_HASH_HANDLE hash;
+    BYTE *object;
+};
+
+BOOL sha256_open_provider(void);
+void sha256_close_provider(void);
+BOOL sha256_begin(struct sha256 *sha);
+void sha256_abort(struct sha256 *sha);
+BOOL sha256_update(struct sha256 *sha, const void *data, ULONG size);
+/* Finishes the hash into 64 lower-case hex digits, and frees it. */
+BOOL sha256_finish(struct sha256 *sha, char hex[65]);
+BOOL sha256_of_bytes(const void *data, size_t size, char hex[65]);
+/* Hashes a whole file; FALSE (reported) if it cannot be read.  With a progress
+ * (begun by the caller, whose total may be 0 for "the file's size"), a console
+ * shows a bar while it reads; the caller ends the line. */
+BOOL hash_file(const WCHAR *path, BYTE *buffer, ULONGLONG *size_out, char sha256[65],
+               struct progress *progress);
+
+/* The NTDS service, as the service control manager sees it. */
+struct ntds_service
+{
+    BOOL known;                 /* the SCM answered */
+    BOOL registered;            /* a service named NTDS exists */
+    SERVICE_STATUS_PROCESS status;
+    DWORD error;                /* why not known */
+};
+
+void query_ntds_service(struct ntds_service *service);
+const char *service_state_name(DWORD state);
+
+/* A string value of the NTDS parameters, expanded; NULL with *error set if absent
+ * or unreadable. */
+WCHAR *read_parameter(const WCHAR *value_name, LONG *error);
+
+/* ---- shared by subcommands ----------------------------------------------------------- */
+
+/* verify.c: reads DIR\manifest.txt and checks every file it lists and the expiry
+ * token, with one "ok" line per good file and a report per problem.  TRUE if the
+ * manifest is complete and every file matches; *out (if given) then holds the
+ * entries, else it is empty. */
+BOOL verify_backup(const WCHAR *dir, struct manifest *out);
+
+/* link_share.c: makes \\COMPUTER\X$ resolve under Wine for the drives the
+ * directory's configured paths use (and C:), saying what it did; nothing to do
+ * on Windows.  FALSE if a link was needed and could not be made. */
+BOOL link_shares_for_directory(void);
+
+#endif

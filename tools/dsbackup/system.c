@@ -1,0 +1,402 @@
+/*
+ * dsbackup's system helpers: paths and folders, whole-file reads and writes,
+ * SHA-256 through BCrypt, the NTDS service as the service control manager sees
+ * it, and the directory's parameters in the registry (see dsbackup.h).
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dsbackup.h"
+#include "ntds_layout.h"
+
+/* ---- paths, folders and files ----------------------------------------------------- */
+
+WCHAR *path_join(const WCHAR *dir, const WCHAR *name)
+{
+    size_t dir_len = wcslen(dir), name_len = wcslen(name);
+    BOOL separator = dir_len && dir[dir_len - 1] != '\\' && dir[dir_len - 1] != '/';
+    WCHAR *joined = malloc((dir_len + separator + name_len + 1) * sizeof(WCHAR));
+
+    if (!joined) return NULL;
+    memcpy(joined, dir, dir_len * sizeof(WCHAR));
+    if (separator) joined[dir_len] = '\\';
+    memcpy(joined + dir_len + separator, name, (name_len + 1) * sizeof(WCHAR));
+    return joined;
+}
+
+/* The absolute form of a folder given on the command line, without a trailing
+ * separator unless it is a root. */
+WCHAR *full_folder_path(const WCHAR *path)
+{
+    DWORD n = GetFullPathNameW(path, 0, NULL, NULL);
+    WCHAR *full;
+    size_t len;
+
+    if (!n || !(full = malloc(n * sizeof(WCHAR)))) return NULL;
+    if (!GetFullPathNameW(path, n, full, NULL))
+    {
+        free(full);
+        return NULL;
+    }
+    len = wcslen(full);
+    while (len > 3 && (full[len - 1] == '\\' || full[len - 1] == '/') && full[len - 2] != ':')
+        full[--len] = 0;
+    return full;
+}
+
+/* CreateDirectoryW, creating missing parents first.  Returns a Win32 error. */
+DWORD create_folder(const WCHAR *path)
+{
+    WCHAR *parent;
+    size_t len;
+    DWORD error;
+
+    if (CreateDirectoryW(path, NULL)) return ERROR_SUCCESS;
+    error = GetLastError();
+    if (error == ERROR_ALREADY_EXISTS)
+    {
+        DWORD attributes = GetFileAttributesW(path);
+        return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY)
+               ? ERROR_SUCCESS : ERROR_DIRECTORY;
+    }
+    if (error != ERROR_PATH_NOT_FOUND) return error;
+    len = wcslen(path);
+    while (len && path[len - 1] != '\\' && path[len - 1] != '/') len--;
+    while (len && (path[len - 1] == '\\' || path[len - 1] == '/')) len--;
+    if (!len || path[len - 1] == ':' || !(parent = malloc((len + 1) * sizeof(WCHAR)))) return error;
+    memcpy(parent, path, len * sizeof(WCHAR));
+    parent[len] = 0;
+    error = create_folder(parent);
+    free(parent);
+    if (error) return error;
+    return CreateDirectoryW(path, NULL) ? ERROR_SUCCESS : GetLastError();
+}
+
+BOOL write_all(HANDLE file, const void *data, size_t size)
+{
+    const BYTE *p = data;
+    DWORD done;
+
+    while (size)
+    {
+        DWORD chunk = size > 0x40000000 ? 0x40000000 : (DWORD)size;
+        if (!WriteFile(file, p, chunk, &done, NULL)) return FALSE;
+        if (!done)
+        {
+            SetLastError(ERROR_WRITE_FAULT);
+            return FALSE;
+        }
+        p += done;
+        size -= done;
+    }
+    return TRUE;
+}
+
+const WCHAR *base_name_of(const WCHAR *path)
+{
+    const WCHAR *base = path, *p;
+
+    for (p = path; *p; p++)
+        if (*p == '\\' || *p == '/') base = p + 1;
+    return base;
+}
+
+BOOL write_new_file(const WCHAR *path, const void *data, size_t size, DWORD disposition)
+{
+    HANDLE file = CreateFileW(path, GENERIC_WRITE, 0, NULL, disposition, FILE_ATTRIBUTE_NORMAL, NULL);
+
+    if (file == INVALID_HANDLE_VALUE)
+    {
+        report_sys((HRESULT)GetLastError(), "cannot create %s", u8(path));
+        return FALSE;
+    }
+    if (!write_all(file, data, size) || !FlushFileBuffers(file))
+    {
+        report_sys((HRESULT)GetLastError(), "cannot write %s", u8(path));
+        CloseHandle(file);
+        return FALSE;
+    }
+    if (!CloseHandle(file))
+    {
+        report_sys((HRESULT)GetLastError(), "cannot close %s", u8(path));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* A small file into memory, NUL-terminated; at most max_size bytes. */
+BOOL read_whole_file(const WCHAR *path, size_t max_size, char **data_out, size_t *size_out)
+{
+    HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    LARGE_INTEGER size;
+    char *data;
+    DWORD got;
+
+    if (file == INVALID_HANDLE_VALUE)
+    {
+        report_sys((HRESULT)GetLastError(), "cannot open %s", u8(path));
+        return FALSE;
+    }
+    if (!GetFileSizeEx(file, &size))
+    {
+        report_sys((HRESULT)GetLastError(), "cannot read %s", u8(path));
+        CloseHandle(file);
+        return FALSE;
+    }
+    if ((ULONGLONG)size.QuadPart > max_size)
+    {
+        report_sys(ERROR_INVALID_DATA, "%s is too large (%llu bytes, at most %llu expected)", u8(path),
+                   (ULONGLONG)size.QuadPart, (ULONGLONG)max_size);
+        CloseHandle(file);
+        return FALSE;
+    }
+    if (!(data = malloc((size_t)size.QuadPart + 1)))
+    {
+        report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot read %s", u8(path));
+        CloseHandle(file);
+        return FALSE;
+    }
+    if (!ReadFile(file, data, (DWORD)size.QuadPart, &got, NULL) || got != (DWORD)size.QuadPart)
+    {
+        report(got != (DWORD)size.QuadPart ? ERROR_READ_FAULT : (HRESULT)GetLastError(), "cannot read %s", u8(path));
+        free(data);
+        CloseHandle(file);
+        return FALSE;
+    }
+    CloseHandle(file);
+    data[got] = 0;
+    *data_out = data;
+    *size_out = got;
+    return TRUE;
+}
+
+BOOL environment_flag(const WCHAR *name)
+{
+    WCHAR value[8];
+    DWORD n = GetEnvironmentVariableW(name, value, ARRAYSIZE(value));
+    return n && n < ARRAYSIZE(value) && wcscmp(value, L"0");
+}
+
+/* ---- SHA-256 through BCrypt ---------------------------------------------------- */
+
+static BCRYPT_ALG_HANDLE sha256_provider;
+static DWORD sha256_object_size;
+
+BOOL sha256_open_provider(void)
+{
+    DWORD got;
+    NTSTATUS status;
+
+    if (sha256_provider) return TRUE;
+    status = BCryptOpenAlgorithmProvider(&sha256_provider, BCRYPT_SHA256_ALGORITHM, NULL, 0);
+    if (status >= 0)
+        status = BCryptGetProperty(sha256_provider, BCRYPT_OBJECT_LENGTH, (BYTE *)&sha256_object_size,
+                                   sizeof(sha256_object_size), &got, 0);
+    if (status < 0)
+    {
+        report_status(status, "cannot open the SHA-256 provider (BCryptOpenAlgorithmProvider)");
+        if (sha256_provider) BCryptCloseAlgorithmProvider(sha256_provider, 0);
+        sha256_provider = NULL;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void sha256_close_provider(void)
+{
+    if (sha256_provider) BCryptCloseAlgorithmProvider(sha256_provider, 0);
+    sha256_provider = NULL;
+}
+
+BOOL sha256_begin(struct sha256 *sha)
+{
+    NTSTATUS status;
+
+    sha->hash = NULL;
+    if (!sha256_open_provider()) return FALSE;
+    if (!(sha->object = malloc(sha256_object_size ? sha256_object_size : 1)))
+    {
+        report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot start a SHA-256 hash");
+        return FALSE;
+    }
+    status = BCryptCreateHash(sha256_provider, &sha->hash, sha->object, sha256_object_size, NULL, 0, 0);
+    if (status < 0)
+    {
+        report_status(status, "cannot start a SHA-256 hash (BCryptCreateHash)");
+        free(sha->object);
+        sha->object = NULL;
+        sha->hash = NULL;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void sha256_abort(struct sha256 *sha)
+{
+    if (sha->hash) BCryptDestroyHash(sha->hash);
+    free(sha->object);
+    sha->hash = NULL;
+    sha->object = NULL;
+}
+
+BOOL sha256_update(struct sha256 *sha, const void *data, ULONG size)
+{
+    NTSTATUS status = BCryptHashData(sha->hash, (BYTE *)data, size, 0);
+    if (status < 0) report_status(status, "cannot hash data (BCryptHashData)");
+    return status >= 0;
+}
+
+/* Finishes the hash into 64 lower-case hex digits, and frees it. */
+BOOL sha256_finish(struct sha256 *sha, char hex[65])
+{
+    BYTE digest[32];
+    NTSTATUS status = BCryptFinishHash(sha->hash, digest, sizeof(digest), 0);
+    int i;
+
+    sha256_abort(sha);
+    if (status < 0)
+    {
+        report_status(status, "cannot finish a hash (BCryptFinishHash)");
+        return FALSE;
+    }
+    for (i = 0; i < 32; i++) sprintf(hex + 2 * i, "%02x", digest[i]);
+    return TRUE;
+}
+
+BOOL sha256_of_bytes(const void *data, size_t size, char hex[65])
+{
+    struct sha256 sha;
+
+    if (!sha256_begin(&sha)) return FALSE;
+    if (!sha256_update(&sha, data, (ULONG)size))
+    {
+        sha256_abort(&sha);
+        return FALSE;
+    }
+    return sha256_finish(&sha, hex);
+}
+
+/* Hashes a whole file; FALSE (reported) if it cannot be read.  With a progress
+ * (begun by the caller, whose total may be 0 for "the file's size"), a console
+ * shows a bar while it reads; the caller ends the line. */
+BOOL hash_file(const WCHAR *path, BYTE *buffer, ULONGLONG *size_out, char sha256[65],
+                      struct progress *progress)
+{
+    HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                              FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    LARGE_INTEGER file_size;
+    struct sha256 sha;
+    ULONGLONG size = 0;
+    DWORD got;
+
+    if (file == INVALID_HANDLE_VALUE)
+    {
+        report_sys((HRESULT)GetLastError(), "cannot open %s", u8(path));
+        return FALSE;
+    }
+    if (progress && !progress->total && GetFileSizeEx(file, &file_size) && file_size.QuadPart > 0)
+        progress->total = (ULONGLONG)file_size.QuadPart;
+    if (!sha256_begin(&sha))
+    {
+        CloseHandle(file);
+        return FALSE;
+    }
+    for (;;)
+    {
+        if (!ReadFile(file, buffer, READ_BUFFER_SIZE, &got, NULL))
+        {
+            report_sys((HRESULT)GetLastError(), "cannot read %s", u8(path));
+            sha256_abort(&sha);
+            CloseHandle(file);
+            return FALSE;
+        }
+        if (!got) break;
+        if (!sha256_update(&sha, buffer, got))
+        {
+            sha256_abort(&sha);
+            CloseHandle(file);
+            return FALSE;
+        }
+        size += got;
+        if (progress) progress_update(progress, size);
+    }
+    CloseHandle(file);
+    *size_out = size;
+    return sha256_finish(&sha, sha256);
+}
+
+/* ---- the NTDS service and its parameters -------------------------------------- */
+
+void query_ntds_service(struct ntds_service *service)
+{
+    SC_HANDLE manager, handle;
+    DWORD needed;
+
+    memset(service, 0, sizeof(*service));
+    if (!(manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT)))
+    {
+        service->error = GetLastError();
+        return;
+    }
+    if (!(handle = OpenServiceW(manager, NTDS_SERVICE_NAME, SERVICE_QUERY_STATUS)))
+    {
+        service->error = GetLastError();
+        service->known = service->error == ERROR_SERVICE_DOES_NOT_EXIST;
+    }
+    else
+    {
+        service->registered = TRUE;
+        if (QueryServiceStatusEx(handle, SC_STATUS_PROCESS_INFO, (BYTE *)&service->status,
+                                 sizeof(service->status), &needed))
+            service->known = TRUE;
+        else service->error = GetLastError();
+        CloseServiceHandle(handle);
+    }
+    CloseServiceHandle(manager);
+}
+
+const char *service_state_name(DWORD state)
+{
+    switch (state)
+    {
+    case SERVICE_STOPPED:          return "stopped";
+    case SERVICE_START_PENDING:    return "starting";
+    case SERVICE_STOP_PENDING:     return "stopping";
+    case SERVICE_RUNNING:          return "running";
+    case SERVICE_CONTINUE_PENDING: return "continuing";
+    case SERVICE_PAUSE_PENDING:    return "pausing";
+    case SERVICE_PAUSED:           return "paused";
+    default:                       return "in an unknown state";
+    }
+}
+
+/* A string value of the NTDS parameters, expanded; NULL with *error set if absent
+ * or unreadable. */
+WCHAR *read_parameter(const WCHAR *value_name, LONG *error)
+{
+    DWORD size = 0;
+    WCHAR *value = NULL, *grown;
+    int attempt;
+
+    for (attempt = 0; attempt < 4; attempt++)
+    {
+        /* RRF_RT_REG_SZ alone also takes REG_EXPAND_SZ, expanded; naming
+         * RRF_RT_REG_EXPAND_SZ without RRF_NOEXPAND is ERROR_INVALID_PARAMETER. */
+        *error = RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, value_name,
+                              RRF_RT_REG_SZ, NULL, value, &size);
+        if (*error == ERROR_SUCCESS && value) return value;
+        if (*error != ERROR_SUCCESS && *error != ERROR_MORE_DATA) break;
+        if (!(grown = realloc(value, size + sizeof(WCHAR))))
+        {
+            *error = ERROR_NOT_ENOUGH_MEMORY;
+            break;
+        }
+        value = grown;
+        size += sizeof(WCHAR);
+    }
+    free(value);
+    return NULL;
+}
