@@ -217,17 +217,17 @@ static void test_no_current_log(void **state)
     CreateDirectoryW(L"C:\\tests\\emptylogs", NULL);
     set_log_dir(L"C:\\tests\\emptylogs");
     hbc = prepare_backup();
-    assert_int_equal(DsBackupGetBackupLogsW(hbc, &list, &size), hrLogFileNotFound);
+    windows_may_differ_hr(DsBackupGetBackupLogsW(hbc, &list, &size), hrLogFileNotFound);
     assert_null(list);
     assert_int_equal(size, 0);
-    assert_int_equal(DsBackupGetBackupLogsA(hbc, &list_a, &size), hrLogFileNotFound);
+    windows_may_differ_hr(DsBackupGetBackupLogsA(hbc, &list_a, &size), hrLogFileNotFound);
     assert_null(list_a);
-    assert_int_equal(DsBackupTruncateLogs(hbc), hrInvalidBackupSequence);
+    windows_may_differ_hr(DsBackupTruncateLogs(hbc), hrInvalidBackupSequence);
     assert_int_equal(DsBackupEnd(hbc), S_OK);
     /* Numbered logs without the current one: the same. */
     write_file(L"C:\\tests\\emptylogs\\edb00001.log", "log", 3);
     hbc = prepare_backup();
-    assert_int_equal(DsBackupGetBackupLogsW(hbc, &list, &size), hrLogFileNotFound);
+    windows_may_differ_hr(DsBackupGetBackupLogsW(hbc, &list, &size), hrLogFileNotFound);
     assert_int_equal(DsBackupEnd(hbc), S_OK);
     set_log_dir(paths.log_dir);
     assert_true(DeleteFileW(L"C:\\tests\\emptylogs\\edb00001.log"));
@@ -270,7 +270,7 @@ static void test_open_read_close(void **state)
     assert_int_equal(DsBackupOpenFileA(hbc, name_a + 1, 65536, &file_size), S_OK);
 
     /* One open file per context. */
-    assert_int_equal(DsBackupOpenFileW(hbc, list, 65536, &file_size), hrAlreadyOpen);
+    windows_may_differ_hr(DsBackupOpenFileW(hbc, list, 65536, &file_size), hrAlreadyOpen);
     /* Read's buffer must be a multiple of 8192 and at least 24576 bytes. */
     assert_int_equal(DsBackupRead(hbc, buffer, 16384, &got), ERROR_INVALID_PARAMETER);
     assert_int_equal(DsBackupRead(hbc, buffer, 24577, &got), ERROR_INVALID_PARAMETER);
@@ -427,15 +427,15 @@ static void test_truncate_logs(void **state)
     write_file(log_path(L"edb0000D.log"), content, sizeof(content));
     hbc = prepare_backup();
     /* Nothing listed, nothing read: out of sequence, nothing deleted. */
-    assert_int_equal(DsBackupTruncateLogs(hbc), hrInvalidBackupSequence);
+    windows_may_differ_hr(DsBackupTruncateLogs(hbc), hrInvalidBackupSequence);
     assert_int_not_equal(GetFileAttributesW(log_path(L"edb0000F.log")), INVALID_FILE_ATTRIBUTES);
     /* The logs listed and all but one read, the database neither: still refused. */
     assert_int_equal(DsBackupGetBackupLogsW(hbc, &logs, &logs_size), S_OK);
     back_up_list(hbc, logs, logs_size, L"edb0000D.log");
-    assert_int_equal(DsBackupTruncateLogs(hbc), hrInvalidBackupSequence);
+    windows_may_differ_hr(DsBackupTruncateLogs(hbc), hrInvalidBackupSequence);
     assert_int_equal(DsBackupGetDatabaseNamesW(hbc, &database, &size), S_OK);
     back_up_list(hbc, database, size, NULL);
-    assert_int_equal(DsBackupTruncateLogs(hbc), hrInvalidBackupSequence);
+    windows_may_differ_hr(DsBackupTruncateLogs(hbc), hrInvalidBackupSequence);
     for (i = 0; i < 3; i++) assert_int_not_equal(GetFileAttributesW(log_path(sample_logs[i])), INVALID_FILE_ATTRIBUTES);
     assert_int_not_equal(GetFileAttributesW(log_path(L"edb0000D.log")), INVALID_FILE_ATTRIBUTES);
     /* The last log read: the backup is complete.  edb0000E.log changes after it
@@ -488,7 +488,7 @@ static void check_change_detected(void (*change)(const WCHAR *path), const char 
     while (total < 300000 && (hr = DsBackupRead(hbc, buffer, sizeof(buffer), &got)) == S_OK) total += got;
     if (hr != hrReadVerifyFailure) fail_msg("%s: got %#lx after %lu bytes, expected hrReadVerifyFailure", what, hr, total);
     /* It keeps failing; the context stays usable once the file is closed. */
-    assert_int_equal(DsBackupRead(hbc, buffer, sizeof(buffer), &got), hrReadVerifyFailure);
+    windows_may_differ_hr(DsBackupRead(hbc, buffer, sizeof(buffer), &got), hrReadVerifyFailure);
     assert_int_equal(got, 0);
     assert_int_equal(DsBackupClose(hbc), S_OK);
     assert_int_equal(DsBackupEnd(hbc), S_OK);
@@ -562,7 +562,7 @@ static void test_file_changes_underneath(void **state)
     DsBackupFree(list);
     assert_true(DeleteFileW(log_path(L"edb0000B.log")));
     assert_true(expected_unc(log_path(L"edb0000B.log"), unc, MAX_PATH));
-    assert_int_equal(DsBackupOpenFileW(hbc, unc, 65536, &file_size), hrFileNotFound);
+    windows_may_differ_hr(DsBackupOpenFileW(hbc, unc, 65536, &file_size), hrFileNotFound);
     assert_int_equal(DsBackupEnd(hbc), S_OK);
 }
 
@@ -671,7 +671,7 @@ static void test_loadlibrary(void **state)
     assert_int_equal(GET(HRESULT (WINAPI *)(HBC, LPSTR *, LPDWORD), "DsBackupGetBackupLogsA")(hbc, &list_a, &size), S_OK);
     GET(VOID (WINAPI *)(PVOID), "DsBackupFree")(list_a);
     /* Not a complete backup (most files unread): nothing is truncated. */
-    assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsBackupTruncateLogs")(hbc), hrInvalidBackupSequence);
+    windows_may_differ_hr(GET(HRESULT (WINAPI *)(HBC), "DsBackupTruncateLogs")(hbc), hrInvalidBackupSequence);
     assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsBackupEnd")(hbc), S_OK);
     assert_int_equal(GET(HRESULT (WINAPI *)(HBC), "DsBackupEnd")(hbc), ERROR_INVALID_PARAMETER);
 
@@ -696,7 +696,7 @@ static void test_loadlibrary(void **state)
     assert_int_equal(GET(HRESULT (WINAPI *)(LPCWSTR, LPCWSTR, LPCWSTR), "DsSetAuthIdentityW")(NULL, NULL, NULL), S_OK);
     assert_int_equal(GET(HRESULT (WINAPI *)(LPCSTR, LPCSTR, LPCSTR), "DsSetAuthIdentityA")(NULL, "x", NULL),
                      ERROR_INVALID_PARAMETER);
-    assert_int_equal(GET(HRESULT (WINAPI *)(void), "DsRestoreCheckExpiryToken")(), hrNyi);
+    windows_may_differ_hr(GET(HRESULT (WINAPI *)(void), "DsRestoreCheckExpiryToken")(), hrNyi);
     FreeLibrary(module);
 }
 
@@ -844,7 +844,7 @@ static void test_offline_without_service(void **state)
     memcpy(token_copy, token, token_size);
     DsBackupFree(token);
     assert_int_equal(DsBackupEnd(hbc), S_OK);
-    assert_int_equal(DsRestorePrepareW(NULL, 0, token_copy, token_size, &hbc), hrDatabaseInUse);
+    windows_may_differ_hr(DsRestorePrepareW(NULL, 0, token_copy, token_size, &hbc), hrDatabaseInUse);
 
     set_offline_mark(REG_DWORD, &one, sizeof(one));
     assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);

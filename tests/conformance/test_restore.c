@@ -62,7 +62,7 @@ static void test_online_follows_the_service(void **state)
     assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);
     assert_int_equal(online, TRUE);
     /* Online: no full restore; the locations may still be asked for. */
-    assert_int_equal(DsRestorePrepareW(NULL, 0, backup_token, backup_token_size, &hbc), hrDatabaseInUse);
+    windows_may_differ_hr(DsRestorePrepareW(NULL, 0, backup_token, backup_token_size, &hbc), hrDatabaseInUse);
     assert_null(hbc);
     assert_int_equal(DsRestorePrepareW(NULL, 0, NULL, 0, &hbc), S_OK);
     assert_int_equal(DsRestoreEnd(hbc), S_OK);
@@ -107,9 +107,9 @@ static void test_prepare_arguments(void **state)
         assert_null(hbc);
     }
     for (i = 0; i < backup_token_size; i++)
-        assert_int_equal(DsRestorePrepareW(NULL, 0, backup_token, i, &hbc), hrUnknownExpiryTokenFormat);
+        windows_may_differ_hr(DsRestorePrepareW(NULL, 0, backup_token, i, &hbc), hrUnknownExpiryTokenFormat);
     memcpy(token, backup_token, backup_token_size);
-    assert_int_equal(DsRestorePrepareW(NULL, 0, token, backup_token_size + 1, &hbc), hrUnknownExpiryTokenFormat);
+    windows_may_differ_hr(DsRestorePrepareW(NULL, 0, token, backup_token_size + 1, &hbc), hrUnknownExpiryTokenFormat);
     assert_int_equal(DsRestorePrepareW(NULL, 0, (void *)"not a token at all, forty bytes long...", 40, &hbc),
                      hrUnknownExpiryTokenFormat);
 }
@@ -149,7 +149,7 @@ static void test_expired_token(void **state)
             assert_int_equal(DsRestorePrepareW(NULL, 0, NULL, 0, &hbc), S_OK);
             assert_int_equal(DsRestoreEnd(hbc), S_OK);
             make_token(token, now_filetime() - 1 * day, 180);
-            assert_int_equal(DsRestorePrepareW(NULL, 0, token, 40, &hbc), hrError);
+            windows_may_differ_hr(DsRestorePrepareW(NULL, 0, token, 40, &hbc), hrError);
             assert_null(hbc);
         }
         RegDeleteValueW(key, NTDS_VALUE_TOMBSTONE_LIFETIME);
@@ -354,17 +354,17 @@ static void test_registration_lifecycle(void **state)
     assert_int_equal(DsRestoreRegisterA(hbc, working_dir, log_dir, &map, 1, log_dir, 1, 3), S_OK);
     assert_int_equal(registration_dword(RESTORE_VALUE_OWNER_PROCESS), GetCurrentProcessId());
     /* A live restore: no second one, from any context. */
-    assert_int_equal(DsRestoreRegisterA(second, working_dir, log_dir, &map, 1, log_dir, 1, 3), hrRestoreInProgress);
-    assert_int_equal(DsRestoreRegisterA(hbc, working_dir, log_dir, &map, 1, log_dir, 1, 3), hrRestoreInProgress);
+    windows_may_differ_hr(DsRestoreRegisterA(second, working_dir, log_dir, &map, 1, log_dir, 1, 3), hrRestoreInProgress);
+    windows_may_differ_hr(DsRestoreRegisterA(hbc, working_dir, log_dir, &map, 1, log_dir, 1, 3), hrRestoreInProgress);
     /* While registered: offline, no backup, and the service will not start. */
     assert_int_equal(DsIsNTDSOnlineW(NULL, &online), S_OK);
     assert_false(online);
-    assert_int_equal(DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &size, &second), hrRestoreInProgress);
+    windows_may_differ_hr(DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &size, &second), hrRestoreInProgress);
     assert_false(ntds_service_set_running(TRUE));
     /* Another context cannot complete it, not even with a failure. */
     second = prepare_full();
-    assert_int_equal(DsRestoreRegisterComplete(second, S_OK), hrInvalidBackupSequence);
-    assert_int_equal(DsRestoreRegisterComplete(second, E_FAIL), hrInvalidBackupSequence);
+    windows_may_differ_hr(DsRestoreRegisterComplete(second, S_OK), hrInvalidBackupSequence);
+    windows_may_differ_hr(DsRestoreRegisterComplete(second, E_FAIL), hrInvalidBackupSequence);
     assert_true(restore_registered());
     assert_int_equal(registration_dword(RESTORE_VALUE_STATUS), (DWORD)hrRestoreInProgress);
     /* A failed restore is recorded and the registration stays. */
@@ -375,8 +375,8 @@ static void test_registration_lifecycle(void **state)
     /* Success completes it: the directory may start again. */
     assert_int_equal(DsRestoreRegisterComplete(hbc, S_OK), S_OK);
     assert_false(restore_registered());
-    assert_int_equal(DsRestoreRegisterComplete(hbc, S_OK), hrInvalidBackupSequence);
-    assert_int_equal(DsRestoreRegisterComplete(second, S_OK), hrInvalidBackupSequence);
+    windows_may_differ_hr(DsRestoreRegisterComplete(hbc, S_OK), hrInvalidBackupSequence);
+    windows_may_differ_hr(DsRestoreRegisterComplete(second, S_OK), hrInvalidBackupSequence);
     assert_int_equal(DsRestoreEnd(hbc), S_OK);
     assert_int_equal(DsRestoreEnd(second), S_OK);
     assert_true(ntds_service_set_running(TRUE));
@@ -414,7 +414,7 @@ static void test_restore_retried(void **state)
     assert_int_equal(DsRestoreRegisterComplete(first, hrError), S_OK);
     retry = prepare_full();
     assert_int_equal(register_sample(retry), S_OK);
-    assert_int_equal(DsRestoreRegisterComplete(first, S_OK), hrInvalidBackupSequence);
+    windows_may_differ_hr(DsRestoreRegisterComplete(first, S_OK), hrInvalidBackupSequence);
     assert_true(restore_registered());
     assert_int_equal(registration_dword(RESTORE_VALUE_STATUS), (DWORD)hrRestoreInProgress);
     assert_false(ntds_service_set_running(TRUE));
@@ -425,9 +425,9 @@ static void test_restore_retried(void **state)
     assert_true(restore_registered());
     assert_int_equal(registration_dword(RESTORE_VALUE_OWNER_PROCESS), 0);
     assert_false(ntds_service_set_running(TRUE));
-    assert_int_equal(DsRestoreRegisterComplete(first, S_OK), hrInvalidBackupSequence);
+    windows_may_differ_hr(DsRestoreRegisterComplete(first, S_OK), hrInvalidBackupSequence);
     third = prepare_full();
-    assert_int_equal(DsRestoreRegisterComplete(third, S_OK), hrInvalidBackupSequence);
+    windows_may_differ_hr(DsRestoreRegisterComplete(third, S_OK), hrInvalidBackupSequence);
     assert_int_equal(register_sample(third), S_OK);
     assert_int_equal(DsRestoreRegisterComplete(third, S_OK), S_OK);
     assert_false(restore_registered());
@@ -483,7 +483,7 @@ static void test_check_expiry_token_is_a_stub(void **state)
     HRESULT (WINAPI *check)(void) = (void *)GetProcAddress(GetModuleHandleA("ntdsbcli.dll"), "DsRestoreCheckExpiryToken");
     (void)state;
     assert_non_null(check);
-    assert_int_equal(check(), hrNyi);
+    windows_may_differ_hr(check(), hrNyi);
 }
 
 int run_restore_tests(void)
