@@ -14,12 +14,16 @@
 #      service starts; every file is byte-identical to the backup (sha256sum on
 #      the Unix side); only transaction logs and the checkpoint were deleted;
 #   5. a restore that crashes right after DsRestoreRegister (the test hook
-#      DSBACKUP_TEST_CRASH_AFTER_REGISTER=1): a second restore is refused with
-#      hrRestoreInProgress and changes nothing, the service refuses to start,
-#      dsbackup status shows the registration, restore --resume completes it;
+#      DSBACKUP_TEST_CRASH_AFTER_REGISTER=1): the registration stays and the
+#      service refuses to start; dsbackup status shows it as never completed;
+#      the same restore run again replaces it, restores and completes;
 #   6. a restore that fails after DsRestoreRegister: the failure is recorded,
-#      the service stays down; --resume finishes it once the cause is gone;
-#   7. a restore after the whole database folder was lost recreates it.
+#      the service stays down; the restore run again once the cause is gone
+#      (here with --resume, kept as a synonym) finishes it;
+#   7. a restore after the whole database folder was lost recreates it;
+#   8. no NTDS service at all (ntdsbcli.dll beside a tool, as the README allows):
+#      dsbackup offline marks the directory offline, the full restore runs,
+#      dsbackup online brings it back and a backup works again.
 #
 # Prints "PASS: <check>" or "FAIL: <check> (got ..., expected ...)" per check and
 # exits non-zero if any failed.  The prefix is always destroyed.
@@ -171,7 +175,7 @@ ds online restore 'C:\backup'
 show online
 check "restore while the service runs exits 1" "$RC" 1
 check_grep "... says hrDatabaseInUse and to stop the service" "$out/online.err" \
-    "net stop NTDS.*: hrDatabaseInUse \(0xc80004b2\): "
+    "dsbackup offline.*: hrDatabaseInUse \(0xc80004b2\): "
 check "... changes nothing" "$(folder_print)" "$before"
 check "... registers nothing" "$(restore_registered)" no
 check "... and the service still runs" "$(ntds_service_state)" "RUNNING 0 0x0"
@@ -245,7 +249,7 @@ check_grep "status: online after the restore" "$out/status-after.out" '^director
 check "net stop NTDS" "$(service_stop)" "STOPPED 0 0x0"
 
 # --- 5. a crash between Register and Complete ---------------------------------------------
-echo "=== a restore that crashes after DsRestoreRegister, then --resume"
+echo "=== a restore that crashes after DsRestoreRegister, then the same restore again"
 damage_database
 before=$(folder_print)
 DSBACKUP_TEST_CRASH_AFTER_REGISTER=1 ds crash restore 'C:\backup'
@@ -254,13 +258,6 @@ check "the test hook ends the process after DsRestoreRegister (exit 99)" "$RC" 9
 check_grep "... and says so" "$out/crash.err" 'test hook DSBACKUP_TEST_CRASH_AFTER_REGISTER'
 check "the crashed restore stays registered" "$(restore_registered)" yes
 check "the crashed restore changed no file" "$(folder_print)" "$before"
-ds second restore 'C:\backup'
-show second
-check "a second restore exits 1" "$RC" 1
-check_grep "... with hrRestoreInProgress" "$out/second.err" 'DsRestoreRegisterW refused: .*: hrRestoreInProgress \(0xc7ff0004\): '
-check_grep "... and tells how to finish the first" "$out/second.err" 'dsbackup restore C:\\backup --resume'
-check "... and changes nothing" "$(folder_print)" "$before"
-check "... and the registration stays" "$(restore_registered)" yes
 check "the service refuses to start while the restore is registered" "$(service_start STOPPED)" "STOPPED 1066 0xC7FF0004"
 ds status-registered status
 show status-registered
@@ -271,19 +268,21 @@ check_grep "status: the service's refusal, by name" "$out/status-registered.out"
 check_grep "status: a restore is in progress" "$out/status-registered.out" '^restore in progress: +yes'
 check_grep "status: Restore Status by name" "$out/status-registered.out" \
     '^  Restore Status: +hrRestoreInProgress \(0xc7ff0004\): '
+check_grep "status: the restoring program is gone, a new restore replaces it" "$out/status-registered.out" \
+    'never completed: the restoring program stopped or ended; a new restore replaces it'
 check_grep "status: Backup Log Path" "$out/status-registered.out" '^  Backup Log Path: +C:\\backup\\logs$'
 check_grep "status: Log Path" "$out/status-registered.out" '^  Log Path: +\\\\[^\\]+\\C\$\\Windows\\NTDS$'
 check_grep "status: Restore Map" "$out/status-registered.out" '^  Restore Map: +\\\\.*\\ntds\.dit -> \\\\.*\\ntds\.dit$'
 check_grep "status: Low Log Number" "$out/status-registered.out" '^  Low Log Number: +0x1 \(edb00001\.log\)$'
 check_grep "status: High Log Number" "$out/status-registered.out" '^  High Log Number: +0x3 \(edb00003\.log\)$'
-check_grep "status: how to finish it" "$out/status-registered.out" 'dsbackup restore C:\\backup --resume$'
-ds resume restore 'C:\backup' --resume
-show resume
-check "restore --resume exits 0" "$RC" 0
-check_no_grep "restore --resume does not register again" "$out/resume.out" '^registered the restore'
-check "restore --resume completes the registration" "$(restore_registered)" no
-check_identical "after --resume"
-check "the service starts after --resume" "$(service_start)" "RUNNING 0 0x0"
+check_grep "status: how to finish it" "$out/status-registered.out" 'restoring again: dsbackup restore C:\\backup$'
+ds again restore 'C:\backup'
+show again
+check "the same restore run again exits 0" "$RC" 0
+check_grep "... registers anew, replacing the crashed one" "$out/again.out" '^registered the restore'
+check "... and completes the registration" "$(restore_registered)" no
+check_identical "after the crashed restore and the second one"
+check "the service starts after the second restore" "$(service_start)" "RUNNING 0 0x0"
 check "net stop NTDS" "$(service_stop)" "STOPPED 0 0x0"
 
 # --- 6. a failure after Register ----------------------------------------------------------
@@ -306,7 +305,7 @@ check "the service refuses to start after a failed restore" "$(service_start STO
 rmdir "$ntds/edb00002.log.dsbackup-tmp"
 ds resume2 restore 'C:\backup' --resume
 show resume2
-check "once the cause is gone, restore --resume exits 0" "$RC" 0
+check "once the cause is gone, the restore run again (--resume, a synonym) exits 0" "$RC" 0
 check "... and completes the registration" "$(restore_registered)" no
 check_identical "after the failed restore and --resume"
 check "the service starts again" "$(service_start)" "RUNNING 0 0x0"
@@ -321,12 +320,11 @@ check_identical "after a restore into a recreated folder"
 check "the service starts on the recreated folder" "$(service_start)" "RUNNING 0 0x0"
 check "net stop NTDS" "$(service_stop)" "STOPPED 0 0x0"
 
-before=$(folder_print)
+damage_database
 ds nothing restore 'C:\backup' --resume
 show nothing
-check "restore --resume with nothing registered exits 1" "$RC" 1
-check_grep "... says so, with hrInvalidBackupSequence" "$out/nothing.err" 'no restore is registered.*: hrInvalidBackupSequence'
-check "... and changes nothing" "$(folder_print)" "$before"
+check "restore --resume with nothing registered is a plain restore: exits 0" "$RC" 0
+check_identical "after restore --resume with nothing registered"
 
 # --- init-sample --force ----------------------------------------------------------------
 echo "=== init-sample --force"
@@ -361,10 +359,52 @@ ds h2 init-sample --help
 check "init-sample --help exits 0" "$RC" 0
 check_grep "init-sample --help documents --force" "$out/h2.out" '^  --force'
 ds h3 --help
-check_grep "--help lists restore" "$out/h3.out" '^  restore DIR \[--resume\]'
+check_grep "--help lists restore" "$out/h3.out" '^  restore DIR '
+check_grep "--help lists offline" "$out/h3.out" '^  offline '
+check_grep "--help lists online" "$out/h3.out" '^  online '
 check_grep "--help lists init-sample" "$out/h3.out" '^  init-sample \[DIR\] \[--force\]'
 ds u4 init-sample 'C:\a' 'C:\b'
 check "init-sample with two folders is a usage error (exit 2)" "$RC" 2
+
+# --- 8. no NTDS service ---------------------------------------------------------------------
+echo "=== no NTDS service: dsbackup offline, restore, dsbackup online"
+(cd "$bin" && wine 'C:\dsbackup\ntdssvc.exe' uninstall) < /dev/null > "$out/uninstall.out" 2>&1
+check "ntdssvc uninstall exits 0" "$?" 0
+check "no NTDS service is registered" "$(ntds_service_state)" ABSENT
+ds noservice-status status
+show noservice-status
+check_grep "status: without a service the directory counts as online" "$out/noservice-status.out" '^directory service: +online$'
+check_grep "status: ... and says how to take it offline" "$out/noservice-status.out" "'dsbackup offline' takes it offline"
+damage_database
+before=$(folder_print)
+ds noservice-online restore 'C:\backup'
+show noservice-online
+check "restore while it counts as online exits 1" "$RC" 1
+check_grep "... and names the way out, dsbackup offline" "$out/noservice-online.err" "run 'dsbackup offline'.*hrDatabaseInUse"
+check "... and changes nothing" "$(folder_print)" "$before"
+ds offline offline
+show offline
+check "dsbackup offline exits 0" "$RC" 0
+check_grep "... marks the directory offline" "$out/offline.out" "marked the directory offline"
+check_grep "... and the DLL agrees" "$out/offline.out" '^directory service: offline$'
+check "... with the value Directory Offline = 1" \
+    "$(wine reg query "$NTDS_KEY" /v 'Directory Offline' 2>/dev/null | tr -d '\r' | sed -n 's/^ *Directory Offline *REG_DWORD *//p')" 0x1
+ds noservice-backup backup 'C:\refused'
+check "a backup is refused while it is offline" "$RC" 1
+ds noservice-restore restore 'C:\backup'
+show noservice-restore
+check "the full restore without a service exits 0" "$RC" 0
+check_identical "after the restore without a service"
+check "... and leaves no registration" "$(restore_registered)" no
+ds online online
+show online
+check "dsbackup online exits 0" "$RC" 0
+check_grep "... and the DLL agrees" "$out/online.out" '^directory service: online$'
+check "... and removes the value" "$(wine reg query "$NTDS_KEY" /v 'Directory Offline' > /dev/null 2>&1 && echo present || echo gone)" gone
+ds noservice-backup2 backup 'C:\again'
+check "a backup works again" "$RC" 0
+ds u5 offline now
+check "offline with an argument is a usage error (exit 2)" "$RC" 2
 
 echo "roundtrip suite: $((SECONDS - t0)) s, $passed passed, $failures failed"
 [ "$failures" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -4,8 +4,9 @@
  *
  *   dsbackup backup DIR [--truncate-logs]     backup.c
  *   dsbackup verify DIR                       verify.c
- *   dsbackup restore DIR [--resume]           restore.c
+ *   dsbackup restore DIR                      restore.c
  *   dsbackup status                           status.c
+ *   dsbackup offline | online                 online.c
  *   dsbackup init-sample [DIR] [--force]      init_sample.c
  *   dsbackup link-share                       link_share.c
  *
@@ -36,6 +37,8 @@ static const struct command commands[] =
     {"verify", cmd_verify},
     {"restore", cmd_restore},
     {"status", cmd_status},
+    {"offline", cmd_offline},
+    {"online", cmd_online},
     {"init-sample", cmd_init_sample},
     {"link-share", cmd_link_share},
 };
@@ -49,11 +52,16 @@ static const char general_help[] =
     "Commands:\n"
     "  backup DIR [--truncate-logs]  back up the database and its logs into DIR\n"
     "  verify DIR                    check every file of the backup in DIR\n"
-    "  restore DIR [--resume]        restore the backup in DIR (the directory\n"
-    "                                service must be stopped)\n"
+    "  restore DIR                   restore the backup in DIR (the directory must\n"
+    "                                be offline); run it again after a restore\n"
+    "                                that failed or stopped half way\n"
     "  status                        show whether the directory is online, where its\n"
     "                                database is, the NTDS service's state, and any\n"
     "                                restore in progress\n"
+    "  offline                       take the directory offline for a restore (stop\n"
+    "                                the NTDS service, or mark it offline where\n"
+    "                                there is none)\n"
+    "  online                        bring it back online after a restore\n"
     "  init-sample [DIR] [--force]   create a sample directory database to try the\n"
     "                                other commands on (default C:\\Windows\\NTDS)\n"
     "  link-share                    under Wine, make this machine's administrative\n"

@@ -37,6 +37,8 @@ int cmd_restore(int argc, WCHAR **argv);
 int cmd_status(int argc, WCHAR **argv);
 int cmd_init_sample(int argc, WCHAR **argv);
 int cmd_link_share(int argc, WCHAR **argv);
+int cmd_offline(int argc, WCHAR **argv);
+int cmd_online(int argc, WCHAR **argv);
 
 /* ---- the command line (dsbackup.c) ---------------------------------------------- */
 

@@ -1,6 +1,5 @@
 /*
- * dsbackup restore DIR [--resume]: the documented restore sequence (API-SPEC.md
- * section 5): verify the backup; DsIsNTDSOnline must say offline;
+ * dsbackup restore DIR: the documented restore sequence: verify the backup; DsIsNTDSOnline must say offline;
  * DsRestorePrepare with the saved token; DsRestoreGetDatabaseLocations;
  * DsRestoreRegister; replace the files through the UNC paths the DLL gave (the
  * database through a temporary name and MoveFileExW; in the destination folders
@@ -8,6 +7,12 @@
  * are deleted); read every written file back; DsRestoreRegisterComplete with
  * S_OK, or with the failure's code so that the directory stays offline;
  * DsRestoreEnd.
+ *
+ * A restore that failed or stopped half way (the program crashed, was killed)
+ * is finished by restoring again: the DLL lets a new registration replace one
+ * that can no longer complete (docs/behaviour.md, "Restore").  --resume, which
+ * once completed the registration left behind, is still accepted and means the
+ * same as a plain restore.
  *
  * Test hook: DSBACKUP_TEST_CRASH_AFTER_REGISTER=1 in the environment makes restore
  * terminate its own process (TerminateProcess, exit code 99) right after
@@ -29,37 +34,38 @@
 
 
 static const char restore_help[] =
-    "Usage: dsbackup restore DIR [--resume]\n"
+    "Usage: dsbackup restore DIR\n"
     "\n"
     "Restores the directory database from the backup in DIR, made by\n"
     "'dsbackup backup DIR', in the documented order of ntdsbcli.dll:\n"
     "  1. checks the backup as 'dsbackup verify DIR' does (the manifest and its\n"
     "     'end' line, the size and SHA-256 of every file and of the expiry token)\n"
     "     before anything is changed;\n"
-    "  2. the directory must be offline (DsIsNTDSOnline): stop the directory\n"
-    "     service first, with 'net stop NTDS';\n"
+    "  2. the directory must be offline (DsIsNTDSOnline): take it offline first\n"
+    "     with 'dsbackup offline' (which stops the NTDS service, or marks the\n"
+    "     directory offline where no service is registered);\n"
     "  3. DsRestorePrepare with DIR\\expiry.token: a damaged token is refused\n"
     "     (hrUnknownExpiryTokenFormat), and so is a backup older than the tombstone\n"
     "     lifetime (hrContentsExpired);\n"
     "  4. DsRestoreGetDatabaseLocations tells where the database, the logs and\n"
     "     the checkpoint go;\n"
     "  5. DsRestoreRegister registers the restore: from now until it completes,\n"
-    "     the directory service does not start;\n"
+    "     the directory service does not start. A restore registered earlier\n"
+    "     that failed or never completed (its program stopped) is replaced;\n"
+    "     one still running elsewhere is not (hrRestoreInProgress);\n"
     "  6. replaces the files: in the log folder it deletes the transaction logs\n"
     "     (edb.log and edbXXXXX.log) and in the checkpoint folder the checkpoint\n"
     "     (edb.chk). ONLY these are deleted: every other file in those folders is\n"
     "     left alone. It writes the database under a temporary name in its folder\n"
     "     and renames it over the old one, copies the backed-up logs in, and reads\n"
     "     every written file back to check its SHA-256;\n"
-    "  7. DsRestoreRegisterComplete: after success the directory service may be\n"
-    "     started again ('net start NTDS'); after a failure the restore stays\n"
-    "     registered and the service does not start until a restore completes.\n"
+    "  7. DsRestoreRegisterComplete: after success the directory may be brought\n"
+    "     online again ('dsbackup online'); after a failure the restore stays\n"
+    "     registered and the directory does not start until a restore completes:\n"
+    "     correct the cause and run the same restore again.\n"
     "\n"
-    "  --resume  finishes a restore that was registered but never completed (the\n"
-    "            restoring program stopped between steps 5 and 7; a restore then\n"
-    "            reports hrRestoreInProgress): skips step 5, replaces the files and\n"
-    "            completes the registration. DIR must hold the backup that was\n"
-    "            registered ('dsbackup status' shows its log folder).\n"
+    "  --resume  accepted for scripts written for earlier versions: the same as\n"
+    "            restoring again, which replaces an unfinished registration.\n"
     "\n"
     "Test hook: with DSBACKUP_TEST_CRASH_AFTER_REGISTER=1 in the environment, the\n"
     "program terminates itself (exit code 99) right after step 5, as a crash would.\n"
@@ -74,12 +80,12 @@ static void report_online(const char *what)
 
     query_ntds_service(&service);
     if (service.known && !service.registered)
-        report(hrDatabaseInUse, "%s: the directory counts as online (no NTDS service is registered, and "
-               "then a database that exists is taken to be in use): register the NTDS service "
-               "(ntdssvc.exe install) and leave it stopped, then restore again", what);
+        report(hrDatabaseInUse, "%s: the directory is online (no NTDS service is registered, so a database "
+               "that exists counts as in use until it is marked offline): run 'dsbackup offline', then "
+               "restore again", what);
     else
         report(hrDatabaseInUse, "%s: the directory service is online: stop it first with "
-               "'net stop NTDS' (or 'sc stop NTDS'), then restore again", what);
+               "'dsbackup offline' (or 'net stop NTDS'), then restore again", what);
 }
 
 struct restore_item
@@ -348,53 +354,6 @@ static BOOL plan_targets(struct restore_plan *plan)
 no_memory:
     report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot plan the restore");
     return FALSE;
-}
-
-/* --resume: a registration must exist, and be of this backup. */
-static BOOL check_resumable(const BYTE *token, DWORD token_size)
-{
-    ULONGLONG registered_id = 0, token_id = 0;
-    WCHAR backup_log_path[1024] = L"";
-    DWORD type, size;
-    HKEY key;
-    LONG error;
-
-    error = RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, 0, KEY_READ, &key);
-    if (error == ERROR_FILE_NOT_FOUND)
-    {
-        report(hrInvalidBackupSequence, "restore --resume: no restore is registered, so there is none to "
-               "resume (run 'dsbackup restore DIR' without --resume)");
-        return FALSE;
-    }
-    if (error)
-    {
-        report_sys((HRESULT)error, "restore --resume: cannot read HKLM\\%s", u8(RESTORE_IN_PROGRESS_KEY));
-        return FALSE;
-    }
-    size = sizeof(backup_log_path) - sizeof(WCHAR);
-    if (!RegQueryValueExW(key, RESTORE_VALUE_BACKUP_LOG_PATH, NULL, &type, (BYTE *)backup_log_path, &size)
-            && type == REG_SZ && size < sizeof(backup_log_path))
-        backup_log_path[size / sizeof(WCHAR)] = 0;
-    else backup_log_path[0] = 0;
-    size = sizeof(registered_id);
-    /* The registration records the Backup Id of the token it was made with (the
-     * token format is in docs/behaviour.md, "Expiry token": the id at offset 24). */
-    if (!RegQueryValueExW(key, RESTORE_VALUE_BACKUP_ID, NULL, &type, (BYTE *)&registered_id, &size) && type == REG_QWORD
-            && size == sizeof(registered_id) && token_size == 40 && !memcmp(token, "NBXT", 4))
-    {
-        memcpy(&token_id, token + 24, sizeof(token_id));
-        if (token_id != registered_id)
-        {
-            RegCloseKey(key);
-            report(hrRestoreInProgress, "restore --resume: the registered restore is of another backup "
-                   "(Backup Id %016llx, its logs in %s; this backup's id is %016llx): resume it with that "
-                   "backup, then restore this one", registered_id,
-                   backup_log_path[0] ? u8(backup_log_path) : "(unknown)", token_id);
-            return FALSE;
-        }
-    }
-    RegCloseKey(key);
-    return TRUE;
 }
 
 /* Deletes one file, even read-only.  A file already gone is fine. */
@@ -788,30 +747,23 @@ static BOOL locate_targets(struct restore_run *run)
 }
 
 /* Step 4, register: from here the directory cannot start until the restore
- * completes.  With --resume, the registration must exist, of this backup. */
+ * completes.  A registration left by a restore that failed or stopped is
+ * replaced by the DLL. */
 static BOOL register_restore(struct restore_run *run)
 {
     struct restore_plan *plan = &run->plan;
     EDB_RSTMAPW map;
     HRESULT hr;
 
-    if (run->resume)
-    {
-        if (!check_resumable((const BYTE *)run->token, (DWORD)run->token_size)) return FALSE;
-        print("resuming the registered restore\n");
-        return TRUE;
-    }
     map.wszDatabaseName = plan->database->unc;
     map.wszNewDatabaseName = plan->database_location;
     hr = DsRestoreRegisterW(run->hbc, plan->checkpoint_dir, plan->log_dir, &map, 1, plan->backup_log_path,
                             plan->generation_low, plan->generation_high);
     if (hr == hrRestoreInProgress)
     {
-        report(hr, "DsRestoreRegisterW refused: a restore is already registered (an earlier restore "
-               "stopped between DsRestoreRegister and DsRestoreRegisterComplete, and until it completes "
-               "the directory service cannot start); nothing was changed");
-        print_error_line("dsbackup: to finish it, run: dsbackup restore %s --resume "
-                         "('dsbackup status' shows the registered restore)\n", u8(run->dir));
+        report(hr, "DsRestoreRegisterW refused: another restore is registered and its program still "
+               "runs; nothing was changed. Wait for it to end ('dsbackup status' shows its process), "
+               "then restore again");
         return FALSE;
     }
     if (hr == hrDatabaseInUse) report_online("DsRestoreRegisterW refused the restore, nothing was changed");
@@ -838,18 +790,18 @@ static int replace_and_complete(struct restore_run *run)
     if ((hr = DsRestoreRegisterComplete(run->hbc, restore_hr ? restore_hr : S_OK)))
     {
         report(hr, "DsRestoreRegisterComplete failed: the restore stays registered and the directory "
-               "service will not start; run 'dsbackup restore %s --resume'", u8(run->dir));
+               "service will not start; run 'dsbackup restore %s' again", u8(run->dir));
         return EXIT_FAILED;
     }
     if (restore_hr)
     {
         print_error_line("dsbackup: the restore FAILED. It stays registered, so the directory service will "
-                         "not start on these files; correct the cause, then run 'dsbackup restore %s --resume'. "
+                         "not start on these files; correct the cause, then run 'dsbackup restore %s' again. "
                          "Status recorded: %s\n", u8(run->dir), describe_code(restore_hr, description, sizeof(description)));
         return EXIT_FAILED;
     }
-    print("restore complete: %llu files, %llu bytes; the directory service may be started "
-          "(net start NTDS)\n", (ULONGLONG)run->plan.item_count, run->plan.total_bytes);
+    print("restore complete: %llu files, %llu bytes; the directory may be brought online again "
+          "('dsbackup online')\n", (ULONGLONG)run->plan.item_count, run->plan.total_bytes);
     return EXIT_OK;
 }
 

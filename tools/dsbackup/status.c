@@ -18,7 +18,9 @@ static const char status_help[] =
     "Shows whether the directory service is online (DsIsNTDSOnline), the database\n"
     "paths recorded under HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters,\n"
     "the state of the NTDS service if one is registered, and whether a restore is\n"
-    "registered (the key NTDS\\Restore In Progress), with what it records.\n"
+    "registered (the key NTDS\\Restore In Progress), with what it records and\n"
+    "whether its program still runs; and how to take the directory offline for a\n"
+    "restore, or bring it back ('dsbackup offline', 'dsbackup online').\n"
     "\n"
     "Exit status: 0 the status was read, 1 it could not be, 2 usage error.\n";
 
@@ -34,24 +36,52 @@ static void format_filetime(ULONGLONG value, char *buffer, size_t size)
                   time.wHour, time.wMinute, time.wSecond);
 }
 
-/* Restore Status, by name, with what it means for the directory. */
+static BOOL read_number(HKEY key, const WCHAR *name, DWORD type, void *value, DWORD size)
+{
+    DWORD got_type, got_size = size;
+    return !RegQueryValueExW(key, name, NULL, &got_type, value, &got_size) && got_type == type && got_size == size;
+}
+
+/* Whether the process that registered still runs: its id and creation time. */
+static BOOL owner_runs(DWORD process_id, ULONGLONG start_time)
+{
+    FILETIME created, exited, kernel, user;
+    HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, process_id);
+    DWORD exit_code;
+    BOOL runs;
+
+    if (!process) return GetLastError() == ERROR_ACCESS_DENIED;
+    runs = GetExitCodeProcess(process, &exit_code) && exit_code == STILL_ACTIVE
+           && GetProcessTimes(process, &created, &exited, &kernel, &user)
+           && (((ULONGLONG)created.dwHighDateTime << 32) | created.dwLowDateTime) == start_time;
+    CloseHandle(process);
+    return runs;
+}
+
+/* Restore Status and who owns the registration, with what it means: a live
+ * restore, or one a new restore replaces (docs/behaviour.md, "Restore"). */
 static void print_restore_status(HKEY key)
 {
-    DWORD type, size, restore_status;
+    DWORD restore_status, owner = 0;
+    ULONGLONG start_time = 0;
     char text[1200];
 
-    size = sizeof(restore_status);
-    if (RegQueryValueExW(key, RESTORE_VALUE_STATUS, NULL, &type, (BYTE *)&restore_status, &size)
-            || type != REG_DWORD || size != sizeof(DWORD))
+    if (!read_number(key, RESTORE_VALUE_STATUS, REG_DWORD, &restore_status, sizeof(DWORD)))
     {
         print_field("  Restore Status:", "(not recorded)");
         return;
     }
     print_field("  Restore Status:", "%s", describe_code((HRESULT)restore_status, text, sizeof(text)));
-    if ((HRESULT)restore_status == hrRestoreInProgress)
-        print("%-24s %s\n", "", "(registered, never completed: the restoring program stopped, or still runs)");
+    read_number(key, RESTORE_VALUE_OWNER_PROCESS, REG_DWORD, &owner, sizeof(DWORD));
+    read_number(key, RESTORE_VALUE_OWNER_START_TIME, REG_QWORD, &start_time, sizeof(ULONGLONG));
+    if ((HRESULT)restore_status != hrRestoreInProgress)
+        print("%-24s %s\n", "", "(the restore failed, as DsRestoreRegisterComplete reported; a new restore "
+              "replaces it)");
+    else if (owner && owner_runs(owner, start_time))
+        print("%-24s (in progress: the restoring program, process %lu, still runs)\n", "", owner);
     else
-        print("%-24s %s\n", "", "(the restore failed, as DsRestoreRegisterComplete reported)");
+        print("%-24s %s\n", "", "(never completed: the restoring program stopped or ended; a new restore "
+              "replaces it)");
 }
 
 /* The three path values; the backup's log folder is kept in backup_log_path. */
@@ -153,14 +183,14 @@ static void print_restore_registration(HKEY key)
     print_restore_paths(key, backup_log_path, sizeof(backup_log_path));
     print_restore_map(key);
     print_restore_numbers(key);
-    /* dsbackup registers DIR\logs: its restore is resumed from DIR. */
+    /* dsbackup registers DIR\logs: its restore is run again from DIR. */
     length = wcslen(backup_log_path);
     if (length > 5 && !_wcsicmp(backup_log_path + length - 5, L"\\logs"))
     {
         backup_log_path[length - 5] = 0;
-        print("%-24s finish it with: dsbackup restore %s --resume\n", "", u8(backup_log_path));
+        print("%-24s finish it by restoring again: dsbackup restore %s\n", "", u8(backup_log_path));
     }
-    else print("%-24s %s\n", "", "finish it with: dsbackup restore DIR --resume (DIR: the backup registered)");
+    else print("%-24s %s\n", "", "finish it by restoring again: dsbackup restore DIR (DIR: a backup)");
 }
 
 /* The database paths under NTDS\Parameters.  FALSE if one could not be read. */
@@ -241,6 +271,31 @@ static BOOL print_restore_in_progress(void)
     return FALSE;
 }
 
+/* How this machine's directory is taken offline for a restore and brought back:
+ * the NTDS service, or, without one, the "Directory Offline" mark. */
+static void print_how_to_switch(BOOL online)
+{
+    struct ntds_service service;
+    DWORD mark = 0, size = sizeof(mark);
+    BOOL marked;
+
+    query_ntds_service(&service);
+    if (!service.known) return;
+    if (service.registered)
+    {
+        print("%-24s %s\n", "", online ? "(the NTDS service runs: 'dsbackup offline' stops it for a restore)"
+              : "(a restore needs it offline; 'dsbackup online' starts the NTDS service again)");
+        return;
+    }
+    marked = !RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, NTDS_VALUE_OFFLINE, RRF_RT_REG_DWORD, NULL,
+                           &mark, &size) && mark == 1;
+    if (online)
+        print("%-24s %s\n", "", "(no NTDS service is registered, so the database counts as online: "
+              "'dsbackup offline' takes it offline for a restore)");
+    else if (marked)
+        print("%-24s (marked offline: '%s' = 1; 'dsbackup online' brings it back)\n", "", u8(NTDS_VALUE_OFFLINE));
+}
+
 int cmd_status(int argc, WCHAR **argv)
 {
     int status = EXIT_OK, i;
@@ -262,7 +317,11 @@ int cmd_status(int argc, WCHAR **argv)
         status = EXIT_FAILED;
         print("directory service:       unknown\n");
     }
-    else print("directory service:       %s\n", online ? "online" : "offline");
+    else
+    {
+        print("directory service:       %s\n", online ? "online" : "offline");
+        print_how_to_switch(online);
+    }
     if (!print_parameters()) status = EXIT_FAILED;
     if (!print_service()) status = EXIT_FAILED;
     if (!print_restore_in_progress()) status = EXIT_FAILED;
