@@ -1,19 +1,31 @@
 #!/bin/bash
-# Adds up the results of every suite in build/results and prints one plain line,
-# "N passed, N failed".  Exits non-zero if anything failed or nothing ran.
+# summarize.sh [SUITE...]: adds up the results of the suites in build/results (all
+# of them, or those named) with the one counter, tests/tap-count.awk, lists every
+# failure and skip, and ends with one plain line, "N passed, N failed".  Exits
+# non-zero if anything failed, a named suite did not run, or nothing passed.
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
-passed=0; failed=0
-for f in build/results/*.out; do
-    [ -e "$f" ] || continue
-    p=$(sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test.*/\1/p' "$f" | awk '{s+=$1} END {print s+0}')
-    q=$(sed -n 's/^\[  FAILED  \] \([0-9][0-9]*\) test.*/\1/p' "$f" | awk '{s+=$1} END {print s+0}')
-    sp=$(grep -c '^PASS: ' "$f"); sf=$(grep -c '^FAIL: ' "$f")
-    passed=$((passed + p + sp)); failed=$((failed + q + sf))
-    if [ $((q + sf)) -gt 0 ]; then grep -E '^FAIL: |^\[  FAILED  \] [A-Za-z_]' "$f" | sed "s|^|$(basename "$f" .out): |"; fi
-done
-grep -h '^SKIP: ' build/results/*.out 2>/dev/null
+here=$(cd "$(dirname "$0")" && pwd)
+files=()
+missing=0
+if [ $# -eq 0 ]; then
+    for f in build/results/*.out; do [ -e "$f" ] && files+=("$f"); done
+else
+    for s in "$@"; do
+        if [ -e "build/results/$s.out" ]; then files+=("build/results/$s.out")
+        else echo "FAIL $s: the suite did not run"; missing=$((missing + 1)); fi
+    done
+fi
+counts=$( [ ${#files[@]} -gt 0 ] && awk -f "$here/tap-count.awk" "${files[@]}")
+printf '%s\n' "$counts" | grep '^FAIL '
+printf '%s\n' "$counts" | grep '^SKIP '
+read -r passed failed skipped <<< "$(printf '%s\n' "$counts" | awk '/^SUITE /{p+=$3; f+=$4; s+=$5} END {print p+0, f+0, s+0}')"
+if [ $# -gt 0 ]; then
+    printf '%s\n' "$counts" | awk '/^SUITE /{printf "  %s: %d passed, %d failed%s\n", $2, $3, $4, $5 ? ", " $5 " skipped" : ""}'
+fi
+failed=$((failed + missing))
+[ "$skipped" -gt 0 ] && echo "$skipped skipped (listed above, each with why)"
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

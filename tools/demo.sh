@@ -19,7 +19,7 @@
 #      \\COMPUTER\C$ does not resolve; link-share creates the link and it
 #      resolves; a second run keeps it; an entry in its way is left alone.
 #
-# Prints "PASS: <check>" / "FAIL: <check>" per check (tests/summarize.sh counts
+# Prints "ok - <check>" / "not ok - <check>" (TAP) per check (tests/summarize.sh counts
 # them) and a summary; exits non-zero if any check failed.  The prefix is always
 # removed.
 #
@@ -34,9 +34,9 @@ cd "$here" || exit 1
 
 passed=0
 failed=0
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-# check DESCRIPTION COMMAND...: one PASS or FAIL line for the command's status.
+pass() { echo "ok - $*"; passed=$((passed + 1)); }
+fail() { echo "not ok - $*"; failed=$((failed + 1)); }
+# check DESCRIPTION COMMAND...: one TAP line for the command's status.
 check() {
     local what=$1
     shift

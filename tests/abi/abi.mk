@@ -13,7 +13,7 @@
 #   abi-release  the DLL that ships has no test hooks (no fault injection); the test
 #                build has them
 #
-# Each suite prints a PASS:/FAIL: line per check into build/results/abi-*.out (see
+# Each suite prints a TAP line per check into build/results/abi-*.out (see
 # tests/run-suite.sh); "make check-abi" ends with its own total and fails if any
 # check failed.  Work files go to $(BUILD)/abi.  Needs python3, the mingw-w64 gcc
 # and g++ for both arches, and wine (64-bit) for abi-link.
@@ -24,6 +24,7 @@
 ABI_DEPS := $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a \
               $(BUILD)/$(a)/test/ntdsbcli.dll)
 ABI_RUN  := BUILD='$(BUILD)' ARCHES='$(ARCHES)' tests/run-suite.sh
+ABI_SUITES := abi-exports $(if $(filter i686,$(ARCHES)),abi-stack) abi-consts abi-headers abi-link abi-release
 
 check-abi: $(ABI_DEPS)
 	@mkdir -p $(BUILD)/abi
@@ -37,5 +38,4 @@ endif
 	@$(ABI_RUN) abi-headers tests/abi/check-headers.sh
 	@$(ABI_RUN) abi-link python3 tests/abi/check-link.py
 	@$(ABI_RUN) abi-release python3 tests/abi/check-no-test-hooks.py
-	@cat build/results/abi-*.out | awk '/^PASS: /{p++} /^FAIL: /{f++} \
-	    END {printf "\nabi: %d passed, %d failed\n", p, f; exit (f > 0 || p == 0)}'
+	@tests/unit/verdict.sh check-abi $(ABI_SUITES)

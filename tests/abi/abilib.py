@@ -1,5 +1,5 @@
 """Helpers shared by the ABI checks: PE export/import tables (from objdump -p),
-the expected export list, the .def file, and PASS/FAIL reporting.
+the expected export list, the .def file, and the TAP result lines every suite writes.
 
 Copyright 2026 The ntdsbcli project authors
 SPDX-License-Identifier: LGPL-2.1-or-later
@@ -31,7 +31,7 @@ def run(cmd, **kw):
 
 
 class Report:
-    """Prints one PASS:/FAIL: line per check and counts them."""
+    """Prints one TAP line per check ("ok - ..." / "not ok - ...") and counts them."""
 
     def __init__(self):
         self.passed = 0
@@ -39,11 +39,11 @@ class Report:
 
     def ok(self, msg):
         self.passed += 1
-        print("PASS: " + msg, flush=True)
+        print("ok - " + msg, flush=True)
 
     def fail(self, msg):
         self.failed += 1
-        print("FAIL: " + msg, flush=True)
+        print("not ok - " + msg, flush=True)
 
     def check(self, cond, msg, why=""):
         if cond:

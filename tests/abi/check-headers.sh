@@ -45,13 +45,13 @@ for tag in "${jobs[@]}"; do
     status=$(cat "$out/$tag.status" 2>/dev/null || echo 255)
     what="$arch $lang $mode: our header compiles with -Wall -Wextra -pedantic"
     if [ "$status" -eq 127 ]; then
-        echo "FAIL: $what: compiler not installed (Debian: g++-mingw-w64-x86-64-win32, g++-mingw-w64-i686-win32)"
+        echo "not ok - $what: compiler not installed (Debian: g++-mingw-w64-x86-64-win32, g++-mingw-w64-i686-win32)"
     elif [ "$status" -ne 0 ]; then
-        echo "FAIL: $what: compiler exit status $status: $(head -n 4 "$out/$tag.log" | tr '\n' '|')"
+        echo "not ok - $what: compiler exit status $status: $(head -n 4 "$out/$tag.log" | tr '\n' '|')"
     elif [ -s "$out/$tag.log" ]; then
-        echo "FAIL: $what: $(grep -c -E 'warning|note' "$out/$tag.log") diagnostics: $(grep -m 3 -E 'warning|error' "$out/$tag.log" | tr '\n' '|')"
+        echo "not ok - $what: $(grep -c -E 'warning|note' "$out/$tag.log") diagnostics: $(grep -m 3 -E 'warning|error' "$out/$tag.log" | tr '\n' '|')"
     else
-        echo "PASS: $what, silently"
+        echo "ok - $what, silently"
     fi
 done
 [ -n "$missing" ] && echo "  missing compilers:$missing"

@@ -133,12 +133,12 @@ def wine_runs(r, runs, names):
         body = text[:m.start()] if m else text
         end = re.search(r"^END (\d+)$", body, flags=re.M)
         if label.startswith("i686") and not end and not wine32:
-            print("SKIP: %s run under Wine: 32-bit Wine (wine32:i386) is not installed" % label)
+            print("ok - %s run under Wine # SKIP no 32-bit Wine here (wine32:i386 is not installed)" % label)
             continue
         for line in body.splitlines():
-            if line.startswith("PASS: ") or line.startswith("FAIL: "):
+            if line.startswith("ok - ") or line.startswith("not ok - "):
                 print(line, flush=True)
-                if line.startswith("PASS: "):
+                if line.startswith("ok - "):
                     r.passed += 1
                 else:
                     r.failed += 1

@@ -11,7 +11,8 @@
  * it checks that ntdsbcli.dll was loaded from the program's folder, that
  * GetProcAddress finds every NAME (the expected exports) and, for the prototyped
  * ones, the very address the import library bound; calls DsBackupFree(NULL) (a
- * no-op) and DsRestoreEnd(NULL) (must fail).  Prints one PASS:/FAIL: line per
+ * no-op) and DsRestoreEnd(NULL) (must fail).  Prints one TAP line ("ok - ...")
+ * per
  * check, then "END <failures>".
  *
  * Copyright 2026 The ntdsbcli project authors
@@ -31,12 +32,12 @@ struct imported {
 static int failures;
 static const char *label = "?";
 
-/* Prints "PASS: <label> run: <message>" or FAIL, and counts the failures. */
+/* Prints "ok - <label> run: <message>" or "not ok - ...", and counts the failures. */
 static int check(int ok, const char *fmt, ...)
 {
     va_list ap;
 
-    printf("%s: %s run: ", ok ? "PASS" : "FAIL", label);
+    printf("%s - %s run: ", ok ? "ok" : "not ok", label);
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);

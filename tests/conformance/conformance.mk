@@ -20,13 +20,13 @@ check-wine: $(foreach a,$(ARCHES),$(BUILD)/$(a)/conformance.exe $(BUILD)/$(a)/nt
 	@# The same tests must build against the SDK's header, as they would on Windows.
 	@mkdir -p $(BUILD)/results; for a in $(ARCHES); do \
 	    if $$a-w64-mingw32-gcc $(CFLAGS_COMMON) -fsyntax-only -Itests/lib -Icommon -I$(BUILD)/cmocka/$$a/include -DCMOCKA_STATIC \
-	        $(CONFORMANCE_SRCS) 2>&1; then echo "PASS: conformance tests build against the SDK header ($$a)"; \
-	    else echo "FAIL: conformance tests do not build against the SDK header ($$a)"; fi; \
+	        $(CONFORMANCE_SRCS) 2>&1; then echo "ok - conformance tests build against the SDK header ($$a)"; \
+	    else echo "not ok - conformance tests do not build against the SDK header ($$a)"; fi; \
 	done | tee $(BUILD)/results/conformance-sdk.out
 	@tests/run-suite.sh wine-x86_64 tests/conformance/run.sh x86_64
 	@if tests/conformance/can-run-wine32.sh; then \
 	    tests/run-suite.sh wine-i686 tests/conformance/run.sh i686; \
 	else \
 	    mkdir -p $(BUILD)/results; \
-	    echo "SKIP: i686 conformance under 32-bit Wine: wine32:i386 is not installed (Debian's i386 packages could not be installed on this machine); the i686 DLL was still built and its ABI checked" | tee $(BUILD)/results/wine-i686.out; \
+	    echo "ok - i686 conformance under 32-bit Wine # SKIP wine32:i386 is not installed; the i686 DLL was still built and its ABI checked" | tee $(BUILD)/results/wine-i686.out; \
 	fi

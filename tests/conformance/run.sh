@@ -17,9 +17,9 @@ mkdir -p "$bin"
 cp "$here/build/$arch/conformance.exe" "$here/build/$arch/ntdsbcli.dll" "$here/build/$arch/ntdssvc.exe" "$bin/"
 cd "$bin" || exit 1
 status=0
-check() {   # check NAME COMMAND...: one PASS/FAIL line for a shell-level check
+check() {   # check NAME COMMAND...: one TAP line for a shell-level check
     name=$1; shift
-    if "$@"; then echo "PASS: $name"; else echo "FAIL: $name"; status=1; fi
+    if "$@"; then echo "ok - $name"; else echo "not ok - $name"; status=1; fi
 }
 
 sample_db_create

@@ -578,23 +578,23 @@ static int restore_again_after_crash(void)
     assert_true(read_dsa_paths(&paths));
     token = read_whole_file(L"C:\\tests\\token.bin", &size);
     hr = DsRestorePrepareW(NULL, 0, token, size, &hbc);
-    if (hr) { printf("FAIL: DsRestorePrepareW after the crash: %#lx\n", hr); return 1; }
-    if ((hr = register_sample(hbc))) { printf("FAIL: DsRestoreRegisterW after the crash: %#lx\n", hr); failures++; }
-    else printf("PASS: a new restore replaces the registration of the process that died\n");
+    if (hr) { printf("not ok - DsRestorePrepareW after the crash: %#lx\n", hr); return 1; }
+    if ((hr = register_sample(hbc))) { printf("not ok - DsRestoreRegisterW after the crash: %#lx\n", hr); failures++; }
+    else printf("ok - a new restore replaces the registration of the process that died\n");
     if ((hr = DsRestoreRegisterComplete(hbc, S_OK)) || restore_registered())
     {
-        printf("FAIL: DsRestoreRegisterComplete of the new restore: %#lx\n", hr);
+        printf("not ok - DsRestoreRegisterComplete of the new restore: %#lx\n", hr);
         failures++;
     }
-    else printf("PASS: ... and completes it\n");
+    else printf("ok - ... and completes it\n");
     DsRestoreEnd(hbc);
     HeapFree(GetProcessHeap(), 0, token);
     if (ntds_service_exists() && (!ntds_service_set_running(TRUE) || !ntds_service_set_running(FALSE)))
     {
-        printf("FAIL: the service does not start after the completed restore\n");
+        printf("not ok - the service does not start after the completed restore\n");
         failures++;
     }
-    else printf("PASS: the service starts after the completed restore\n");
+    else printf("ok - the service starts after the completed restore\n");
     return failures;
 }
 
@@ -605,14 +605,14 @@ int check_registration_survived(void)
     int failures = 0;
 
     /* The service must refuse before any program has loaded the DLL since. */
-    if (ntds_service_exists() && ntds_service_set_running(TRUE)) { printf("FAIL: service started\n"); failures++; }
-    else printf("PASS: service refuses to start after Wine died\n");
-    if (DsIsNTDSOnlineW(NULL, &online) || online) { printf("FAIL: directory reported online\n"); failures++; }
-    else printf("PASS: directory offline after the crash\n");
-    if (!restore_registered()) { printf("FAIL: registration lost\n"); failures++; }
-    else printf("PASS: registration visible after the crash\n");
-    if (ntds_service_exists() && ntds_service_set_running(TRUE)) { printf("FAIL: service started\n"); failures++; }
-    else printf("PASS: service refuses to start while registered\n");
+    if (ntds_service_exists() && ntds_service_set_running(TRUE)) { printf("not ok - service started\n"); failures++; }
+    else printf("ok - service refuses to start after Wine died\n");
+    if (DsIsNTDSOnlineW(NULL, &online) || online) { printf("not ok - directory reported online\n"); failures++; }
+    else printf("ok - directory offline after the crash\n");
+    if (!restore_registered()) { printf("not ok - registration lost\n"); failures++; }
+    else printf("ok - registration visible after the crash\n");
+    if (ntds_service_exists() && ntds_service_set_running(TRUE)) { printf("not ok - service started\n"); failures++; }
+    else printf("ok - service refuses to start while registered\n");
     failures += restore_again_after_crash();
     return failures;
 }

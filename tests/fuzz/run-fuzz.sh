@@ -3,8 +3,8 @@
 # Runs one libFuzzer target for a bounded time on its seed corpus
 # (tests/fuzz/corpus/TARGET, read only) and a working corpus in WORKDIR/corpus.
 # The full log stays in WORKDIR/log; a crash leaves its input in WORKDIR/artifacts.
-# Prints "PASS: fuzz TARGET N executions" when the run ends cleanly; otherwise shows
-# the end of the log and exits non-zero (tests/run-suite.sh then counts a FAIL).
+# Prints "ok - fuzz TARGET N executions" when the run ends cleanly; otherwise shows
+# the end of the log and exits non-zero (tests/run-suite.sh then counts a failure).
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -21,7 +21,7 @@ status=$?
 runs=$(sed -n 's/^Done \([0-9][0-9]*\) runs in .*/\1/p' "$work/log" | tail -n 1)
 if [ "$status" -eq 0 ] && [ -n "$runs" ]; then
     grep -E '^(INFO: seed corpus|stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)' "$work/log"
-    echo "PASS: fuzz $target $runs executions"
+    echo "ok - fuzz $target $runs executions"
     exit 0
 fi
 tail -n 60 "$work/log"

@@ -11,7 +11,7 @@
  * DsBackupEnd and DsBackupFree.  The bytes read are compared, by size and CRC-32,
  * with the file itself read through CreateFile/ReadFile.
  *
- * Output, one line each: "PASS: ..." or "FAIL: ..." per check; "FILE <BFT code>
+ * Output, one line each: "ok - ..." or "not ok - ..." per check (TAP); "FILE <BFT code>
  * <size> <CRC-32> <name>" per file backed up (hexadecimal; for run.sh to compare
  * with the files on the Unix side); last "END <failures>".  Exit status 0 if every
  * check passed, else 1.
@@ -85,10 +85,11 @@ static void end_line(void)
     line_len = 0;
 }
 
-/* Starts a PASS:/FAIL: line and counts a failure; the caller adds the text. */
+/* Starts a TAP line ("ok - " / "not ok - ") and counts a failure; the caller
+ * adds the text. */
 static BOOL start_check(BOOL ok)
 {
-    put_str(ok ? "PASS: " : "FAIL: ");
+    put_str(ok ? "ok - " : "not ok - ");
     if (!ok)
         failures++;
     return ok;

@@ -23,7 +23,7 @@ this part builds under Wine).
    kernel32.def, no C runtime; its import table holds exactly ntdsbcli.dll and
    kernel32.dll, with the names the program calls, undecorated.
 
-Prints one PASS:/FAIL: line per check.  The programs go to $BUILD/msvc/<arch>/.
+Prints one TAP line ("ok - ..." / "not ok - ...") per check.  The programs go to $BUILD/msvc/<arch>/.
 Tools: CLANG, LLD_LINK, LLVM_DLLTOOL, LLVM_READOBJ, LLVM_NM (default: the
 unversioned names of Debian's clang, lld and llvm packages).
 

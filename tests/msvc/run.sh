@@ -4,7 +4,7 @@
 #
 #   - the MSVC-style backup clients (backup_client.c: clang-cl, lld-link,
 #     ntdsbcli.lib), UNICODE and ANSI, each with the DLL of its architecture beside
-#     it: a whole backup, every check of the client's own (PASS:/FAIL: lines, relayed
+#     it: a whole backup, every check of the client's own (TAP lines, relayed
 #     with the architecture and character set in front); then every file it backed
 #     up against the file on the Unix side: the same names (ntds.dit, the numbered
 #     logs, edb.log), sizes and CRC-32s;
@@ -14,7 +14,7 @@
 # x86-64 programs run with wine.  i686 ones run with the command in WINE32 (word
 # split, then the program and its arguments; it runs with this prefix as
 # WINEPREFIX), e.g. make check WINE32="/opt/wine32/bin/wine"; when WINE32 is not
-# set they are skipped, with a SKIP: line (they were still built and checked
+# set they are skipped, with a "# SKIP" line (they were still built and checked
 # statically by check-msvc.py).
 #
 # Copyright 2026 The ntdsbcli project authors
@@ -29,8 +29,8 @@ RUN_TIMEOUT=120
 . tests/lib/wine.sh
 
 failures=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
+pass() { echo "ok - $1"; }
+fail() { echo "not ok - $1"; failures=$((failures + 1)); }
 
 # The programs, before any prefix is made.
 runnable=
@@ -38,11 +38,11 @@ for arch in $ARCHES; do
     ok=1
     for f in "$BUILD/$arch/ntdsbcli.dll" "$BUILD/msvc/$arch/backup-client-W.exe" \
              "$BUILD/msvc/$arch/backup-client-A.exe" "$BUILD/msvc/$arch/gnu-ld-client.exe"; do
-        [ -f "$f" ] || { fail "$arch: $f is missing (check-msvc.py builds it; see its FAIL lines)"; ok=0; }
+        [ -f "$f" ] || { fail "$arch: $f is missing (check-msvc.py builds it; see its "not ok" lines)"; ok=0; }
     done
     [ $ok = 1 ] || continue
     if [ "$arch" = i686 ] && [ -z "$WINE32" ]; then
-        echo "SKIP: i686 MSVC-style and GNU ld clients under Wine: WINE32 is not set (the command that runs 32-bit Windows programs, e.g. make check WINE32=...; Debian's wine64 cannot run them here); they were built and their import tables checked"
+        echo "ok - i686 MSVC-style and GNU ld clients under Wine # SKIP WINE32 is not set (the command that runs 32-bit Windows programs, e.g. make check WINE32=...); they were built and their import tables checked"
         continue
     fi
     runnable="$runnable $arch"
@@ -67,7 +67,7 @@ for name in sys.stdin.read().split():
     print("%s %016x %08x" % (name.lower(), len(data), zlib.crc32(data) & 0xffffffff))
 ' "$ntds" > "$WINEPREFIX/expected-files.txt"
 
-# run_client ARCH MODE PROGRAM ARGS...: runs one program; relays its PASS/FAIL lines
+# run_client ARCH MODE PROGRAM ARGS...: runs one program; relays its TAP lines
 # with "ARCH MODE: " in front; checks its END line and exit status (returns 1 if
 # the program did not get to its END line).  Leaves its
 # output (CRs removed) in $WINEPREFIX/out-ARCH-MODE.txt.
@@ -83,11 +83,11 @@ run_client() {
     fi
     status=$?
     tr -d '\r' < "$out.raw" > "$out"
-    sed -n -e "s/^PASS: /PASS: $arch $mode: /p" -e "s/^FAIL: /FAIL: $arch $mode: /p" "$out"
-    failures=$((failures + $(grep -c '^FAIL: ' "$out")))
+    sed -n -e "s/^ok - /ok - $arch $mode: /p" -e "s/^not ok - /not ok - $arch $mode: /p" "$out"
+    failures=$((failures + $(grep -c '^not ok - ' "$out")))
     end=$(sed -n 's/^END //p' "$out" | tail -n 1)
     if [ -z "$end" ]; then
-        fail "$arch $mode: the program did not finish (exit status $status): $(grep -v -e '^PASS: ' -e '^FILE ' "$out" | tail -n 4 | paste -sd'|' | grep . || echo 'no output')"
+        fail "$arch $mode: the program did not finish (exit status $status): $(grep -v -e '^ok - ' -e '^FILE ' "$out" | tail -n 4 | paste -sd'|' | grep . || echo 'no output')"
         return 1
     elif [ $((end)) -eq 0 ] && [ "$status" -eq 0 ]; then
         pass "$arch $mode: the program ran to its end and exited with status 0"

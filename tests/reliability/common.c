@@ -12,10 +12,12 @@
 
 long total_failures;
 
-static void vprint(const char *prefix, const char *fmt, va_list args)
+/* One TAP line: PREFIX, the message, SUFFIX. */
+static void vprint(const char *prefix, const char *fmt, va_list args, const char *suffix)
 {
     fputs(prefix, stdout);
     vprintf(fmt, args);
+    fputs(suffix, stdout);
     fputc('\n', stdout);
     fflush(stdout);
 }
@@ -24,7 +26,7 @@ void pass(const char *fmt, ...)
 {
     va_list args;
     va_start(args, fmt);
-    vprint("PASS: ", fmt, args);
+    vprint("ok - ", fmt, args, "");
     va_end(args);
 }
 
@@ -33,7 +35,7 @@ void fail(const char *fmt, ...)
     va_list args;
     total_failures++;
     va_start(args, fmt);
-    vprint("FAIL: ", fmt, args);
+    vprint("not ok - ", fmt, args, "");
     va_end(args);
 }
 
@@ -41,7 +43,7 @@ void skip(const char *fmt, ...)
 {
     va_list args;
     va_start(args, fmt);
-    vprint("SKIP: ", fmt, args);
+    vprint("ok - ", fmt, args, " # SKIP");
     va_end(args);
 }
 
@@ -49,7 +51,7 @@ void note(const char *fmt, ...)
 {
     va_list args;
     va_start(args, fmt);
-    vprint("  ", fmt, args);
+    vprint("  ", fmt, args, "");
     va_end(args);
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """report.py [RESULTS_DIR]: writes docs/reliability.md (to stdout) from the figures
-the reliability suites print (build/results/reliability-*.out: PASS:/FAIL:/SKIP:
+the reliability suites print (build/results/reliability-*.out: TAP result
 lines, "  ! " details and "FIGURE: key k=v ..." lines), with the fuzz-*.out and
 unit-*.out results of the other suites when they are there.
 
@@ -31,18 +31,34 @@ def figures(lines, key):
     return out
 
 
+TAP = re.compile(r"^(not )?ok(?:[ \t]+\d+)?(?:[ \t]*-[ \t]*|[ \t]+|$)(.*)$")
+
+
+def tap(line):
+    """("PASS" | "FAIL" | "SKIP", text) for a TAP result line (tests/tap-count.awk), else None."""
+    m = TAP.match(line)
+    if not m:
+        return None
+    text = m.group(2)
+    if m.group(1):
+        return "FAIL", text
+    skip = re.search(r"#\s*skip\b\s*", text, flags=re.I)
+    if skip:
+        return "SKIP", (text[:skip.start()].rstrip() + ": " + text[skip.end():]).rstrip(": ")
+    return "PASS", text
+
+
 def counts(lines):
-    p = sum(int(m.group(1)) for l in lines for m in [re.match(r"^\[  PASSED  \] (\d+) test", l)] if m)
-    q = sum(int(m.group(1)) for l in lines for m in [re.match(r"^\[  FAILED  \] (\d+) test", l)] if m)
-    return p + sum(l.startswith("PASS: ") for l in lines), q + sum(l.startswith("FAIL: ") for l in lines)
+    kinds = [r[0] for r in map(tap, lines) if r]
+    return kinds.count("PASS"), kinds.count("FAIL")
 
 
-def checks(lines, prefix=("PASS: ", "FAIL: ", "SKIP: ")):
+def checks(lines, prefix=("PASS", "FAIL", "SKIP")):
     out = []
     for line in lines:
-        if line.startswith(prefix):
-            word, text = line.split(": ", 1)
-            out.append("- **%s** %s" % (word, md(text)))
+        r = tap(line)
+        if r and r[0] in prefix:
+            out.append("- **%s** %s" % (r[0], md(r[1])))
     return out
 
 
@@ -100,7 +116,7 @@ for name, lines in suites.items():
     p, f = counts(lines)
     total_p += p
     total_f += f
-    s = sum(l.startswith("SKIP: ") for l in lines)
+    s = sum(1 for l in lines if (tap(l) or ("",))[0] == "SKIP")
     secs = [x.get("seconds", "") for x in figures(lines, "suite")]
     w.append("| %s | %d | %d | %d | %s |" % (name, p, f, s, secs[-1] if secs else ""))
 if not suites:
@@ -289,7 +305,7 @@ if fuzz:
     w.append("|---|---:|---|")
     for path in fuzz:
         lines = read(path)
-        m = [re.match(r"^PASS: fuzz (\S+) (\d+) executions", l) for l in lines]
+        m = [re.match(r"^ok - fuzz (\S+) (\d+) executions", l) for l in lines]
         m = [x for x in m if x]
         name = os.path.basename(path)[5:-4]
         if m:
@@ -322,10 +338,11 @@ any_failure = False
 for name, lines in suites.items():
     details = [l[4:].strip() for l in lines if l.startswith("  ! ")]
     for line in lines:
-        if not line.startswith("FAIL: "):
+        r = tap(line)
+        if not r or r[0] != "FAIL":
             continue
         any_failure = True
-        text = line[len("FAIL: "):]
+        text = r[1]
         what = re.sub(r": \d+ of \d+ checks failed$", "", text)
         mine = [d[len(what) + 2:] for d in details if d.startswith(what + ": ")]
         w.append("- `%s` %s" % (name, md(text)))

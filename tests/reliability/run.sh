@@ -6,7 +6,8 @@
 #   changes     files changing underneath a backup; an unreadable log folder
 #   handles     handle torture: bad values, races, 30,000 contexts, stale handles
 #   durability  the restore registration with its disk full, and when Wine itself dies
-# Output: PASS:/FAIL:/SKIP: lines and FIGURE: lines (tests/reliability/report.py writes docs/reliability.md from them).
+# Output: TAP lines ("ok - ...", "not ok - ...", "... # SKIP") and FIGURE: lines
+# (tests/reliability/report.py writes docs/reliability.md from them).
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -22,7 +23,7 @@ dll=build/$arch/ntdsbcli.dll
 [ "$suite" = faults ] && dll=build/$arch/test/ntdsbcli.dll
 for f in build/$arch/reliability.exe $dll build/$arch/ntdssvc.exe; do
     if [ ! -e "$here/$f" ]; then
-        echo "FAIL: reliability $suite: $f was not built (see the build errors above)"
+        echo "not ok - reliability $suite: $f was not built (see the build errors above)"
         exit 1
     fi
 done
@@ -35,15 +36,15 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 # wineboot fails now and then on a busy machine: one more try in a new prefix.
 wine_prefix_create || { wine_prefix_destroy; wine_prefix_create; } \
-    || { echo "FAIL: reliability $suite: no Wine prefix"; exit 1; }
+    || { echo "not ok - reliability $suite: no Wine prefix"; exit 1; }
 bin="$WINEPREFIX/drive_c/tests"
 mkdir -p "$bin"
 cp "$here/build/$arch/reliability.exe" "$here/$dll" "$here/build/$arch/ntdssvc.exe" "$bin/"
 cd "$bin" || exit 1
 status=0
-check() {   # check NAME COMMAND...: one PASS/FAIL line for a shell-level check
+check() {   # check NAME COMMAND...: one TAP line for a shell-level check
     name=$1; shift
-    if "$@"; then echo "PASS: $name"; else echo "FAIL: $name"; status=1; fi
+    if "$@"; then echo "ok - $name"; else echo "not ok - $name"; status=1; fi
 }
 quiet() { "$@" > /dev/null 2>&1; }
 # Kills this prefix's wineserver with SIGKILL, as in a power cut, and says whether
@@ -109,7 +110,7 @@ changes)
     done
     keep_server
     if [ "$(id -u)" = 0 ] && [ ${#as_unprivileged[@]} -eq 0 ]; then
-        echo "SKIP: unreadable log folder for real: running as root and setpriv cannot drop CAP_DAC_OVERRIDE"
+        echo "ok - unreadable log folder for real # SKIP running as root and setpriv cannot drop CAP_DAC_OVERRIDE"
     fi
     sample_db_register 'C:\Windows\NTDS\ntds.dit' 'C:\Windows\NTDS' 'C:\Windows\NTDS'
     ;;
@@ -128,7 +129,7 @@ durability)
         reliability disk-full
         umount "$journal_dir" && mounted=
     else
-        echo "SKIP: a real full disk during DsRestoreRegister/Complete: cannot mount a small tmpfs here (needs root); covered by write and registry fault injection (reliability-faults)"
+        echo "ok - a real full disk during DsRestoreRegister/Complete # SKIP cannot mount a small tmpfs here (needs root); covered by write and registry fault injection (reliability-faults)"
     fi
     out="$bin/durability-register.out"
     wine reliability.exe durability-register > "$out" 2>&1 &
@@ -141,7 +142,7 @@ durability)
     done
     tr -d '\r' < "$out" | grep -v REGISTERED
     if [ "$registered" = 1 ]; then
-        echo "PASS: durability: DsRestoreRegister returned S_OK in a process that keeps running"
+        echo "ok - durability: DsRestoreRegister returned S_OK in a process that keeps running"
         # Seconds after the call returned, not a race with the return itself.
         sleep 2
         journal="$WINEPREFIX/drive_c/ProgramData/ntdsbcli/Restore In Progress.txt"
@@ -157,14 +158,14 @@ durability)
         fi
         reliability durability-check
     else
-        echo "FAIL: durability: the registering process did not register"
+        echo "not ok - durability: the registering process did not register"
         status=1
         kill -9 "$registering" 2> /dev/null
         wait 2> /dev/null
     fi
     ;;
 *)
-    echo "FAIL: reliability: unknown suite $suite"
+    echo "not ok - reliability: unknown suite $suite"
     status=1
     ;;
 esac

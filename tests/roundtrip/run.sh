@@ -25,7 +25,7 @@
 #      dsbackup offline marks the directory offline, the full restore runs,
 #      dsbackup online brings it back and a backup works again.
 #
-# Prints "PASS: <check>" or "FAIL: <check> (got ..., expected ...)" per check and
+# Prints "ok - <check>" or "not ok - <check> (got ..., expected ...)" (TAP) per check and
 # exits non-zero if any failed.  The prefix is always destroyed.
 #
 # Copyright 2026 The ntdsbcli project authors
@@ -37,15 +37,15 @@ cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 arch=x86_64                 # this machine's Wine runs 64-bit programs only
 for f in dsbackup.exe ntdsbcli.dll ntdssvc.exe; do
-    [ -f "$BUILD/$arch/$f" ] || { echo "FAIL: $BUILD/$arch/$f is not built (run make all)"; exit 1; }
+    [ -f "$BUILD/$arch/$f" ] || { echo "not ok - $BUILD/$arch/$f is not built (run make all)"; exit 1; }
 done
-command -v wine >/dev/null || { echo "FAIL: wine is not installed"; exit 1; }
-command -v python3 >/dev/null || { echo "FAIL: python3 is not installed"; exit 1; }
+command -v wine >/dev/null || { echo "not ok - wine is not installed"; exit 1; }
+command -v python3 >/dev/null || { echo "not ok - python3 is not installed"; exit 1; }
 
 passed=0
 failures=0
-pass() { echo "PASS: $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $1 (got $2, expected $3)"; failures=$((failures + 1)); }
+pass() { echo "ok - $1"; passed=$((passed + 1)); }
+fail() { echo "not ok - $1 (got $2, expected $3)"; failures=$((failures + 1)); }
 # check NAME GOT EXPECTED
 check() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "'$2'" "'$3'"; fi; }
 # check_grep NAME FILE REGEX (extended): a line of FILE matches
@@ -60,7 +60,7 @@ check_no_grep() {
 trap wine_prefix_destroy EXIT
 trap 'exit 130' INT TERM
 t0=$SECONDS
-wine_prefix_create || { echo "FAIL: cannot create a Wine prefix"; exit 1; }
+wine_prefix_create || { echo "not ok - cannot create a Wine prefix"; exit 1; }
 # The wineserver stays up from here on: a service is a Wine "system" process, shut
 # down with the prefix whenever no ordinary process runs (tests/service/run.sh).
 wineserver -p

@@ -2,7 +2,7 @@
 # tests/service/run.sh: the directory-service stand-in (tools/ntdssvc.c), a Windows
 # service named NTDS, under Wine in a throwaway prefix with a generated database.
 # Needs build/x86_64/ntdssvc.exe and build/x86_64/svcprobe.exe (make check-service).
-# Prints "PASS: <check>" or "FAIL: <check> (got ..., expected ...)" per check and
+# Prints "ok - <check>" or "not ok - <check> (got ..., expected ...)" (TAP) per check and
 # exits non-zero if any failed.
 #
 # What Wine 8 offers, and what this relies on:
@@ -28,13 +28,13 @@ BUILD=${BUILD:-build}
 SVC_EXE=$BUILD/x86_64/ntdssvc.exe
 PROBE_EXE=$BUILD/x86_64/svcprobe.exe
 for f in "$SVC_EXE" "$PROBE_EXE"; do
-    [ -f "$f" ] || { echo "FAIL: $f is not built (make check-service builds it)"; exit 1; }
+    [ -f "$f" ] || { echo "not ok - $f is not built (make check-service builds it)"; exit 1; }
 done
-command -v wine >/dev/null || { echo "FAIL: wine is not installed"; exit 1; }
+command -v wine >/dev/null || { echo "not ok - wine is not installed"; exit 1; }
 
 failures=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1 (got $2, expected $3)"; failures=$((failures + 1)); }
+pass() { echo "ok - $1"; }
+fail() { echo "not ok - $1 (got $2, expected $3)"; failures=$((failures + 1)); }
 # check NAME GOT EXPECTED
 check() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "$2" "$3"; fi; }
 # check_match NAME GOT REGEX (extended)
@@ -59,7 +59,7 @@ trap wine_prefix_destroy EXIT
 trap 'exit 130' INT TERM
 t0=$SECONDS
 
-wine_prefix_create || { echo "FAIL: cannot create a Wine prefix"; exit 1; }
+wine_prefix_create || { echo "not ok - cannot create a Wine prefix"; exit 1; }
 # shellcheck disable=SC2119 # (the default database: no arguments)
 sample_db_create
 # From here on the wineserver stays up: without it the service would be shut down

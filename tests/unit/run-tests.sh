@@ -2,7 +2,7 @@
 # run-tests.sh [WRAPPER...] -- TEST...
 # Runs each unit-test executable (under WRAPPER, e.g. valgrind, if given) and exits
 # non-zero if any failed or was not built, after running all of them.  Used through
-# tests/run-suite.sh, which counts cmocka's summaries.
+# tests/run-suite.sh, which asks cmocka for TAP and counts its results.
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -12,10 +12,10 @@ shift
 status=0
 for t in "$@"; do
     if [ ! -x "$t" ]; then
-        echo "$t: not built (see the build errors above)"
+        echo "not ok - $t: not built (see the build errors above)"
         status=1
         continue
     fi
-    "${wrapper[@]}" "$t" || { echo "$t: exited with status $?"; status=1; }
+    "${wrapper[@]}" "$t" || { echo "not ok - $t: exited with status $?"; status=1; }
 done
 exit $status
