@@ -1,6 +1,6 @@
 #!/bin/bash
 # tests/install/run.sh: make install / uninstall and make install-wine /
-# uninstall-wine (install.mk), as a user of each would meet them.
+# uninstall-wine (install.mk, tools/install.sh), as a user of each would meet them.
 #
 #   1. make install into an empty staging folder (DESTDIR, PREFIX=/usr/local): the
 #      files where mingw-w64 looks, the manifests; a client (client.c) built for
@@ -106,7 +106,7 @@ service_image() {
 lower() { printf '%s' "$1" | tr 'A-Z' 'a-z'; }
 
 # --- what the checks need ------------------------------------------------------------
-for f in include/ntdsbcli.h include/ntdsbmsg.h ntdsbcli.pc.in install.mk \
+for f in include/ntdsbcli.h include/ntdsbmsg.h ntdsbcli.pc.in tools/install.sh \
          $BUILD/x86_64/ntdsbcli.dll $BUILD/i686/ntdsbcli.dll $BUILD/x86_64/libntdsbcli.a \
          $BUILD/i686/libntdsbcli.a $BUILD/x86_64/ntdsbcli.lib $BUILD/i686/ntdsbcli.lib \
          $BUILD/x86_64/dsbackup.exe $BUILD/i686/dsbackup.exe \
