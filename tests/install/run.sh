@@ -1,6 +1,6 @@
 #!/bin/bash
 # tests/install/run.sh: make install / uninstall and make install-wine /
-# uninstall-wine (install.mk), as a user of each would meet them.
+# uninstall-wine (install.mk, tools/install.sh), as a user of each would meet them.
 #
 #   1. make install into an empty staging folder (DESTDIR, PREFIX=/usr/local): the
 #      files where mingw-w64 looks, the manifests; a client (client.c) built for
@@ -58,8 +58,8 @@ check_same_listing() {
 # oneline TEXT: CRs dropped, lines joined with " | "
 oneline() { printf '%s' "$1" | tr -d '\r' | sed '/^$/d' | paste -sd'|' | sed 's/|/ | /g'; }
 
-# mk ARGS...: make with install.mk (it guards against being read twice, so this is
-# right whether or not the Makefile includes it).  Sets OUT (oneline) and RC.
+# mk ARGS...: make with the Makefile, which includes install.mk.  Sets OUT (oneline)
+# and RC.
 # What make all built is installed as it is (-o: not rebuilt half-way through if a
 # source changes meanwhile).
 BUILT=
@@ -67,7 +67,7 @@ for a in x86_64 i686; do
     for f in ntdsbcli.dll libntdsbcli.a ntdsbcli.lib dsbackup.exe ntdssvc.exe; do BUILT="$BUILT -o $BUILD/$a/$f"; done
 done
 mk() {
-    OUT=$(make --no-print-directory -f Makefile -f install.mk BUILD="$BUILD" $BUILT "$@" 2>&1)
+    OUT=$(make --no-print-directory BUILD="$BUILD" $BUILT "$@" 2>&1)
     RC=$?
     RAW=$OUT
     OUT=$(oneline "$OUT")
@@ -106,7 +106,7 @@ service_image() {
 lower() { printf '%s' "$1" | tr 'A-Z' 'a-z'; }
 
 # --- what the checks need ------------------------------------------------------------
-for f in include/ntdsbcli.h include/ntdsbmsg.h ntdsbcli.pc.in install.mk \
+for f in include/ntdsbcli.h include/ntdsbmsg.h ntdsbcli.pc.in tools/install.sh \
          $BUILD/x86_64/ntdsbcli.dll $BUILD/i686/ntdsbcli.dll $BUILD/x86_64/libntdsbcli.a \
          $BUILD/i686/libntdsbcli.a $BUILD/x86_64/ntdsbcli.lib $BUILD/i686/ntdsbcli.lib \
          $BUILD/x86_64/dsbackup.exe $BUILD/i686/dsbackup.exe \
@@ -307,10 +307,10 @@ check_absent "the new prefix has no UNC link (NTDSBCLI_TEST_NO_UNC_LINK=1)" "$li
 check "the new prefix has no service NTDS" "$(service_image)" ""
 prefix_state > "$tmp/prefix.before"
 
-OUT=$(env -u WINEPREFIX make --no-print-directory -f Makefile -f install.mk BUILD="$BUILD" $BUILT install-wine 2>&1); RC=$?
+OUT=$(env -u WINEPREFIX make --no-print-directory BUILD="$BUILD" $BUILT install-wine 2>&1); RC=$?
 check "install-wine without WINEPREFIX is refused" "$([ "$RC" != 0 ] && echo refused || echo accepted)" refused
 check_match "install-wine without WINEPREFIX says it needs one" "$(oneline "$OUT")" 'needs the Wine prefix'
-OUT=$(env -u WINEPREFIX make --no-print-directory -f Makefile -f install.mk BUILD="$BUILD" $BUILT uninstall-wine 2>&1); RC=$?
+OUT=$(env -u WINEPREFIX make --no-print-directory BUILD="$BUILD" $BUILT uninstall-wine 2>&1); RC=$?
 check "uninstall-wine without WINEPREFIX is refused" "$([ "$RC" != 0 ] && echo refused || echo accepted)" refused
 mk install-wine WINEPREFIX="$tmp/no-such-prefix"
 check "install-wine into a folder that does not exist is refused" "$([ "$RC" != 0 ] && echo refused || echo accepted)" refused
