@@ -23,7 +23,7 @@
 #      and uninstall-wine puts it back.  The layout of a 32-bit prefix (SERVICE=0,
 #      files only: 32-bit Wine cannot run here).  Refusals without a usable
 #      WINEPREFIX.
-# Prints "PASS: <check>" or "FAIL: <check> (got ..., expected ...)" per check and
+# Prints "ok - <check>" or "not ok - <check> (got ..., expected ...)" (TAP) per check and
 # exits non-zero if any failed.
 #
 # Copyright 2026 The ntdsbcli project authors
@@ -37,8 +37,8 @@ VERSION=$(sed -n 's/^VERSION *:= *//p' Makefile)
 TRIPLETS="x86_64-w64-mingw32 i686-w64-mingw32"
 
 failures=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1 (got $2, expected $3)"; failures=$((failures + 1)); }
+pass() { echo "ok - $1"; }
+fail() { echo "not ok - $1 (got $2, expected $3)"; failures=$((failures + 1)); }
 # check NAME GOT EXPECTED
 check() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "'$2'" "'$3'"; fi; }
 # check_match NAME GOT REGEX (extended)
@@ -111,11 +111,11 @@ for f in include/ntdsbcli.h include/ntdsbmsg.h ntdsbcli.pc.in tools/install.sh \
          $BUILD/i686/libntdsbcli.a $BUILD/x86_64/ntdsbcli.lib $BUILD/i686/ntdsbcli.lib \
          $BUILD/x86_64/dsbackup.exe $BUILD/i686/dsbackup.exe \
          $BUILD/x86_64/ntdssvc.exe $BUILD/i686/ntdssvc.exe; do
-    [ -f "$f" ] || { echo "FAIL: $f is missing (make all builds it)"; exit 1; }
+    [ -f "$f" ] || { echo "not ok - $f is missing (make all builds it)"; exit 1; }
 done
 for c in pkg-config wine wineserver strings x86_64-w64-mingw32-gcc i686-w64-mingw32-gcc \
          x86_64-w64-mingw32-objdump i686-w64-mingw32-objdump; do
-    command -v "$c" >/dev/null || { echo "FAIL: $c is not installed"; exit 1; }
+    command -v "$c" >/dev/null || { echo "not ok - $c is not installed"; exit 1; }
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ntdsbcli-install-test.XXXXXX")
@@ -187,7 +187,7 @@ check_same_listing "a repeated make install changes nothing (files, contents, ma
 echo "--- the client under Wine, with the installed DLL beside it"
 export NTDSBCLI_TEST_NO_UNC_LINK=1
 if ! wine_prefix_create; then
-    echo "FAIL: cannot create a Wine prefix"
+    echo "not ok - cannot create a Wine prefix"
     exit 1
 fi
 host=$(wine_computer_name | tr 'A-Z' 'a-z')
@@ -199,7 +199,7 @@ check "x86_64 client runs: DsIsNTDSOnlineW returns S_OK, offline" "$RC $(printf 
     "0 DsIsNTDSOnlineW: 0x00000000 online 0"
 check "x86_64 client uses the DLL beside it" "$(lower "$(printf '%s' "$OUT" | sed -n 's/.*module: \([^|]*\).*/\1/p' | sed 's/ *$//')")" \
     'c:\client1\ntdsbcli.dll'
-echo "SKIP: the i686 client under 32-bit Wine: wine32 is not installed; it was built and linked"
+echo "ok - the i686 client under 32-bit Wine # SKIP no 32-bit Wine here; it was built and linked"
 
 mk uninstall DESTDIR="$stage" PREFIX=/usr/local
 check "make uninstall exits 0" "$RC" 0
