@@ -230,6 +230,14 @@ open_prefix() {
     export WINEPREFIX=$pfx WINEDEBUG=${WINEDEBUG:--all}
     wine=${WINE:-wine}
     wineserver=${WINESERVER:-wineserver}
+    # ntdssvc.exe goes into system32, and it is the prefix's native program.  In
+    # a 64-bit prefix where Debian's "wine" picks the 32-bit loader (wine32 is
+    # installed), a 32-bit process sees syswow64 as system32 and would not find
+    # it: run it with the 64-bit loader then, unless WINE= names one.
+    native_wine=$wine
+    if [ -z "${WINE:-}" ] && [ -d "$pfx/drive_c/windows/syswow64" ] && [ -x /usr/lib/wine/wine64 ]; then
+        native_wine=/usr/lib/wine/wine64
+    fi
     win=drive_c/windows
     record=$pfx/$win/ntdsbcli-installed-files
     saved=$win/ntdsbcli-replaced               # where FORCE=1 keeps what it replaced
@@ -311,7 +319,7 @@ install_wine() {
         image=$(service_image)
         if [ -z "$image" ]; then
             list_add "$record" '@service NTDS'
-            "$wine" "$service_exe" install 2>&1 | tr -d '\r'
+            "$native_wine" "$service_exe" install 2>&1 | tr -d '\r'
             [ -n "$(service_image)" ] || die "could not register the service NTDS ($service_exe install)"
         elif is_our_service "$image"; then
             say "service NTDS is registered already, to run $service_exe"
@@ -346,7 +354,7 @@ uninstall_wine() {
     if grep -Fxq '@service NTDS' "$record"; then
         need_wine
         if is_ours "$pfx/$win/system32/ntdssvc.exe" listed; then
-            "$wine" "$service_exe" uninstall 2>&1 | tr -d '\r'
+            "$native_wine" "$service_exe" uninstall 2>&1 | tr -d '\r'
         fi
         if is_our_service "$(service_image)"; then
             die "the service NTDS still runs $service_exe, which could not unregister it; nothing removed (wine sc delete NTDS removes it by hand)"
