@@ -229,31 +229,35 @@ static const char *own_code_meaning(HRESULT hr, char *buffer, size_t size)
     return meaning ? meaning : code_meaning(hr, buffer, size);
 }
 
-void report(HRESULT hr, const char *format, ...)
+/* "dsbackup: WHAT: NAME (0x...): MEANING", the meaning from MEANING_OF. */
+static void vreport(HRESULT hr, const char *(*meaning_of)(HRESULT, char *, size_t), const char *format,
+                    va_list args)
 {
     char what[2048], meaning[1024];
+
+    vsnprintf(what, sizeof(what), format, args);
+    end_progress_line();
+    print_error_line("dsbackup: %s: %s (%#lx): %s\n", what, code_name(hr), (unsigned long)hr,
+                     meaning_of(hr, meaning, sizeof(meaning)));
+}
+
+void report(HRESULT hr, const char *format, ...)
+{
     va_list args;
 
     va_start(args, format);
-    vsnprintf(what, sizeof(what), format, args);
+    vreport(hr, code_meaning, format, args);
     va_end(args);
-    end_progress_line();
-    print_error_line("dsbackup: %s: %s (%#lx): %s\n", what, code_name(hr), (unsigned long)hr,
-                     code_meaning(hr, meaning, sizeof(meaning)));
 }
 
 /* The same for a failure of the program's own system calls. */
 void report_sys(HRESULT hr, const char *format, ...)
 {
-    char what[2048], meaning[1024];
     va_list args;
 
     va_start(args, format);
-    vsnprintf(what, sizeof(what), format, args);
+    vreport(hr, own_code_meaning, format, args);
     va_end(args);
-    end_progress_line();
-    print_error_line("dsbackup: %s: %s (%#lx): %s\n", what, code_name(hr), (unsigned long)hr,
-                     own_code_meaning(hr, meaning, sizeof(meaning)));
 }
 
 /* BCrypt returns NTSTATUS values, which share numbers with unrelated HRESULTs. */
