@@ -13,6 +13,7 @@ struct mutex { SRWLOCK srw; };
 #define MUTEX_INIT { SRWLOCK_INIT }
 static inline void mutex_init(struct mutex *m) { InitializeSRWLock(&m->srw); }
 static inline void mutex_lock(struct mutex *m) { AcquireSRWLockExclusive(&m->srw); }
+static inline int mutex_try_lock(struct mutex *m) { return TryAcquireSRWLockExclusive(&m->srw); }
 static inline void mutex_unlock(struct mutex *m) { ReleaseSRWLockExclusive(&m->srw); }
 static inline void mutex_destroy(struct mutex *m) { (void)m; }
 #else
@@ -21,6 +22,7 @@ struct mutex { pthread_mutex_t m; };
 #define MUTEX_INIT { PTHREAD_MUTEX_INITIALIZER }
 static inline void mutex_init(struct mutex *m) { pthread_mutex_init(&m->m, NULL); }
 static inline void mutex_lock(struct mutex *m) { pthread_mutex_lock(&m->m); }
+static inline int mutex_try_lock(struct mutex *m) { return !pthread_mutex_trylock(&m->m); }
 static inline void mutex_unlock(struct mutex *m) { pthread_mutex_unlock(&m->m); }
 static inline void mutex_destroy(struct mutex *m) { pthread_mutex_destroy(&m->m); }
 #endif

@@ -53,11 +53,11 @@ static uintptr_t insert_ok(struct test_context *ctx)
     uintptr_t handle = 0;
     assert_hr(handle_table_insert(&ctx->header, &handle), S_OK);
     /* Never 0, never a small integer: the generation part is never 0. */
-    if (GENERATION_OF(handle) == 0) fail_msg("handle %#jx has generation 0", (uintmax_t)handle);
+    if (GENERATION_OF(handle) == 0) fail_msg("handle %#llx has generation 0", (unsigned long long)handle);
     /* Never a user-mode address: the tag keeps it above them. */
-    if ((handle & HANDLE_TAG) != HANDLE_TAG) fail_msg("handle %#jx has no tag", (uintmax_t)handle);
+    if ((handle & HANDLE_TAG) != HANDLE_TAG) fail_msg("handle %#llx has no tag", (unsigned long long)handle);
 #if UINTPTR_MAX > 0xffffffffu
-    if (handle < ((uintptr_t)1 << 47)) fail_msg("handle %#jx is in the user address range", (uintmax_t)handle);
+    if (handle < ((uintptr_t)1 << 47)) fail_msg("handle %#llx is in the user address range", (unsigned long long)handle);
 #endif
     return handle;
 }
@@ -141,8 +141,8 @@ static void expect_rejected(uintptr_t value, uintptr_t live_handle)
     if (value == live_handle) return;
     if (handle_table_lookup(value, CONTEXT_BACKUP) || handle_table_lookup(value, CONTEXT_RESTORE)
             || handle_table_remove(value, CONTEXT_BACKUP) || handle_table_remove(value, CONTEXT_RESTORE))
-        fail_msg("handle %#jx accepted; the only live handle is %#jx", (uintmax_t)value,
-                 (uintmax_t)live_handle);
+        fail_msg("handle %#llx accepted; the only live handle is %#llx", (unsigned long long)value,
+                 (unsigned long long)live_handle);
 }
 
 static void test_bad_handles_rejected(void **state)
@@ -378,7 +378,7 @@ static void test_growth_to_many_live_contexts(void **state)
     {
         struct context_header *found = handle_table_lookup(handles[i], ctx[i]->header.kind);
         if (found != &ctx[i]->header)
-            fail_msg("handle %zu (%#jx): got %p, expected %p", i, (uintmax_t)handles[i],
+            fail_msg("handle %lu (%#llx): got %p, expected %p", (unsigned long)i, (unsigned long long)handles[i],
                      (void *)found, (void *)&ctx[i]->header);
         context_release(found);
     }
@@ -522,8 +522,8 @@ static int on_end_saw_lock_held, on_end_saw_ended;
 
 static int lock_is_held(struct context_header *context)
 {
-    if (pthread_mutex_trylock(&context->lock.m)) return 1;
-    pthread_mutex_unlock(&context->lock.m);
+    if (!mutex_try_lock(&context->lock)) return 1;
+    mutex_unlock(&context->lock);
     return 0;
 }
 

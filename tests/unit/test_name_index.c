@@ -86,7 +86,7 @@ static void test_many_names(void **state)
         size_t j;
         for (j = 0; (probe[j] = names.names[i][j]); j++)
             if (probe[j] >= 'a' && probe[j] <= 'z' && (i + j) % 3 == 0) probe[j] -= 32;
-        if (name_index_find(&index, probe, name_of, &names) != (long)i) fail_msg("name %zu not found", i);
+        if (name_index_find(&index, probe, name_of, &names) != (long)i) fail_msg("name %lu not found", (unsigned long)i);
     }
     make_log_name(probe, MANY);
     assert_int_equal(name_index_find(&index, probe, name_of, &names), -1);

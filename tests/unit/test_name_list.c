@@ -327,7 +327,7 @@ static void fail_every_allocation(size_t count, int persistent)
         hr = build_and_convert(count);
         fault_disarm_all();
         if (mem_live_count() != live)
-            fail_msg("count %zu, allocation %ld failing: %ld allocations leaked", count, n,
+            fail_msg("count %lu, allocation %ld failing: %ld allocations leaked", (unsigned long)count, n,
                      mem_live_count() - live);
         if (fault_injected_total() == injected)
         {

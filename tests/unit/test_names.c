@@ -94,7 +94,7 @@ static void test_ascii_case_ignored(void **state)
 
 static void test_suffixes_and_prefixes_refused(void **state)
 {
-    static const WCHAR *const near[] =
+    static const WCHAR *const near_misses[] =
     {
         W("\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit\\.."),
         W("\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit\\..\\ntds.dit"),
@@ -122,12 +122,12 @@ static void test_suffixes_and_prefixes_refused(void **state)
     };
     size_t i;
     (void)state;
-    for (i = 0; i < sizeof(near) / sizeof(near[0]); i++)
+    for (i = 0; i < sizeof(near_misses) / sizeof(near_misses[0]); i++)
     {
-        long got = find_exact(near[i]);
-        if (got != -1) fail_msg("name %zu: got %ld, expected -1", i, got);
-        got = find_with_bft(BFTW_NTDS_DATABASE, near[i]);
-        if (got != -1) fail_msg("name %zu with BFT: got %ld, expected -1", i, got);
+        long got = find_exact(near_misses[i]);
+        if (got != -1) fail_msg("name %lu: got %ld, expected -1", (unsigned long)i, got);
+        got = find_with_bft(BFTW_NTDS_DATABASE, near_misses[i]);
+        if (got != -1) fail_msg("name %lu with BFT: got %ld, expected -1", (unsigned long)i, got);
     }
 }
 
@@ -216,7 +216,7 @@ static void test_server_local_names(void **state)
 
     assert_true(is_local(NULL));
     for (i = 0; i < sizeof(local) / sizeof(local[0]); i++)
-        if (!is_local(local[i])) fail_msg("local name %zu refused", i);
+        if (!is_local(local[i])) fail_msg("local name %lu refused", (unsigned long)i);
     /* Each of the three names is enough on its own. */
     assert_true(server_name_is_local(W("DC01"), W("DC01"), NULL, NULL));
     assert_true(server_name_is_local(W("\\\\host"), NULL, W("HOST"), NULL));
@@ -241,7 +241,7 @@ static void test_server_other_names(void **state)
     (void)state;
 
     for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-        if (is_local(other[i])) fail_msg("other name %zu accepted", i);
+        if (is_local(other[i])) fail_msg("other name %lu accepted", (unsigned long)i);
     /* A NetBIOS name takes no trailing dot. */
     assert_false(server_name_is_local(W("DC01."), W("DC01"), NULL, NULL));
     /* No configured names: only NULL, empty and the loopback names are local. */
@@ -327,11 +327,11 @@ static void test_log_names(void **state)
     {
         unsigned long generation = 0xdeadbeef;
         enum ntds_log_name_kind kind = ntds_log_name_classify(cases[i].name, &generation);
-        if (kind != cases[i].kind) fail_msg("case %zu: got kind %d, expected %d", i, kind, cases[i].kind);
+        if (kind != cases[i].kind) fail_msg("case %lu: got kind %d, expected %d", (unsigned long)i, kind, cases[i].kind);
         if (kind == NTDS_LOG_NAME_NUMBERED && generation != cases[i].generation)
-            fail_msg("case %zu: got generation %#lx, expected %#lx", i, generation, cases[i].generation);
+            fail_msg("case %lu: got generation %#lx, expected %#lx", (unsigned long)i, generation, cases[i].generation);
         if (kind != NTDS_LOG_NAME_NUMBERED && generation != 0xdeadbeef)
-            fail_msg("case %zu: generation written for a kind %d name", i, kind);
+            fail_msg("case %lu: generation written for a kind %d name", (unsigned long)i, kind);
     }
     assert_int_equal(ntds_log_name_classify(W("edb00002.log"), NULL), NTDS_LOG_NAME_NUMBERED);
 }

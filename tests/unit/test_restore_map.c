@@ -22,7 +22,7 @@ static void test_plain_absolute_accepted(void **state)
     size_t i;
     (void)state;
     for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-        if (!path_is_plain_absolute(good[i])) fail_msg("path %zu refused", i);
+        if (!path_is_plain_absolute(good[i])) fail_msg("path %lu refused", (unsigned long)i);
 }
 
 static void test_plain_absolute_refused(void **state)
@@ -44,7 +44,7 @@ static void test_plain_absolute_refused(void **state)
     (void)state;
     assert_false(path_is_plain_absolute(NULL));
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        if (path_is_plain_absolute(bad[i])) fail_msg("path %zu accepted", i);
+        if (path_is_plain_absolute(bad[i])) fail_msg("path %lu accepted", (unsigned long)i);
 }
 
 static void test_plain_absolute_length(void **state)
@@ -158,7 +158,7 @@ static void test_restore_map_folders(void **state)
         {
             new_names[1] = outside[i];
             if (restore_map_validate(old_names, new_names, 2, &targets) != ERROR_INVALID_PARAMETER)
-                fail_msg("new name %zu accepted", i);
+                fail_msg("new name %lu accepted", (unsigned long)i);
         }
     }
 }

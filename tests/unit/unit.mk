@@ -73,6 +73,8 @@ unit-suites:
 check-unit:
 	@$(MAKE) --no-print-directory unit-suites
 	@$(MAKE) --no-print-directory fuzz-suites
-	@tests/unit/verdict.sh check-unit $(UNIT_SUITES) $(FUZZ_SUITES)
+	@$(MAKE) --no-print-directory unit-pe-suites
+	@tests/unit/verdict.sh check-unit $(UNIT_SUITES) $(FUZZ_SUITES) $(addprefix unit-pe-,$(ARCHES))
 
 include tests/fuzz/fuzz.mk
+include tests/unit/pe.mk

@@ -1,0 +1,28 @@
+#!/bin/bash
+# run-pe.sh ARCH TEST.exe...: runs the PE builds of the unit tests
+# (build/ARCH/unit/TEST.exe) under Wine, in a throwaway prefix, and exits
+# non-zero if any failed or was not built.  i686 programs run through the
+# emulated 32-bit Wine (tools/wine32, docs/wine32.md).
+#
+# Copyright 2026 The ntdsbcli project authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+set -u
+arch=$1; shift
+here=$(cd "$(dirname "$0")/../.." && pwd)
+. "$here/tests/lib/wine.sh"
+if declare -F wine_use_arch > /dev/null; then wine_use_arch "$arch" || exit 1; fi
+trap wine_prefix_destroy EXIT
+wine_prefix_create || { echo "not ok - unit-pe $arch: no Wine prefix"; exit 1; }
+bin="$WINEPREFIX/drive_c/unit"
+mkdir -p "$bin"
+status=0
+for t in "$@"; do
+    if [ ! -f "$here/build/$arch/unit/$t" ]; then
+        echo "not ok - $arch $t: not built (see the build errors above)"
+        status=1
+        continue
+    fi
+    cp "$here/build/$arch/unit/$t" "$bin/"
+    (cd "$bin" && wine "$t") || { echo "not ok - $arch $t: exited with status $?"; status=1; }
+done
+exit $status
