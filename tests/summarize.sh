@@ -17,6 +17,12 @@ else
         else echo "FAIL $s: the suite did not run"; missing=$((missing + 1)); fi
     done
 fi
+# An empty file has no first line for the counter to see: no result at all.
+for f in "${files[@]}"; do
+    if [ ! -s "$f" ]; then
+        s=${f##*/}; echo "FAIL ${s%.out}: the suite reported no result at all"; missing=$((missing + 1))
+    fi
+done
 counts=$( [ ${#files[@]} -gt 0 ] && awk -f "$here/tap-count.awk" "${files[@]}")
 printf '%s\n' "$counts" | grep '^FAIL '
 printf '%s\n' "$counts" | grep '^SKIP '

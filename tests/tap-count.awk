@@ -32,6 +32,10 @@ function close_plan() {
 function finish() {
     if (suite == "") return
     close_plan()
+    if (!passed && !failed && !skipped) {
+        failed++
+        print "FAIL " suite ": the suite reported no result at all"
+    }
     print "SUITE " suite " " passed " " failed " " skipped
 }
 FNR == 1 { finish(); suite = suite_of(FILENAME); passed = failed = skipped = planned = numbered = 0 }

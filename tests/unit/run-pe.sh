@@ -23,6 +23,17 @@ for t in "$@"; do
         continue
     fi
     cp "$here/build/$arch/unit/$t" "$bin/"
-    (cd "$bin" && wine "$t") || { echo "not ok - $arch $t: exited with status $?"; status=1; }
+    (cd "$bin" && wine "$t") > "$bin/$t.out" 2>&1
+    code=$?
+    tr -d '\r' < "$bin/$t.out"
+    # A program that never started (no loader for its architecture, say) may
+    # print nothing and still exit 0: it must at least announce its tests.
+    if ! grep -q '^1\.\.[0-9]' "$bin/$t.out"; then
+        echo "not ok - $arch $t: announced no tests (exit status $code): it did not run"
+        status=1
+    elif [ "$code" -ne 0 ]; then
+        echo "not ok - $arch $t: exited with status $code"
+        status=1
+    fi
 done
 exit $status
