@@ -40,9 +40,9 @@
  * Services\NTDS, and with it Parameters and Restore In Progress, on Windows and Wine.
  *
  * Builds on its own:
- *   x86_64-w64-mingw32-gcc -std=gnu11 -O2 -Wall -Wextra -Iinclude -Isrc \
+ *   x86_64-w64-mingw32-gcc -std=gnu11 -O2 -Wall -Wextra -Iinclude -Icommon \
  *       -o build/x86_64/ntdssvc.exe tools/ntdssvc.c -static -ladvapi32
- * or with the Makefile's rule for tools (which also links src/errors.c; nothing here
+ * or with the Makefile's rule for tools (which also links common/errors.c; nothing here
  * clashes with it: every function is static).
  *
  * Copyright 2026 The ntdsbcli project authors

@@ -1,8 +1,9 @@
 #!/bin/bash
-# tests/roundtrip/run.sh: backup and restore round trips with dsbackup.exe through
-# ntdsbcli.dll, with the NTDS service stand-in (tools/ntdssvc.c) installed, under
-# Wine in a throwaway prefix.  Needs build/x86_64/{dsbackup.exe,ntdsbcli.dll,
-# ntdssvc.exe} (make all).
+# tests/roundtrip/run.sh [ARCH]: backup and restore round trips with dsbackup.exe
+# through ntdsbcli.dll, with the NTDS service stand-in (tools/ntdssvc.c) installed,
+# under Wine in a throwaway prefix.  Needs build/ARCH/{dsbackup.exe,ntdsbcli.dll,
+# ntdssvc.exe} (make all); ARCH is x86_64 (the default) or i686, through the
+# emulated 32-bit Wine (tools/wine32).
 #
 #   1. ntdssvc install; dsbackup init-sample; net start NTDS; dsbackup backup;
 #   2. restore refused while the service runs: exit 1, nothing changed;
@@ -35,7 +36,8 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/wine.sh
 
 BUILD=${BUILD:-build}
-arch=x86_64                 # this machine's Wine runs 64-bit programs only
+arch=${1:-x86_64}
+wine_use_arch "$arch" || { echo "not ok - roundtrip $arch: no Wine for $arch"; exit 1; }
 for f in dsbackup.exe ntdsbcli.dll ntdssvc.exe; do
     [ -f "$BUILD/$arch/$f" ] || { echo "not ok - $BUILD/$arch/$f is not built (run make all)"; exit 1; }
 done

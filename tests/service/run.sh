@@ -1,7 +1,9 @@
 #!/bin/bash
-# tests/service/run.sh: the directory-service stand-in (tools/ntdssvc.c), a Windows
-# service named NTDS, under Wine in a throwaway prefix with a generated database.
-# Needs build/x86_64/ntdssvc.exe and build/x86_64/svcprobe.exe (make check-service).
+# tests/service/run.sh [ARCH]: the directory-service stand-in (tools/ntdssvc.c), a
+# Windows service named NTDS, under Wine in a throwaway prefix with a generated
+# database.  Needs build/ARCH/ntdssvc.exe and build/ARCH/svcprobe.exe (make
+# check-service); ARCH is x86_64 (the default) or i686, whose programs run through
+# the emulated 32-bit Wine (tools/wine32).
 # Prints "ok - <check>" or "not ok - <check> (got ..., expected ...)" (TAP) per check and
 # exits non-zero if any failed.
 #
@@ -23,10 +25,12 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/wine.sh
+arch=${1:-x86_64}
+wine_use_arch "$arch" || { echo "not ok - service $arch: no Wine for $arch"; exit 1; }
 
 BUILD=${BUILD:-build}
-SVC_EXE=$BUILD/x86_64/ntdssvc.exe
-PROBE_EXE=$BUILD/x86_64/svcprobe.exe
+SVC_EXE=$BUILD/$arch/ntdssvc.exe
+PROBE_EXE=$BUILD/$arch/svcprobe.exe
 for f in "$SVC_EXE" "$PROBE_EXE"; do
     [ -f "$f" ] || { echo "not ok - $f is not built (make check-service builds it)"; exit 1; }
 done
