@@ -8,6 +8,7 @@ set -u
 arch=$1
 here=$(cd "$(dirname "$0")/../.." && pwd)
 . "$here/tests/lib/wine.sh"
+wine_use_arch "$arch" || exit 1
 # The DLL must make \\COMPUTER\C$ reachable by itself (test_database_locations).
 export NTDSBCLI_TEST_NO_UNC_LINK=1
 trap wine_prefix_destroy EXIT
