@@ -188,7 +188,8 @@ step "checking: a throwaway prefix and tools/wine32-emulation/selftest.c"
 "$cc" -O2 -Wall -o "$tmp/no-ia32" "$here/no-ia32.c"
 i686-w64-mingw32-gcc -O1 -Wall -o "$tmp/selftest.exe" "$here/selftest.c"
 echo "$stamp" > "$tmp/stamp"
-prefix=$(mktemp -d "${TMPDIR:-/tmp}/ntdsbcli-wine32-check.XXXXXX")
+prefix=$tmp/prefix          # inside: a killed build leaves nothing elsewhere
+mkdir "$prefix"
 export WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 PATH=$tmp/bin:$PATH "$tmp/no-ia32" wineboot -i > "$tmp/wineboot.log" 2>&1 \
     || { cat "$tmp/wineboot.log" >&2; die "wineboot failed"; }
