@@ -11,6 +11,8 @@
 #   make install-wine WINEPREFIX=...   the DLLs, dsbackup and the NTDS stand-in
 #                   into a Wine prefix; make uninstall-wine undoes it
 #   make bench      performance figures against a plain ReadFile baseline
+#   make wine32     an emulated 32-bit Wine for the i686 programs, outside the
+#                   repository (tools/wine32, docs/wine32.md)
 
 VERSION := 0.3.0
 comma   := ,
@@ -55,7 +57,7 @@ DESCRIPTION_ntdsbcli := Directory Backup Functions (ntdsbcli.dll for Wine)
 DESCRIPTION_dsbackup := Back up and restore the directory database through ntdsbcli.dll
 DESCRIPTION_ntdssvc  := NTDS directory service stand-in for Wine
 
-.PHONY: all check demo deps clean bench check-abi check-unit check-wine
+.PHONY: all check demo deps clean bench check-abi check-unit check-wine wine32
 .DELETE_ON_ERROR:
 
 all: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a $(BUILD)/$(a)/ntdsbcli.lib) \
@@ -66,6 +68,12 @@ deps: $(BUILD)/.deps-installed
 $(BUILD)/.deps-installed: .ci/install-deps
 	sh .ci/install-deps
 	@mkdir -p $(@D) && touch $@
+
+# This machine cannot execute 32-bit x86 code: i686 programs run through Debian's
+# 32-bit Wine under qemu-i386, kept in a cache keyed by the Wine version (quick when
+# it is there).  tools/wine32 runs a program with it; docs/wine32.md.
+wine32:
+	tools/wine32 --build
 
 # --- the DLL, per architecture ------------------------------------------------
 define ARCH_RULES

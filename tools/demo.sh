@@ -31,6 +31,7 @@ build=${BUILD:-build}       # make passes its $(BUILD)
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here" || exit 1
 . "$here/tests/lib/wine.sh"
+wine_use_arch "$arch" || exit 1
 
 passed=0
 failed=0

@@ -8,6 +8,7 @@ set -u
 arch=$1
 here=$(cd "$(dirname "$0")/../.." && pwd)
 . "$here/tests/lib/wine.sh"
+wine_use_arch "$arch" || exit 1
 trap wine_prefix_destroy EXIT
 wine_prefix_create || exit 1
 

@@ -7,6 +7,20 @@
 export WINEDEBUG=${WINEDEBUG:--all}
 export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 
+# wine_use_arch ARCH: the Wine that runs ARCH's programs.  For i686 that is the
+# emulated 32-bit Wine beside the host's 64-bit one (make wine32; docs/wine32.md):
+# its folder goes first in PATH, so that wine, wineboot and wineserver below, and
+# 64-bit Wine processes starting 32-bit ones, go through it.
+wine_use_arch() {
+    local bindir
+    case $1 in
+        i686)
+            bindir=$("$(dirname "${BASH_SOURCE[0]}")/../../tools/wine32" --bindir) || return 1
+            PATH=$bindir:$PATH
+            export PATH ;;
+    esac
+}
+
 # Creates a new prefix in a temporary folder and exports WINEPREFIX.  The prefix
 # is ours alone: wine_prefix_destroy ends its wineserver and removes it.
 wine_prefix_create() {
@@ -141,7 +155,7 @@ sample_db_dir() {
 wine_prefix_processes() {
     for pid in $(ls /proc | grep -E '^[0-9]+$'); do
         case "$(readlink "/proc/$pid/exe" 2>/dev/null)" in
-            */wine*) ;;
+            */wine*|*/qemu-i386-static) ;;   # qemu-i386: tools/wine32
             *) continue ;;
         esac
         if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX"; then
