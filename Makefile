@@ -75,6 +75,9 @@ $(BUILD)/.deps-installed: .ci/install-deps
 wine32:
 	tools/wine32 --build
 
+# What the suites that run i686 programs need first: the emulated 32-bit Wine.
+WINE32_READY := $(if $(filter i686,$(ARCHES)),wine32)
+
 # --- the DLL, per architecture ------------------------------------------------
 define ARCH_RULES
 $(1)_CC      := $(1)-w64-mingw32-gcc

@@ -14,7 +14,7 @@ include tests/reliability/reliability.mk
 include tools/tools.mk
 
 check: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(WINE32_READY)
 	@rm -rf $(BUILD)/results
 	@$(MAKE) --no-print-directory -k check-abi check-msvc check-unit check-wine check-service check-tools check-roundtrip check-install check-reliability || true
 	@tests/summarize.sh

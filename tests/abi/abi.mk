@@ -26,7 +26,7 @@ ABI_DEPS := $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libnt
 ABI_RUN  := BUILD='$(BUILD)' ARCHES='$(ARCHES)' tests/run-suite.sh
 ABI_SUITES := abi-exports $(if $(filter i686,$(ARCHES)),abi-stack) abi-consts abi-headers abi-link abi-release
 
-check-abi: $(ABI_DEPS)
+check-abi: $(ABI_DEPS) $(WINE32_READY)
 	@mkdir -p $(BUILD)/abi
 	@rm -f build/results/abi-*.out
 	@$(ABI_RUN) abi-exports python3 tests/abi/check-exports.py

@@ -8,6 +8,7 @@ set -u
 arch=$1
 here=$(cd "$(dirname "$0")/../.." && pwd)
 . "$here/tests/lib/wine.sh"
+. "$here/tests/lib/tap.sh"
 wine_use_arch "$arch" || exit 1
 trap wine_prefix_destroy EXIT
 wine_prefix_create || exit 1
@@ -26,9 +27,9 @@ check() {   # check NAME COMMAND...: one TAP line for a shell-level check
 sample_db_create
 wine_server_keep
 # Backup without any NTDS service: a configured database that exists is online.
-wine conformance.exe backup || status=1
-wine conformance.exe no-backup-privilege || status=1
-wine conformance.exe offline-without-service || status=1
+tap_program "conformance.exe backup ($arch)" wine conformance.exe backup || status=1
+tap_program "conformance.exe no-backup-privilege ($arch)" wine conformance.exe no-backup-privilege || status=1
+tap_program "conformance.exe offline-without-service ($arch)" wine conformance.exe offline-without-service || status=1
 
 # The debug trace: one line per call and one per result, on stderr.
 NTDSBCLI_DEBUG=1 wine conformance.exe no-backup-privilege > /dev/null 2> trace.txt
@@ -38,11 +39,11 @@ check "NTDSBCLI_DEBUG traces results" grep -qF 'DsBackupPrepareW -> ERROR_ACCESS
 # Restore, with the NTDS service stand-in registered (and stopped).
 quiet() { "$@" > /dev/null 2>&1; }
 check "ntdssvc install" quiet wine 'C:\tests\ntdssvc.exe' install
-wine conformance.exe restore || status=1
+tap_program "conformance.exe restore ($arch)" wine conformance.exe restore || status=1
 NTDSBCLI_DEBUG=1 wine conformance.exe set-identity > identity-trace.txt 2>&1
 check "DsSetAuthIdentity is traced" grep -qF 'DsSetAuthIdentityW (L"Administrator", L"EXAMPLE", <password>)' identity-trace.txt
 check "a password is never traced" bash -c '! grep -q s3cret identity-trace.txt'
-wine conformance.exe no-restore-privilege || status=1
+tap_program "conformance.exe no-restore-privilege ($arch)" wine conformance.exe no-restore-privilege || status=1
 
 # A crash between Register and Complete leaves the directory offline and the
 # registration visible, even after Wine itself dies without a clean shutdown.
@@ -51,7 +52,7 @@ check "the crashed process had registered" quiet wine reg query "$RESTORE_KEY"
 journal="$WINEPREFIX/drive_c/ProgramData/ntdsbcli/Restore In Progress.txt"
 check "the registration's journal is on disk" test -s "$journal"
 wine_server_crash
-wine conformance.exe check-registration-survived || status=1
+tap_program "conformance.exe check-registration-survived ($arch)" wine conformance.exe check-registration-survived || status=1
 wine reg delete "$RESTORE_KEY" /f > /dev/null 2>&1
 rm -f "$journal"
 
@@ -59,14 +60,14 @@ rm -f "$journal"
 # \\COMPUTER\C$ resolve, it says so once, on its warning channel, and makes none.
 link="$WINEPREFIX/dosdevices/unc/$(wine_computer_name | tr 'A-Z' 'a-z')/c\$"
 rm -f "$link"
-wine conformance.exe share-not-resolving 2> share-warning.txt || status=1
+tap_program "conformance.exe share-not-resolving ($arch)" sh -c 'wine conformance.exe share-not-resolving 2> share-warning.txt' || status=1
 check "without the share's link, the DLL warns once" test "$(grep -c '^ntdsbcli:warn:' share-warning.txt)" = 1
 check "... naming the command that fixes it" grep -qF "Run 'dsbackup link-share' once" share-warning.txt
 check "... and makes no link itself" test ! -e "$link" -a ! -L "$link"
-NTDSBCLI_DEBUG=-warn wine conformance.exe share-not-resolving 2> share-quiet.txt || status=1
+NTDSBCLI_DEBUG=-warn tap_program "conformance.exe share-not-resolving, quiet ($arch)" sh -c 'wine conformance.exe share-not-resolving 2> share-quiet.txt' || status=1
 check "NTDSBCLI_DEBUG=-warn silences the warning" bash -c "! grep -q '^ntdsbcli:warn:' share-quiet.txt"
 ln -s ../../c: "$link"
 
 sample_db_unregister
-wine conformance.exe not-a-dc || status=1
+tap_program "conformance.exe not-a-dc ($arch)" wine conformance.exe not-a-dc || status=1
 exit $status

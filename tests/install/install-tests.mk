@@ -7,5 +7,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 .PHONY: check-install
-check-install: all
+check-install: all $(WINE32_READY)
 	@BUILD=$(BUILD) tests/run-suite.sh install bash tests/install/run.sh

@@ -186,6 +186,8 @@ check_same_listing "a repeated make install changes nothing (files, contents, ma
 
 echo "--- the client under Wine, with the installed DLL beside it"
 export NTDSBCLI_TEST_NO_UNC_LINK=1
+# The prefix runs i686 programs too, through the emulated 32-bit Wine.
+wine_use_arch i686 || { echo "not ok - no Wine for i686 programs (make wine32)"; exit 1; }
 if ! wine_prefix_create; then
     echo "not ok - cannot create a Wine prefix"
     exit 1
@@ -199,7 +201,14 @@ check "x86_64 client runs: DsIsNTDSOnlineW returns S_OK, offline" "$RC $(printf 
     "0 DsIsNTDSOnlineW: 0x00000000 online 0"
 check "x86_64 client uses the DLL beside it" "$(lower "$(printf '%s' "$OUT" | sed -n 's/.*module: \([^|]*\).*/\1/p' | sed 's/ *$//')")" \
     'c:\client1\ntdsbcli.dll'
-echo "ok - the i686 client under 32-bit Wine # SKIP no 32-bit Wine here; it was built and linked"
+mkdir -p "$WINEPREFIX/drive_c/client2"
+cp "$tmp/client-i686.exe" "$WINEPREFIX/drive_c/client2/client.exe"
+cp "$stage/usr/local/i686-w64-mingw32/bin/ntdsbcli.dll" "$WINEPREFIX/drive_c/client2/"
+run_wine 'C:\client2\client.exe'
+check "i686 client runs: DsIsNTDSOnlineW returns S_OK, offline" "$RC $(printf '%s' "$OUT" | grep -o 'DsIsNTDSOnlineW: [^|]*' | sed 's/ *$//')" \
+    "0 DsIsNTDSOnlineW: 0x00000000 online 0"
+check "i686 client uses the DLL beside it" "$(lower "$(printf '%s' "$OUT" | sed -n 's/.*module: \([^|]*\).*/\1/p' | sed 's/ *$//')")" \
+    'c:\client2\ntdsbcli.dll'
 
 mk uninstall DESTDIR="$stage" PREFIX=/usr/local
 check "make uninstall exits 0" "$RC" 0

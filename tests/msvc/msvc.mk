@@ -7,19 +7,17 @@
 #               compiled by clang-cl and linked by lld-link against it, for both
 #               arches, and its import table checked
 #   msvc-run    (tests/msvc/run.sh) those clients run a whole backup under Wine,
-#               the bytes checked against the files; i686 with $(WINE32)
+#               the bytes checked against the files; i686 through the emulated
+#               32-bit Wine (tools/wine32)
 #
-# WINE32: the command that runs 32-bit Windows programs (with the WINEPREFIX of
-# the environment); empty: the i686 runs are reported as skipped.  CLANG,
-# LLD_LINK, LLVM_DLLTOOL, LLVM_READOBJ, LLVM_NM name the LLVM tools.
+# CLANG, LLD_LINK, LLVM_DLLTOOL, LLVM_READOBJ, LLVM_NM name the LLVM tools.
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
-WINE32 ?=
 MSVC_RUN := BUILD='$(BUILD)' ARCHES='$(ARCHES)' LLVM_DLLTOOL='$(LLVM_DLLTOOL)' tests/run-suite.sh
 
 .PHONY: check-msvc
-check-msvc: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a $(BUILD)/$(a)/ntdsbcli.lib)
+check-msvc: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a $(BUILD)/$(a)/ntdsbcli.lib) $(WINE32_READY)
 	@$(MSVC_RUN) msvc-build python3 tests/msvc/check-msvc.py
-	@WINE32='$(WINE32)' $(MSVC_RUN) msvc-run tests/msvc/run.sh
+	@$(MSVC_RUN) msvc-run tests/msvc/run.sh

@@ -11,11 +11,9 @@
 #   - the client GNU ld linked against ntdsbcli.lib (tests/abi/client.c), which
 #     checks that GetProcAddress finds every export at the address the import bound.
 #
-# x86-64 programs run with wine.  i686 ones run with the command in WINE32 (word
-# split, then the program and its arguments; it runs with this prefix as
-# WINEPREFIX), e.g. make check WINE32="/opt/wine32/bin/wine"; when WINE32 is not
-# set they are skipped, with a "# SKIP" line (they were still built and checked
-# statically by check-msvc.py).
+# Programs of both architectures run in one prefix: with i686 among ARCHES, the
+# emulated 32-bit Wine is selected first (wine_use_arch, tools/wine32), whose
+# wine runs 64-bit programs as the host's does and 32-bit ones through qemu-i386.
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -24,7 +22,6 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 BUILD=${BUILD:-build}
 ARCHES=${ARCHES:-x86_64 i686}
-WINE32=${WINE32:-}
 RUN_TIMEOUT=120
 . tests/lib/wine.sh
 
@@ -41,16 +38,15 @@ for arch in $ARCHES; do
         [ -f "$f" ] || { fail "$arch: $f is missing (check-msvc.py builds it; see its "not ok" lines)"; ok=0; }
     done
     [ $ok = 1 ] || continue
-    if [ "$arch" = i686 ] && [ -z "$WINE32" ]; then
-        echo "ok - i686 MSVC-style and GNU ld clients under Wine # SKIP WINE32 is not set (the command that runs 32-bit Windows programs, e.g. make check WINE32=...); they were built and their import tables checked"
-        continue
-    fi
     runnable="$runnable $arch"
 done
 [ -n "$runnable" ] || exit $((failures > 0))
 command -v wine >/dev/null || { fail "wine is not installed"; exit 1; }
 command -v python3 >/dev/null || { fail "python3 is not installed"; exit 1; }
 
+case " $runnable " in
+    *" i686 "*) wine_use_arch i686 || { fail "no Wine for i686 programs (make wine32)"; exit 1; } ;;
+esac
 trap wine_prefix_destroy EXIT
 wine_prefix_create || { fail "creating a Wine prefix (wineboot) failed"; exit 1; }
 sample_db_create
@@ -75,12 +71,7 @@ run_client() {
     local arch=$1 mode=$2 prog=$3 status end out
     shift 3
     out=$WINEPREFIX/out-$arch-${mode// /-}.txt
-    if [ "$arch" = i686 ]; then
-        # shellcheck disable=SC2086
-        timeout $RUN_TIMEOUT $WINE32 "$prog" "$@" > "$out.raw" 2>&1
-    else
-        timeout $RUN_TIMEOUT wine "$prog" "$@" > "$out.raw" 2>&1
-    fi
+    timeout $RUN_TIMEOUT wine "$prog" "$@" > "$out.raw" 2>&1
     status=$?
     tr -d '\r' < "$out.raw" > "$out"
     sed -n -e "s/^ok - /ok - $arch $mode: /p" -e "s/^not ok - /not ok - $arch $mode: /p" "$out"

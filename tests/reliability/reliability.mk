@@ -4,8 +4,9 @@
 # their figures.
 #
 #   make check-reliability   the suites reliability-faults, -changes, -handles and
-#                            -durability (x86-64; the i686 program is built too),
-#                            then a verdict on them alone
+#                            -durability, each for x86-64 and i686 (the latter
+#                            through the emulated 32-bit Wine), then a verdict
+#                            on them alone
 #   make reliability-report  the same, then regenerates docs/reliability.md from
 #                            build/results (with the fuzz-* and unit-* results
 #                            found there, if any)
@@ -17,7 +18,7 @@
 RELIABILITY_SRCS   := $(wildcard tests/reliability/*.c) tests/lib/ntds_test_support.c
 RELIABILITY_HDRS   := tests/reliability/reliability.h
 RELIABILITY_PARTS  := faults changes handles durability
-RELIABILITY_SUITES := $(addprefix reliability-,$(RELIABILITY_PARTS))
+RELIABILITY_SUITES := $(foreach a,$(ARCHES),$(addsuffix -$(a),$(addprefix reliability-,$(RELIABILITY_PARTS))))
 
 define RELIABILITY_RULES
 $(BUILD)/$(1)/reliability.exe: $(RELIABILITY_SRCS) $(RELIABILITY_HDRS) tests/lib/ntds_test_support.h $(BUILD)/$(1)/libntdsbcli.a \
@@ -29,17 +30,17 @@ endef
 $(foreach a,$(ARCHES),$(eval $(call RELIABILITY_RULES,$(a))))
 
 .PHONY: check-reliability reliability-report reliability-build reliability-suites
-reliability-build: $(foreach a,$(ARCHES),$(BUILD)/$(a)/reliability.exe) \
-        $(BUILD)/x86_64/ntdsbcli.dll $(BUILD)/x86_64/test/ntdsbcli.dll $(BUILD)/x86_64/ntdssvc.exe
+reliability-build: $(foreach a,$(ARCHES),$(BUILD)/$(a)/reliability.exe $(BUILD)/$(a)/ntdsbcli.dll \
+        $(BUILD)/$(a)/test/ntdsbcli.dll $(BUILD)/$(a)/ntdssvc.exe)
 
 # Before tests/tests.mk includes this file, run it as
 #   make -f Makefile -f tests/reliability/reliability.mk RELIABILITY_MAKE_FILES='-f Makefile -f tests/reliability/reliability.mk' check-reliability
 RELIABILITY_MAKE_FILES ?=
 
-reliability-suites:
+reliability-suites: $(WINE32_READY)
 	@$(MAKE) $(RELIABILITY_MAKE_FILES) --no-print-directory -k reliability-build || true
-	@for p in $(RELIABILITY_PARTS); do \
-	    tests/run-suite.sh reliability-$$p tests/reliability/run.sh $$p x86_64; done
+	@for a in $(ARCHES); do for p in $(RELIABILITY_PARTS); do \
+	    tests/run-suite.sh reliability-$$p-$$a tests/reliability/run.sh $$p $$a; done; done
 
 check-reliability: reliability-suites
 	@tests/unit/verdict.sh check-reliability $(RELIABILITY_SUITES)

@@ -98,12 +98,12 @@ w.append("Generated %s UTC, commit %s%s, %s." % (
     " with uncommitted changes" if dirty else "", wine or "Wine"))
 w.append("")
 w.append("The tests are PE programs (`tests/reliability/*.c`, built as `build/<arch>/reliability.exe`)")
-w.append("run under Wine by `tests/reliability/run.sh SUITE`, each suite in a throwaway prefix with")
-w.append("the generated sample database of `tests/lib/wine.sh`. They follow SQLite's anomaly")
-w.append("testing (`../shared/STYLE.md`): make the N-th operation fail for every N, change files")
-w.append("underneath, feed garbage, race threads, and check each time that the result is clean.")
-w.append("The x86-64 DLL is exercised; the i686 test program is built (warnings are errors) but")
-w.append("32-bit Wine is not installed on this machine.")
+w.append("run under Wine by `tests/reliability/run.sh SUITE ARCH`, each suite in a throwaway prefix")
+w.append("with the generated sample database of `tests/lib/wine.sh`. They follow SQLite's anomaly")
+w.append("testing: make the N-th operation fail for every N, change files underneath, feed")
+w.append("garbage, race threads, and check each time that the result is clean. Every suite runs")
+w.append("for both DLLs: the x86-64 one under Wine, the i686 one through the emulated 32-bit Wine")
+w.append("(`docs/wine32.md`). The detailed sections below are the x86-64 run's; the summary has both.")
 w.append("")
 
 # ---- summary ---------------------------------------------------------------
@@ -125,7 +125,7 @@ w.append("| **all** | **%d** | **%d** | | |" % (total_p, total_f))
 w.append("")
 
 # ---- faults ----------------------------------------------------------------
-faults = suites.get("reliability-faults", [])
+faults = suites.get("reliability-faults-x86_64", [])
 w.append("## Fault injection (`reliability-faults`)")
 w.append("")
 w.append("The suite runs against the test build of the DLL (`build/<arch>/test/ntdsbcli.dll`, compiled")
@@ -214,7 +214,7 @@ w.extend(checks(faults))
 w.append("")
 
 # ---- changes ---------------------------------------------------------------
-changes = suites.get("reliability-changes", [])
+changes = suites.get("reliability-changes-x86_64", [])
 w.append("## Files changing underneath (`reliability-changes`)")
 w.append("")
 w.append("The database, a numbered log and edb.log, each deleted, truncated, grown, overwritten")
@@ -242,7 +242,7 @@ if unreadable:
     w.append("")
 
 # ---- handles ---------------------------------------------------------------
-handles = suites.get("reliability-handles", [])
+handles = suites.get("reliability-handles-x86_64", [])
 w.append("## Handles (`reliability-handles`)")
 w.append("")
 phases = {f.get("phase"): f for f in figures(handles, "handles")}
@@ -281,7 +281,7 @@ w.extend(checks(handles))
 w.append("")
 
 # ---- durability ------------------------------------------------------------
-dur = suites.get("reliability-durability", [])
+dur = suites.get("reliability-durability-x86_64", [])
 w.append("## Durability of a restore registration (`reliability-durability`)")
 w.append("")
 w.append("A small tmpfs mounted on the journal's folder (`%ProgramData%\\ntdsbcli`) and filled up: a")

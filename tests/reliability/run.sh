@@ -16,6 +16,8 @@ suite=$1
 arch=${2:-x86_64}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 . "$here/tests/lib/wine.sh"
+. "$here/tests/lib/tap.sh"
+wine_use_arch "$arch" || { echo "not ok - reliability $suite $arch: no Wine for $arch (make wine32)"; exit 1; }
 
 # Fault injection needs the test build of the DLL; every other part tests the
 # DLL that ships.
@@ -60,7 +62,7 @@ crash_wine() {
     sleep 1
     [ "$killed" -gt 0 ]
 }
-reliability() { wine reliability.exe "$@" || status=1; }
+reliability() { tap_program "reliability.exe $* ($arch)" wine reliability.exe "$@" || status=1; }
 started=$(date +%s)
 
 sample_db_create

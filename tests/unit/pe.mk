@@ -29,7 +29,7 @@ $(foreach a,$(ARCHES),$(eval $(call PE_UNIT_RULES,$(a))))
 vpath %.c tools/dsbackup
 
 .PHONY: unit-pe-suites $(foreach a,$(ARCHES),unit-pe-build-$(a))
-unit-pe-suites:
+unit-pe-suites: $(WINE32_READY)
 	@for a in $(ARCHES); do \
 	    $(MAKE) --no-print-directory -k unit-pe-build-$$a || true; \
 	    tests/run-suite.sh unit-pe-$$a tests/unit/run-pe.sh $$a $(addsuffix .exe,$(UNIT_NAMES)); \
