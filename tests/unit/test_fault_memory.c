@@ -66,6 +66,12 @@ static void test_kinds_independent_and_disarm(void **state)
     assert_int_equal(fault_count(FAULT_FILE_OPEN), 0);
 }
 
+/* A size no allocator can give.  Half the address space is not that in a 32-bit
+ * process (2 GiB can be had on a 64-bit kernel, as the i386 build found): all of
+ * it but a page is.  On 64-bit, half is plenty, and stays below the sizes that
+ * valgrind reports as suspect (top bit set). */
+#define NEVER_AVAILABLE (sizeof(size_t) > 4 ? SIZE_MAX / 2 : SIZE_MAX - 4096)
+
 static void test_allocator(void **state)
 {
     long live = mem_live_count();
@@ -113,8 +119,8 @@ static void test_allocator(void **state)
     assert_int_equal(mem_live_count(), live + 1);
     mem_free(p);
     /* A real refusal is not counted as a live allocation. */
-    assert_null(mem_alloc(SIZE_MAX / 2));
-    assert_null(mem_realloc(NULL, SIZE_MAX / 2));
+    assert_null(mem_alloc(NEVER_AVAILABLE));
+    assert_null(mem_realloc(NULL, NEVER_AVAILABLE));
     assert_int_equal(mem_live_count(), live);
     p = mem_alloc(0);                          /* a real, freeable block */
     assert_non_null(p);

@@ -1,8 +1,12 @@
-# Native unit tests of the platform-neutral core (cmocka), built and run three ways:
+# Native unit tests of the platform-neutral core (cmocka), built and run these ways:
 #   unit           gcc
 #   unit-asan      clang with AddressSanitizer and UndefinedBehaviorSanitizer
 #   unit-valgrind  the gcc build under valgrind (memcheck, definite leaks are errors)
 #   unit-tsan      the handle table's tests under ThreadSanitizer
+#   unit-i386      clang for 32-bit x86 Linux, against Debian's i386 libc and cmocka
+#                  from the emulated 32-bit Wine's tree, run under its qemu-i386:
+#                  the 32-bit handle encoding and every parser, natively
+#   unit-pe-ARCH   the same tests as PE programs under Wine (tests/unit/pe.mk)
 # plus the libFuzzer targets for a short time each (tests/fuzz/fuzz.mk).
 #
 # Builds happen inside the recipe, not as prerequisites, so that a test that fails to
@@ -18,7 +22,7 @@ UNIT_CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Werror=implicit-function-dec
 UNIT_LIBS       := -lcmocka -lpthread
 UNIT_SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_VALGRIND   := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
-UNIT_SUITES     := unit unit-asan unit-valgrind unit-tsan
+UNIT_SUITES     := unit unit-asan unit-valgrind unit-tsan unit-i386
 # Sanitizer reports end the process with a non-zero status (run-tests.sh sees it);
 # one test asks malloc for more than it can give and expects NULL.
 UNIT_ASAN_ENV   := ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:strict_string_checks=1 \
@@ -59,16 +63,21 @@ $(eval $(call UNIT_FLAVOUR_RULES,gcc,gcc,))
 $(eval $(call UNIT_FLAVOUR_RULES,asan,clang,$(UNIT_SAN_FLAGS)))
 # ThreadSanitizer, for the one part built for threads: the handle table.
 $(eval $(call UNIT_FLAVOUR_RULES,tsan,clang,-fsanitize=thread -fno-omit-frame-pointer))
+# 32-bit x86: the i386 tree of tools/wine32 (make wine32) supplies libc and cmocka.
+I386_SYSROOT := $(shell tools/wine32 --cache-dir 2>/dev/null)/i386-dev
+$(eval $(call UNIT_FLAVOUR_RULES,i386,clang --target=i386-linux-gnu --sysroot=$(I386_SYSROOT),))
 
 .PHONY: unit-build unit-build-gcc unit-build-asan unit-suites
 unit-build: unit-build-gcc unit-build-asan $(NATIVE_DIR)/tsan/test_handle_table
 
-unit-suites:
+unit-suites: $(WINE32_READY)
 	@$(MAKE) --no-print-directory -k unit-build || true
 	@tests/run-suite.sh unit tests/unit/run-tests.sh -- $(UNIT_gcc_BINS)
 	@$(UNIT_ASAN_ENV) tests/run-suite.sh unit-asan tests/unit/run-tests.sh -- $(UNIT_asan_BINS)
 	@tests/run-suite.sh unit-valgrind tests/unit/run-tests.sh $(UNIT_VALGRIND) -- $(UNIT_gcc_BINS)
 	@TSAN_OPTIONS=halt_on_error=1 tests/run-suite.sh unit-tsan tests/unit/run-tests.sh -- $(NATIVE_DIR)/tsan/test_handle_table
+	@$(MAKE) --no-print-directory -k unit-build-i386 || true
+	@tests/run-suite.sh unit-i386 tests/unit/run-tests.sh tools/wine32 --run-i386 -- $(UNIT_i386_BINS)
 
 check-unit:
 	@$(MAKE) --no-print-directory unit-suites

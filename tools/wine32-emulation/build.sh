@@ -140,15 +140,31 @@ sh "$apt/libwine.postinst" configure
 # keeps the host's /etc/ld.so.cache (which may list host i386 libraries) out.
 : > "$root/etc/ld.so.cache"
 
-# --- the preloaded helper library -----------------------------------------------------------
-step "building qemu-fixes.so"
-dev=$tmp/dev
-mkdir -p "$dev"
-(cd "$apt/debs" && apt-get -q download "libc6-dev=$(dpkg-deb -f "$apt"/debs/libc6_*_i386.deb Version)" \
-     linux-libc-dev:i386) >> "$apt/download.log" 2>&1 || { cat "$apt/download.log" >&2; die "no i386 libc headers"; }
-for deb in "$apt"/debs/libc6_*_i386.deb "$apt"/debs/libc6-dev_*_i386.deb "$apt"/debs/linux-libc-dev_*_i386.deb; do
+# --- a tree to build 32-bit Linux programs against -------------------------------------------
+# For qemu-fixes.so below, and for the native i386 build of the DLL's core and its unit
+# tests (make check-unit: unit-i386, run under the same qemu-i386): Debian's i386 libc
+# and its headers, libgcc (the compiler's start files and helpers) and cmocka.
+step "the i386 development tree"
+dev=$tmp/i386-dev
+mkdir -p "$dev" "$apt/devdebs"
+gcc_major=$(gcc -dumpversion 2>/dev/null | cut -d. -f1)
+(cd "$apt/devdebs" && apt-get -q download "libc6-dev=$(dpkg-deb -f "$apt"/debs/libc6_*_i386.deb Version)" \
+     linux-libc-dev:i386 "libgcc-${gcc_major:-12}-dev:i386" libcmocka-dev:i386 libcmocka0:i386) \
+     >> "$apt/download.log" 2>&1 \
+    || { cat "$apt/download.log" >&2; die "no i386 development packages"; }
+for deb in "$apt"/debs/libc6_*_i386.deb "$apt"/debs/libgcc-s1_*_i386.deb "$apt"/devdebs/*.deb; do
     dpkg-deb -x "$deb" "$dev"
 done
+mkdir -p "$dev/etc"
+: > "$dev/etc/ld.so.cache"             # the host's cache would name host libraries
+# One folder of libraries, as on a merged-/usr system: the i386 ld.so under qemu
+# gives up on /lib/i386-linux-gnu once the host has no such folder.
+for f in "$dev"/lib/i386-linux-gnu/*; do
+    [ -e "$dev/usr/lib/i386-linux-gnu/${f##*/}" ] || ln -s "../../../lib/i386-linux-gnu/${f##*/}" "$dev/usr/lib/i386-linux-gnu/"
+done
+
+# --- the preloaded helper library -----------------------------------------------------------
+step "building qemu-fixes.so"
 fixes=/usr/lib/i386-linux-gnu/ntdsbcli-qemu-fixes.so
 case $cc in
     *clang*) target="--target=i386-linux-gnu" ;;
@@ -206,7 +222,7 @@ rm -rf "$prefix"
 prefix=
 
 # --- into place ---------------------------------------------------------------------------
-rm -rf "$apt" "$dev" "$tmp/selftest.exe"
+rm -rf "$apt" "$tmp/selftest.exe"
 if [ -e "$cache" ]; then
     mv "$cache" "$cache.old.$$"
     rm -rf "$cache.old.$$"
