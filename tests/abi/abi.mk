@@ -1,5 +1,5 @@
 # The ABI suite: ntdsbcli.dll, its import libraries and include/*.h against the
-# interface of Microsoft's DLL as the mingw-w64 SDK and API-SPEC section 1 give it.
+# interface of Microsoft's DLL as the mingw-w64 SDK and its documentation give it.
 #
 #   abi-exports  the 28 undecorated exports, nothing else; only system DLL imports;
 #                the import libraries' thunk and __imp_ symbols (i686: _Name@N)

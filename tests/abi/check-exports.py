@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """ABI check 1: the export table of build/<arch>/ntdsbcli.dll holds exactly the 28
-names of API-SPEC section 1.1, undecorated; the DLL imports only system DLLs; the
+names of Microsoft's DLL (tests/abi/exports.txt), undecorated; the DLL imports only system DLLs; the
 import library build/<arch>/libntdsbcli.a defines a thunk and an __imp_ pointer for
 every export (i686: the stdcall-decorated _Name@N / __imp__Name@N).
 

@@ -1,7 +1,7 @@
 /*
  * Reliability tests of ntdsbcli.dll under Wine: fault injection along whole
  * sequences, files changing underneath a backup, and handle torture, in the
- * manner of SQLite's anomaly tests (../shared/STYLE.md).  Only the public header
+ * manner of SQLite's anomaly tests ("How SQLite Is Tested").  Only the public header
  * and Win32 are used.  Results are "PASS: "/"FAIL: "/"SKIP: " lines, counted by
  * tests/summarize.sh, and "FIGURE: key value" lines, which
  * tests/reliability/report.sh turns into docs/reliability.md.
