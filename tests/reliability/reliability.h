@@ -2,9 +2,9 @@
  * Reliability tests of ntdsbcli.dll under Wine: fault injection along whole
  * sequences, files changing underneath a backup, and handle torture, in the
  * manner of SQLite's anomaly tests ("How SQLite Is Tested").  Only the public header
- * and Win32 are used.  Results are "PASS: "/"FAIL: "/"SKIP: " lines, counted by
- * tests/summarize.sh, and "FIGURE: key value" lines, which
- * tests/reliability/report.sh turns into docs/reliability.md.
+ * and Win32 are used.  Results are TAP lines ("ok - ", "not ok - ", "... # SKIP"),
+ * counted by tests/tap-count.awk, and "FIGURE: key value" lines, which
+ * tests/reliability/report.py turns into docs/reliability.md.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
