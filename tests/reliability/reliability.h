@@ -36,7 +36,7 @@ struct check
 void check_init(struct check *c, const char *fmt, ...);
 /* Counts one check; on failure prints the detail (the first 8 of each check). */
 int check_that(struct check *c, int ok, const char *fmt, ...);
-/* Prints "PASS: what (N checks)" or "FAIL: what: M of N checks failed"; returns !failed. */
+/* Prints "ok - what (N checks)" or "not ok - what: M of N checks failed"; returns !failed. */
 int check_report(struct check *c);
 
 void pass(const char *fmt, ...);
