@@ -9,6 +9,7 @@
 #include "portable.h"
 #include "memory.h"
 #include "fault.h"
+#include "owner_process.h"
 
 HANDLE file_open_for_read(const WCHAR *path)
 {
@@ -338,36 +339,10 @@ ULONGLONG system_time_now(void)
     return ((ULONGLONG)now.dwHighDateTime << 32) | now.dwLowDateTime;
 }
 
-static ULONGLONG filetime_value(FILETIME t)
-{
-    return ((ULONGLONG)t.dwHighDateTime << 32) | t.dwLowDateTime;
-}
-
-static ULONGLONG start_time_of(HANDLE process, BOOL *ok)
-{
-    FILETIME created, exited, kernel, user;
-
-    *ok = GetProcessTimes(process, &created, &exited, &kernel, &user);
-    return *ok ? filetime_value(created) : 0;
-}
-
 ULONGLONG process_start_time(void)
 {
     BOOL ok;
-    return start_time_of(GetCurrentProcess(), &ok);
-}
-
-BOOL process_is_running(DWORD process_id, ULONGLONG start_time)
-{
-    HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, process_id);
-    DWORD exit_code;
-    BOOL running, ok;
-
-    if (!process) return GetLastError() == ERROR_ACCESS_DENIED;
-    running = GetExitCodeProcess(process, &exit_code) && exit_code == STILL_ACTIVE
-              && start_time_of(process, &ok) == start_time && ok;
-    CloseHandle(process);
-    return running;
+    return owner_process_start_time(GetCurrentProcess(), &ok);
 }
 
 ULONGLONG random_u64(void)

@@ -70,11 +70,8 @@ size_t narrow_path_ansi(const WCHAR *path, char *out, size_t out_size);
 
 ULONGLONG system_time_now(void);
 /* This process's creation time (FILETIME): with its id, it tells this process
- * from a later one that got the same id. */
+ * from a later one that got the same id (owner_process.h). */
 ULONGLONG process_start_time(void);
-/* TRUE if the process with this id and creation time still runs, or if that
- * cannot be told (no right to ask). */
-BOOL process_is_running(DWORD process_id, ULONGLONG start_time);
 ULONGLONG random_u64(void);
 
 #endif

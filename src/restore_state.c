@@ -28,6 +28,7 @@
 #include "memory.h"
 #include "fault.h"
 #include "platform.h"
+#include "owner_process.h"
 
 #define JOURNAL_MAGIC L"ntdsbcli restore registration 1"
 #define JOURNAL_MAX_BYTES (64 * 1024 * 1024)
@@ -471,7 +472,7 @@ static BOOL ended_in_this_process(const struct ownership *o)
 static BOOL registration_is_over(const struct ownership *o)
 {
     return o->status != (DWORD)hrRestoreInProgress || !o->owner_process || ended_in_this_process(o)
-        || !process_is_running(o->owner_process, o->owner_start_time);
+        || !owner_process_runs(o->owner_process, o->owner_start_time);
 }
 
 /* The values of a new registration, owned by this process. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "dsbackup.h"
 #include "ntds_layout.h"
+#include "owner_process.h"
 
 static const char status_help[] =
     "Usage: dsbackup status\n"
@@ -42,22 +43,6 @@ static BOOL read_number(HKEY key, const WCHAR *name, DWORD type, void *value, DW
     return !RegQueryValueExW(key, name, NULL, &got_type, value, &got_size) && got_type == type && got_size == size;
 }
 
-/* Whether the process that registered still runs: its id and creation time. */
-static BOOL owner_runs(DWORD process_id, ULONGLONG start_time)
-{
-    FILETIME created, exited, kernel, user;
-    HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, process_id);
-    DWORD exit_code;
-    BOOL runs;
-
-    if (!process) return GetLastError() == ERROR_ACCESS_DENIED;
-    runs = GetExitCodeProcess(process, &exit_code) && exit_code == STILL_ACTIVE
-           && GetProcessTimes(process, &created, &exited, &kernel, &user)
-           && (((ULONGLONG)created.dwHighDateTime << 32) | created.dwLowDateTime) == start_time;
-    CloseHandle(process);
-    return runs;
-}
-
 /* Restore Status and who owns the registration, with what it means: a live
  * restore, or one a new restore replaces (docs/behaviour.md, "Restore"). */
 static void print_restore_status(HKEY key)
@@ -77,7 +62,7 @@ static void print_restore_status(HKEY key)
     if ((HRESULT)restore_status != hrRestoreInProgress)
         print("%-24s %s\n", "", "(the restore failed, as DsRestoreRegisterComplete reported; a new restore "
               "replaces it)");
-    else if (owner && owner_runs(owner, start_time))
+    else if (owner && owner_process_runs(owner, start_time))
         print("%-24s (in progress: the restoring program, process %lu, still runs)\n", "", owner);
     else
         print("%-24s %s\n", "", "(never completed: the restoring program stopped or ended; a new restore "
