@@ -548,6 +548,41 @@ static BOOL restore_parameters(void)
     return !rc;
 }
 
+/* Stops the service: waits out a pending start or stop, asks a running service to
+ * stop.  FALSE (said on stderr) if it cannot be asked or does not stop in time. */
+static BOOL stop_and_wait(SC_HANDLE svc)
+{
+    DWORD start = GetTickCount(), state;
+    BOOL asked = FALSE, was_running = FALSE;
+
+    while ((state = current_state(svc)) != SERVICE_STOPPED) {
+        if (state == 0) {
+            print_win32_error("cannot query the service NTDS", GetLastError());
+            return FALSE;
+        }
+        if (GetTickCount() - start >= STOP_TIMEOUT_MS) {
+            fprintf(stderr, "ntdssvc: the service NTDS did not stop within %d s; not deleted\n",
+                    STOP_TIMEOUT_MS / 1000);
+            return FALSE;
+        }
+        was_running = TRUE;
+        if (!asked && state != SERVICE_START_PENDING && state != SERVICE_STOP_PENDING) {
+            SERVICE_STATUS s;
+            if (ControlService(svc, SERVICE_CONTROL_STOP, &s))
+                asked = TRUE;
+            else if (GetLastError() != ERROR_SERVICE_NOT_ACTIVE
+                     && GetLastError() != ERROR_SERVICE_CANNOT_ACCEPT_CTRL) {
+                print_win32_error("cannot stop the service NTDS", GetLastError());
+                return FALSE;
+            }
+        }
+        Sleep(100);
+    }
+    if (was_running)
+        printf("stopped service NTDS\n");
+    return TRUE;
+}
+
 static int uninstall(void)
 {
     char a[3 * PATH_CCH], b[3 * PATH_CCH];
@@ -588,34 +623,7 @@ static int uninstall(void)
     }
     LocalFree(cfg);
 
-    /* Stop it: wait out a pending start or stop, ask a running service to stop. */
-    DWORD start = GetTickCount(), state;
-    BOOL asked = FALSE, was_running = FALSE;
-    while ((state = current_state(svc)) != SERVICE_STOPPED) {
-        if (state == 0) {
-            print_win32_error("cannot query the service NTDS", GetLastError());
-            goto done;
-        }
-        if (GetTickCount() - start >= STOP_TIMEOUT_MS) {
-            fprintf(stderr, "ntdssvc: the service NTDS did not stop within %d s; not deleted\n",
-                    STOP_TIMEOUT_MS / 1000);
-            goto done;
-        }
-        was_running = TRUE;
-        if (!asked && state != SERVICE_START_PENDING && state != SERVICE_STOP_PENDING) {
-            SERVICE_STATUS s;
-            if (ControlService(svc, SERVICE_CONTROL_STOP, &s))
-                asked = TRUE;
-            else if (GetLastError() != ERROR_SERVICE_NOT_ACTIVE
-                     && GetLastError() != ERROR_SERVICE_CANNOT_ACCEPT_CTRL) {
-                print_win32_error("cannot stop the service NTDS", GetLastError());
-                goto done;
-            }
-        }
-        Sleep(100);
-    }
-    if (was_running)
-        printf("stopped service NTDS\n");
+    if (!stop_and_wait(svc)) goto done;
     /* Deleting a service deletes its whole key.  A registered restore must never be
      * lost that way (the directory would start on what is there), and the database
      * configuration is the administrator's, not the service's: keep both. */
