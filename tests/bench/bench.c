@@ -8,17 +8,13 @@
  *                                     CreateFile + ReadFile, 64 KiB..4 MiB buffers,
  *                                     from the page cache (each run PASSES backups)
  *                                     and, COLD_ROUNDS > 0, from disk
- *   bench hash FNV_ROUNDS FNV_COLD SHA_ROUNDS SHA_COLD SHA_MIB
- *                                     a client that hashes each chunk: read-then-hash
- *                                     against a read-ahead thread (double buffering);
- *                                     SHA-256 runs stop after SHA_MIB (0: all)
+ *   bench files ROUNDS                the fixed cost of one file, apart from its bytes
  *   bench handles MAXPOP BATCHES      per-call costs with 1, 1000 and MAXPOP other
  *                                     live contexts
  *   bench memory dll|plain BUFSIZE PASSES
  *                                     peak working set while reading the database
  *                                     PASSES times (run in a fresh process)
  *   bench threads ROUNDS PASSES       two contexts on two threads against one
- *   bench files ROUNDS                the fixed cost of one file, apart from its bytes
  *
  * The program measures only; it prints one line per sample on stdout,
  * "S <section> key=value ...", and tests/bench/report.py turns them into medians,
@@ -28,7 +24,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <windows.h>
-#include <bcrypt.h>
 #include <psapi.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -103,15 +98,6 @@ struct backup_file
 static struct backup_file files[256];
 static int file_count, database_index = -1;
 static ULONGLONG total_bytes;
-/* When not 0, a "backup" stops after this many bytes (the hashing client's slow
- * SHA-256 runs: the first part of the database, so that several rounds fit). */
-static ULONGLONG read_limit;
-
-static ULONGLONG expected_bytes(void)
-{
-    return read_limit && read_limit < total_bytes ? read_limit : total_bytes;
-}
-
 /* \\HOST\C$\rest -> C:\rest */
 static WCHAR *unc_to_local(const WCHAR *unc)
 {
@@ -181,102 +167,10 @@ static void load_files(void)
 }
 
 /* ---------------------------------------------------------------------------
- * Clients: what is done with each chunk. */
-
-enum client_kind { CLIENT_NONE, CLIENT_FNV, CLIENT_SHA256 };
-static const char *const client_names[] = {"none", "fnv1a64", "sha256"};
-
-struct client
-{
-    enum client_kind kind;
-    BOOL open;
-    ULONGLONG fnv;
-    BCRYPT_HASH_HANDLE hash;
-    BYTE *object;
-    ULONGLONG checksum;   /* folds every file's digest: the variants must agree */
-};
-
-static BCRYPT_ALG_HANDLE sha256_provider;
-static DWORD sha256_object_size;
-
-static void client_init(struct client *client, enum client_kind kind)
-{
-    DWORD got;
-
-    memset(client, 0, sizeof(*client));
-    client->kind = kind;
-    if (kind == CLIENT_SHA256 && !sha256_provider)
-    {
-        if (BCryptOpenAlgorithmProvider(&sha256_provider, BCRYPT_SHA256_ALGORITHM, NULL, 0)
-                || BCryptGetProperty(sha256_provider, BCRYPT_OBJECT_LENGTH, (BYTE *)&sha256_object_size,
-                                     sizeof(sha256_object_size), &got, 0))
-            die("cannot open BCrypt's SHA-256");
-    }
-    if (kind == CLIENT_SHA256 && !(client->object = malloc(sha256_object_size))) die("out of memory");
-}
-
-static void client_begin_file(struct client *client)
-{
-    client->open = TRUE;
-    if (client->kind == CLIENT_FNV) client->fnv = 0xcbf29ce484222325ull;
-    else if (client->kind == CLIENT_SHA256
-             && BCryptCreateHash(sha256_provider, &client->hash, client->object, sha256_object_size, NULL, 0, 0))
-        die("BCryptCreateHash failed");
-}
-
-/* FNV-1a over 64-bit words (then the tail bytes): a fast client, about as fast
- * as memory. */
-static ULONGLONG fnv1a64_words(ULONGLONG h, const BYTE *data, size_t len)
-{
-    const ULONGLONG prime = 0x100000001b3ull;
-    ULONGLONG word;
-    size_t i = 0;
-
-    for (; i + 8 <= len; i += 8)
-    {
-        memcpy(&word, data + i, 8);
-        h = (h ^ word) * prime;
-    }
-    for (; i < len; i++) h = (h ^ data[i]) * prime;
-    return h;
-}
-
-static void client_chunk(struct client *client, const BYTE *data, DWORD len)
-{
-    if (!client->open) client_begin_file(client);
-    if (client->kind == CLIENT_FNV) client->fnv = fnv1a64_words(client->fnv, data, len);
-    else if (client->kind == CLIENT_SHA256 && BCryptHashData(client->hash, (BYTE *)data, len, 0))
-        die("BCryptHashData failed");
-}
-
-static void client_end_file(struct client *client)
-{
-    BYTE digest[32];
-    ULONGLONG value = 0;
-
-    if (!client->open) client_begin_file(client);
-    if (client->kind == CLIENT_FNV) value = client->fnv;
-    else if (client->kind == CLIENT_SHA256)
-    {
-        if (BCryptFinishHash(client->hash, digest, sizeof(digest), 0)) die("BCryptFinishHash failed");
-        BCryptDestroyHash(client->hash);
-        memcpy(&value, digest, sizeof(value));
-    }
-    client->checksum = client->checksum * 1000003u ^ value;
-    client->open = FALSE;
-}
-
-static void client_free(struct client *client)
-{
-    free(client->object);
-}
-
-/* ---------------------------------------------------------------------------
  * Reading: through the DLL, and the baseline without it. */
 
-/* Backs up files[first..last) through the DLL; each chunk goes to the client. */
-static ULONGLONG read_dll(HBC hbc, BYTE *buffer, DWORD buffer_size, int first, int last,
-                          struct client *client)
+/* Backs up files[first..last) through the DLL, to the end of each. */
+static ULONGLONG read_dll(HBC hbc, BYTE *buffer, DWORD buffer_size, int first, int last)
 {
     ULONGLONG total = 0, file_total;
     LARGE_INTEGER size;
@@ -284,25 +178,18 @@ static ULONGLONG read_dll(HBC hbc, BYTE *buffer, DWORD buffer_size, int first, i
     HRESULT hr;
     int i;
 
-    for (i = first; i < last && !(read_limit && total >= read_limit); i++)
+    for (i = first; i < last; i++)
     {
         if ((hr = DsBackupOpenFileW(hbc, files[i].name, buffer_size, &size)))
             die("DsBackupOpenFileW(%ls) failed: %#lx", files[i].name, hr);
         file_total = 0;
         for (;;)
         {
-            if (read_limit && total + file_total >= read_limit)
-            {
-                size.QuadPart = (LONGLONG)file_total;     /* stopped early, on purpose */
-                break;
-            }
             hr = DsBackupRead(hbc, buffer, buffer_size, &got);
             if (hr == ERROR_HANDLE_EOF) break;
             if (hr) die("DsBackupRead failed: %#lx", hr);
-            if (client) client_chunk(client, buffer, got);
             file_total += got;
         }
-        if (client) client_end_file(client);
         if ((hr = DsBackupClose(hbc))) die("DsBackupClose failed: %#lx", hr);
         if (file_total != (ULONGLONG)size.QuadPart) die("short read of %ls", files[i].name);
         total += file_total;
@@ -319,7 +206,7 @@ static HANDLE plain_open(int i)
 }
 
 /* The baseline: a plain CreateFile + ReadFile loop over the same files. */
-static ULONGLONG read_plain(BYTE *buffer, DWORD buffer_size, int first, int last, struct client *client)
+static ULONGLONG read_plain(BYTE *buffer, DWORD buffer_size, int first, int last)
 {
     ULONGLONG total = 0;
     HANDLE file;
@@ -333,20 +220,18 @@ static ULONGLONG read_plain(BYTE *buffer, DWORD buffer_size, int first, int last
         {
             if (!ReadFile(file, buffer, buffer_size, &got, NULL)) die("ReadFile failed: %lu", GetLastError());
             if (!got) break;
-            if (client) client_chunk(client, buffer, got);
             total += got;
         }
-        if (client) client_end_file(client);
         CloseHandle(file);
     }
     return total;
 }
 
-static ULONGLONG read_all(BOOL dll, HBC hbc, BYTE *buffer, DWORD buffer_size, struct client *client)
+static ULONGLONG read_all(BOOL dll, HBC hbc, BYTE *buffer, DWORD buffer_size)
 {
-    ULONGLONG got = dll ? read_dll(hbc, buffer, buffer_size, 0, file_count, client)
-                        : read_plain(buffer, buffer_size, 0, file_count, client);
-    if (got != expected_bytes()) die("read %llu bytes, expected %llu", got, expected_bytes());
+    ULONGLONG got = dll ? read_dll(hbc, buffer, buffer_size, 0, file_count)
+                        : read_plain(buffer, buffer_size, 0, file_count);
+    if (got != total_bytes) die("read %llu bytes, expected %llu", got, total_bytes);
     return got;
 }
 
@@ -412,7 +297,7 @@ static void run_stream_pair(const char *cache, int round, DWORD size, BOOL dll_f
 
         if (!strcmp(cache, "disk") && !evict_cache()) die("cannot evict the database from the page cache");
         t0 = now();
-        for (p = 0; p < passes; p++) read_all(dll, hbc, buffer, size, NULL);
+        for (p = 0; p < passes; p++) read_all(dll, hbc, buffer, size);
         t1 = now();
         printf("S stream cache=%s size=%lu round=%d who=%s bytes=%llu secs=%.6f\n", cache, size, round,
                dll ? "dll" : "plain", total_bytes * passes, t1 - t0);
@@ -430,8 +315,8 @@ static int cmd_stream(int rounds, int cold_rounds, int passes)
     int r;
 
     /* Warm the page cache and both code paths. */
-    read_all(FALSE, hbc, buffer, 1 * MIB, NULL);
-    read_all(TRUE, hbc, buffer, 1 * MIB, NULL);
+    read_all(FALSE, hbc, buffer, 1 * MIB);
+    read_all(TRUE, hbc, buffer, 1 * MIB);
     for (r = 0; r < rounds; r++)
     {
         for (s = 0; s < BUFFER_SIZE_COUNT; s++)
@@ -471,7 +356,7 @@ static int cmd_files(int rounds)
     HRESULT hr;
     int r, i, k, kind;
 
-    read_all(TRUE, hbc, buffer, 4 * MIB, NULL);   /* warm */
+    read_all(TRUE, hbc, buffer, 4 * MIB);   /* warm */
     for (r = 0; r < rounds; r++)
     {
         for (i = 0; i < file_count; i++)
@@ -485,8 +370,8 @@ static int cmd_files(int rounds)
 
                     if (kind == 0)
                     {
-                        if (dll) read_dll(hbc, buffer, 4 * MIB, i, i + 1, NULL);
-                        else read_plain(buffer, 4 * MIB, i, i + 1, NULL);
+                        if (dll) read_dll(hbc, buffer, 4 * MIB, i, i + 1);
+                        else read_plain(buffer, 4 * MIB, i, i + 1);
                     }
                     else if (dll)
                     {
@@ -505,237 +390,6 @@ static int cmd_files(int rounds)
     progress("files: %d rounds", rounds);
     DsBackupEnd(hbc);
     buffer_free(buffer);
-    return 0;
-}
-
-/* ---------------------------------------------------------------------------
- * hash: a client that works on each chunk.  "seq" reads then hashes, one chunk at
- * a time, through the DLL.  "ahead" has a reader thread call DsBackupRead into one
- * of two buffers while the client hashes the other: what a read-ahead inside the
- * DLL could give at best.  "ahead-copy" adds the copy that such a DLL would have to
- * make from its own buffer into the caller's, on the caller's thread. */
-
-enum slot_kind { SLOT_DATA, SLOT_END_OF_FILE, SLOT_END };
-
-struct ring
-{
-    SRWLOCK lock;
-    CONDITION_VARIABLE changed;
-    BYTE *buffer[2];
-    DWORD length[2];
-    enum slot_kind kind[2];
-    BOOL full[2];
-    HBC hbc;
-    DWORD buffer_size;
-};
-
-static void ring_wait(struct ring *ring, int index, BOOL full)
-{
-    AcquireSRWLockExclusive(&ring->lock);
-    while (ring->full[index] != full) SleepConditionVariableSRW(&ring->changed, &ring->lock, INFINITE, 0);
-    ReleaseSRWLockExclusive(&ring->lock);
-}
-
-static void ring_set(struct ring *ring, int index, BOOL full)
-{
-    AcquireSRWLockExclusive(&ring->lock);
-    ring->full[index] = full;
-    ReleaseSRWLockExclusive(&ring->lock);
-    WakeAllConditionVariable(&ring->changed);
-}
-
-static DWORD WINAPI ring_reader(void *arg)
-{
-    struct ring *ring = arg;
-    LARGE_INTEGER size;
-    ULONGLONG total = 0;
-    HRESULT hr;
-    DWORD got;
-    int i, index = 0;
-
-    for (i = 0; i < file_count && !(read_limit && total >= read_limit); i++)
-    {
-        if ((hr = DsBackupOpenFileW(ring->hbc, files[i].name, ring->buffer_size, &size)))
-            die("DsBackupOpenFileW failed: %#lx", hr);
-        for (;;)
-        {
-            ring_wait(ring, index, FALSE);
-            if (read_limit && total >= read_limit) hr = ERROR_HANDLE_EOF, got = 0;
-            else hr = DsBackupRead(ring->hbc, ring->buffer[index], ring->buffer_size, &got);
-            total += got;
-            if (hr && hr != ERROR_HANDLE_EOF) die("DsBackupRead failed: %#lx", hr);
-            ring->length[index] = got;
-            ring->kind[index] = hr == ERROR_HANDLE_EOF ? SLOT_END_OF_FILE : SLOT_DATA;
-            ring_set(ring, index, TRUE);
-            index ^= 1;
-            if (hr == ERROR_HANDLE_EOF) break;
-        }
-        DsBackupClose(ring->hbc);
-    }
-    ring_wait(ring, index, FALSE);
-    ring->kind[index] = SLOT_END;
-    ring_set(ring, index, TRUE);
-    return 0;
-}
-
-static ULONGLONG read_ahead(HBC hbc, BYTE *buffers[2], BYTE *copy_to, DWORD buffer_size, struct client *client)
-{
-    struct ring ring;
-    ULONGLONG total = 0;
-    HANDLE thread;
-    int index = 0;
-
-    memset(&ring, 0, sizeof(ring));
-    InitializeSRWLock(&ring.lock);
-    InitializeConditionVariable(&ring.changed);
-    ring.buffer[0] = buffers[0];
-    ring.buffer[1] = buffers[1];
-    ring.hbc = hbc;
-    ring.buffer_size = buffer_size;
-    if (!(thread = CreateThread(NULL, 0, ring_reader, &ring, 0, NULL))) die("CreateThread failed");
-    for (;;)
-    {
-        ring_wait(&ring, index, TRUE);
-        if (ring.kind[index] == SLOT_END) break;
-        if (ring.kind[index] == SLOT_END_OF_FILE) client_end_file(client);
-        else
-        {
-            const BYTE *data = ring.buffer[index];
-            if (copy_to)
-            {
-                memcpy(copy_to, data, ring.length[index]);
-                data = copy_to;
-            }
-            client_chunk(client, data, ring.length[index]);
-            total += ring.length[index];
-        }
-        ring_set(&ring, index, FALSE);
-        index ^= 1;
-    }
-    WaitForSingleObject(thread, INFINITE);
-    CloseHandle(thread);
-    if (total != expected_bytes()) die("read-ahead read %llu bytes, expected %llu", total, expected_bytes());
-    return total;
-}
-
-/* The client's work alone, on data already in memory, for the same amount. */
-static void hash_only(BYTE *buffer, DWORD buffer_size, struct client *client)
-{
-    ULONGLONG left, budget = expected_bytes();
-    int i;
-
-    for (i = 0; i < file_count && budget; i++)
-    {
-        for (left = files[i].size < budget ? files[i].size : budget, budget -= left; left; )
-        {
-            DWORD n = left < buffer_size ? (DWORD)left : buffer_size;
-            client_chunk(client, buffer, n);
-            left -= n;
-        }
-        client_end_file(client);
-    }
-}
-
-/* seq, ahead and ahead-copy go through a context with the DLL's own read-ahead
- * turned off (NTDSBCLI_READ_AHEAD=0); own is seq through a context with it, as
- * every client gets it: a new one for each run, since what the DLL learnt of
- * one client would otherwise carry over to the next. */
-static const char *const hash_variants[] = {"seq", "ahead", "ahead-copy", "own", "read", "work"};
-#define HASH_VARIANT_COUNT 6
-#define HASH_ROTATING 4
-
-/* User + kernel time of the whole process, in seconds. */
-static double cpu_seconds(void)
-{
-    FILETIME created, exited, kernel, user;
-    ULARGE_INTEGER k, u;
-
-    if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user)) return 0;
-    k.LowPart = kernel.dwLowDateTime;
-    k.HighPart = kernel.dwHighDateTime;
-    u.LowPart = user.dwLowDateTime;
-    u.HighPart = user.dwHighDateTime;
-    return (double)(k.QuadPart + u.QuadPart) / 1e7;
-}
-
-static void run_hash_variant(const char *cache, enum client_kind kind, int variant, int round, HBC hbc,
-                             BYTE *buffers[3], DWORD buffer_size, ULONGLONG *checksum)
-{
-    HBC hbc_own = variant == 3 ? prepare_context(FALSE) : NULL;
-    struct client client;
-    double t0, t1, c0, c1;
-
-    client_init(&client, kind);
-    if (!strcmp(cache, "disk") && !evict_cache()) die("cannot evict the database from the page cache");
-    c0 = cpu_seconds();
-    t0 = now();
-    switch (variant)
-    {
-    case 0: read_all(TRUE, hbc, buffers[0], buffer_size, &client); break;
-    case 1: read_ahead(hbc, buffers, NULL, buffer_size, &client); break;
-    case 2: read_ahead(hbc, buffers, buffers[2], buffer_size, &client); break;
-    case 3: read_all(TRUE, hbc_own, buffers[0], buffer_size, &client); break;
-    case 4: read_all(TRUE, hbc, buffers[0], buffer_size, NULL); break;
-    case 5: hash_only(buffers[0], buffer_size, &client); break;
-    }
-    t1 = now();
-    c1 = cpu_seconds();
-    if (hbc_own) DsBackupEnd(hbc_own);
-    if (variant < HASH_ROTATING)
-    {
-        if (!*checksum) *checksum = client.checksum;
-        else if (*checksum != client.checksum) die("the %s variant hashed different data", hash_variants[variant]);
-    }
-    printf("S hash cache=%s client=%s size=%lu round=%d variant=%s bytes=%llu secs=%.6f cpu=%.6f\n", cache,
-           client_names[kind], buffer_size, round, hash_variants[variant], expected_bytes(), t1 - t0, c1 - c0);
-    fflush(stdout);
-    client_free(&client);
-}
-
-static int cmd_hash(const int rounds[2], const int cold_rounds[2], ULONGLONG sha_limit, DWORD buffer_size)
-{
-    static const enum client_kind kinds[] = {CLIENT_FNV, CLIENT_SHA256};
-    BYTE *buffers[3];
-    ULONGLONG checksum[2] = {0, 0};
-    HBC hbc;
-    int r, v, k, c;
-
-    SetEnvironmentVariableA("NTDSBCLI_READ_AHEAD", "0");
-    hbc = prepare_context(FALSE);
-    SetEnvironmentVariableA("NTDSBCLI_READ_AHEAD", NULL);
-    for (k = 0; k < 3; k++) buffers[k] = buffer_alloc(buffer_size);
-    memset(buffers[0], 0x5a, buffer_size);
-    read_all(TRUE, hbc, buffers[0], buffer_size, NULL);   /* warm */
-    for (c = 0; c < 2; c++)
-    {
-        const char *cache = c ? "disk" : "page";
-        const int *n = c ? cold_rounds : rounds;
-
-        if (c && (n[0] > 0 || n[1] > 0) && !evict_cache())
-        {
-            progress("cannot evict the database from the page cache: no hashing figures from disk");
-            break;
-        }
-        for (r = 0; r < n[0] || r < n[1]; r++)
-        {
-            for (k = 0; k < 2; k++)
-            {
-                if (r >= n[k]) continue;
-                read_limit = kinds[k] == CLIENT_SHA256 ? sha_limit : 0;
-                for (v = 0; v < HASH_VARIANT_COUNT; v++)
-                {
-                    /* The ways of doing the work back to back, their order rotating from
-                     * round to round; then the read alone and the work alone. */
-                    int variant = v < HASH_ROTATING ? (v + r) % HASH_ROTATING : v;
-                    if (c && variant == 5) continue;   /* the work alone needs no disk */
-                    run_hash_variant(cache, kinds[k], variant, r, hbc, buffers, buffer_size, &checksum[k]);
-                }
-            }
-            progress("hash, %s: round %d", c ? "from disk" : "page cache", r + 1);
-        }
-    }
-    DsBackupEnd(hbc);
-    for (k = 0; k < 3; k++) buffer_free(buffers[k]);
     return 0;
 }
 
@@ -958,8 +612,8 @@ static int cmd_memory(BOOL dll, DWORD buffer_size, int passes)
     if (dll) hbc = prepare_context(FALSE);
     buffer = buffer_alloc(buffer_size);
     for (p = 0; p < passes; p++)
-        total += dll ? read_dll(hbc, buffer, buffer_size, database_index, database_index + 1, NULL)
-                     : read_plain(buffer, buffer_size, database_index, database_index + 1, NULL);
+        total += dll ? read_dll(hbc, buffer, buffer_size, database_index, database_index + 1)
+                     : read_plain(buffer, buffer_size, database_index, database_index + 1);
     if (dll) DsBackupEnd(hbc);
     t1 = now();
     ws_after = working_set(&peak_after);
@@ -992,7 +646,7 @@ static DWORD WINAPI worker_main(void *arg)
     InterlockedIncrement(worker->ready);
     WaitForSingleObject(worker->go, INFINITE);
     for (p = 0; p < worker->passes; p++)
-        read_all(worker->dll, worker->hbc, worker->buffer, worker->buffer_size, NULL);
+        read_all(worker->dll, worker->hbc, worker->buffer, worker->buffer_size);
     return 0;
 }
 
@@ -1033,7 +687,7 @@ static int cmd_threads(int rounds, int passes)
         contexts[i] = prepare_context(FALSE);
         buffers[i] = buffer_alloc(1 * MIB);
     }
-    read_all(TRUE, contexts[0], buffers[0], 1 * MIB, NULL);   /* warm */
+    read_all(TRUE, contexts[0], buffers[0], 1 * MIB);   /* warm */
     for (r = 0; r < rounds; r++)
     {
         for (s = 0; s < 2; s++)
@@ -1071,9 +725,8 @@ static int cmd_threads(int rounds, int passes)
 
 static int usage(void)
 {
-    fputs("usage: bench stream ROUNDS COLD_ROUNDS PASSES | hash FNV_ROUNDS FNV_COLD SHA_ROUNDS SHA_COLD SHA_MIB\n"
-          "       | handles MAXPOP BATCHES\n"
-          "       | memory dll|plain BUFSIZE PASSES | threads ROUNDS PASSES | files ROUNDS\n", stderr);
+    fputs("usage: bench stream ROUNDS COLD_ROUNDS PASSES | files ROUNDS | handles MAXPOP BATCHES\n"
+          "       | memory dll|plain BUFSIZE PASSES | threads ROUNDS PASSES\n", stderr);
     return 2;
 }
 
@@ -1087,14 +740,9 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "handles") && argc == 4) return cmd_handles(atoi(argv[2]), atoi(argv[3]));
     load_files();
     if (!strcmp(argv[1], "stream") && argc == 5) return cmd_stream(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
-    if (!strcmp(argv[1], "hash") && argc == 7)
-    {
-        int rounds[2] = {atoi(argv[2]), atoi(argv[4])}, cold_rounds[2] = {atoi(argv[3]), atoi(argv[5])};
-        return cmd_hash(rounds, cold_rounds, (ULONGLONG)atoi(argv[6]) * MIB, 1 * MIB);
-    }
+    if (!strcmp(argv[1], "files") && argc == 3) return cmd_files(atoi(argv[2]));
     if (!strcmp(argv[1], "memory") && argc == 5)
         return cmd_memory(!strcmp(argv[2], "dll"), (DWORD)strtoul(argv[3], NULL, 0), atoi(argv[4]));
     if (!strcmp(argv[1], "threads") && argc == 4) return cmd_threads(atoi(argv[2]), atoi(argv[3]));
-    if (!strcmp(argv[1], "files") && argc == 3) return cmd_files(atoi(argv[2]));
     return usage();
 }

@@ -10,7 +10,6 @@ OUTDIR/performance.md and, with gnuplot, OUTDIR/bench.png.
 Copyright 2026 The ntdsbcli project authors
 SPDX-License-Identifier: LGPL-2.1-or-later
 """
-import math
 import os
 import shutil
 import statistics
@@ -20,8 +19,6 @@ from collections import defaultdict
 
 STREAM_TARGET = 0.97      # DLL / baseline throughput, at every buffer of 256 KiB and more
 HANDLE_TARGET = 1.5       # cost per call at the largest population / at 1
-READ_AHEAD_WORTH = 3.0    # % of the backup's time a read-ahead must save to be worth having
-READ_AHEAD_HARM = 2.0     # % it may cost, in the median, where it does not pay
 
 
 def parse(path):
@@ -160,64 +157,6 @@ def files_section(samples, stream, info):
                      f'{one_backup * 1000:.0f} ms (1 MiB buffer), so this fixed cost alone predicts a streaming '
                      f'ratio of about {expected:.3f}.')
     return lines, median(read)
-
-
-# --- a hashing client -----------------------------------------------------------
-
-def hash_section(samples):
-    runs = defaultdict(lambda: defaultdict(dict))      # (cache, client) -> round -> variant -> secs
-    cpu = defaultdict(list)                            # (cache, client, variant) -> [CPU seconds]
-    amount = {}
-    size = None
-    for s in samples.get('hash', []):
-        runs[(s['cache'], s['client'])][int(s['round'])][s['variant']] = float(s['secs'])
-        if 'cpu' in s:
-            cpu[(s['cache'], s['client'], s['variant'])].append(float(s['cpu']))
-        amount[s['client']] = int(s['bytes'])
-        size = int(s['size'])
-    if not runs:
-        return ['\n*Not measured.*'], []
-    rows, findings = [], []
-    work = {}
-    for (cache, client), rounds in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0] != 'page')):
-        def med(variant):
-            return median([r[variant] for r in rounds.values() if variant in r])
-        seq, ahead, copy, own, read = med('seq'), med('ahead'), med('ahead-copy'), med('own'), med('read')
-        if cache == 'page':
-            work[client] = med('work')
-        w = work.get(client, float('nan'))
-        gains = [100 * (r['seq'] - r['ahead']) / r['seq'] for r in rounds.values() if 'seq' in r and 'ahead' in r]
-        gains_copy = [100 * (r['seq'] - r['ahead-copy']) / r['seq'] for r in rounds.values()
-                      if 'seq' in r and 'ahead-copy' in r]
-        gains_own = [100 * (r['seq'] - r['own']) / r['seq'] for r in rounds.values() if 'seq' in r and 'own' in r]
-        gain, gain_copy = median(gains), median(gains_copy)
-        gain_own = median(gains_own) if gains_own else float('nan')
-        bound = 100 * (1 - max(read, w) / (read + w))
-        rows.append([client, f'{amount[client] / 1e9:.2f} GB', 'page cache' if cache == 'page' else 'disk',
-                     f'{read:.3f}', f'{w:.3f}', f'{seq:.3f}', f'{ahead:.3f}', f'{copy:.3f}',
-                     (f'{own:.3f}' if gains_own else '–'), f'{bound:.1f} %',
-                     f'{gain:+.1f} % ({quartiles(gains, "{:+.1f}")})',
-                     f'{gain_copy:+.1f} % ({quartiles(gains_copy, "{:+.1f}")})',
-                     (f'**{gain_own:+.1f} %** ({quartiles(gains_own, "{:+.1f}")})' if gains_own else '–'),
-                     ' / '.join(f'{median(cpu[(cache, client, v)]):.2f}' if cpu[(cache, client, v)] else '–'
-                                for v in ('seq', 'ahead', 'ahead-copy', 'own')),
-                     len(gains)])
-        q1 = statistics.quantiles(gains_copy, n=4, method='inclusive')[0] if len(gains_copy) > 1 else gain_copy
-        q_own = (statistics.quantiles(gains_own, n=4, method='inclusive') if len(gains_own) > 1
-                 else [gain_own, gain_own, gain_own])
-        findings.append((cache, client, gain, gain_copy, q1, gain_own, q_own[0], q_own[2]))
-    lines = [f'\nA client that hashes each chunk ({size_name(size)} buffer): FNV-1a over the whole backup, SHA-256 '
-             'over its first part (it runs at a few hundred MB/s); seconds, medians. "Gain" is the time a '
-             'read-ahead saves, as a share of read-then-hash, round by round (the runs of a round are adjacent): '
-             'the median and, in brackets, the middle half; "at most" is what perfect overlap would save, 1 − max(read, hash) / '
-             '(read + hash), the hash alone being measured on data in memory. "The DLL\'s own" is read-then-hash '
-             'again, through a context where the DLL reads ahead by itself when it measures that this pays '
-             '(docs/behaviour.md, Read-ahead): what every client gets.\n',
-             table(['client', 'data', 'from', 'read only', 'hash only', 'read, then hash', 'read-ahead',
-                    'read-ahead + copy', 'the DLL\'s own', 'at most', 'gain', 'gain with the copy',
-                    'gain of the DLL\'s own', 'CPU s: then / ahead / + copy / own', 'rounds'],
-                   rows)]
-    return lines, findings
 
 
 # --- threads --------------------------------------------------------------------
@@ -415,7 +354,6 @@ def main():
 
     stream_lines, stream_verdicts = stream_section(figures, unavailable)
     files_lines, file_cost = files_section(samples, figures, info)
-    hash_lines, hash_findings = hash_section(samples)
     thread_lines, scaling = thread_section(samples)
     handle_lines, handle_verdicts = handle_section(samples)
     memory_lines, memory_verdicts = memory_section(samples, info)
@@ -425,32 +363,11 @@ def main():
         vs = [v for v in verdicts if v[0].startswith(prefix)]
         if not vs:
             return f'- {what}: not measured.'
+        if len(vs) == 1:
+            return f'- {what}: ' + ('**met**' if vs[0][1] else '**not met**') + f' ({vs[0][2]}).'
         bad = [f'{v[0][len(prefix):].strip()} ({v[2]})' for v in vs if not v[1]]
         return f'- {what}: ' + ('**met**' if not bad else '**not met** at ' + ', '.join(bad)) + \
             ' (' + ', '.join(f'{v[0][len(prefix):].strip()} {v[2]}' for v in vs) + ').'
-
-    def where(f):
-        return f'{f[1]} from {"the page cache" if f[0] == "page" else "disk"}'
-    read_ahead = [f'{where(f)}: {f[5]:+.1f} % ({f[2]:+.1f} % at best, {f[3]:+.1f} % at best with the copy)'
-                  for f in hash_findings]
-    # The DLL's own read-ahead is kept if it reliably saves time somewhere and
-    # reliably costs little everywhere: the same test both ways, the median and
-    # three rounds out of four (from disk single rounds vary by tens of percent).
-    pays = [f for f in hash_findings if f[5] > READ_AHEAD_WORTH and f[6] > 0]
-    harms = [f for f in hash_findings if f[5] < -READ_AHEAD_HARM and f[7] < 0]
-    measured_own = [f for f in hash_findings if not math.isnan(f[5])]
-    if not measured_own:
-        read_ahead_verdict = 'The DLL\'s own read-ahead was not measured.'
-    elif pays and not harms:
-        read_ahead_verdict = (f'**Kept**: it saves more than {READ_AHEAD_WORTH:.0f} % (in the median, and in three '
-                              'rounds out of four) for ' + ', '.join(where(f) for f in pays)
-                              + f', and nowhere does it reliably cost more than {READ_AHEAD_HARM:.0f} % (in the median, '
-                              'and in three rounds out of four).')
-    else:
-        read_ahead_verdict = ('**Not worth keeping** on these figures: '
-                              + (f'it reliably costs more than {READ_AHEAD_HARM:.0f} % for '
-                                 + ', '.join(where(f) for f in harms)
-                                 if harms else f'it saves {READ_AHEAD_WORTH:.0f} % reliably nowhere') + '.')
 
     ram_gib = int(info.get('ram_kib', '0')) / 2**20
     quick = info.get('quick') == '1'
@@ -468,8 +385,6 @@ def main():
                     f'live contexts within {HANDLE_TARGET}x of the cost with 1 (ratio)'),
         target_line('memory', 'Peak working set bounded by a small constant times the buffer '
                     '(growth / buffer ≤ 2, or within 1 MiB of the buffer)'),
-        '- The DLL\'s own read-ahead, time saved against reading then hashing: '
-        + ('; '.join(read_ahead) if read_ahead else 'not measured') + '. ' + read_ahead_verdict,
         '- Two contexts on two threads: ' + (', '.join(
             f'{"DLL" if who == "dll" else "baseline"} {size_name(size)} {v:.2f}x'
             for (size, who), v in sorted(scaling.items())) if scaling else 'not measured')
@@ -484,7 +399,7 @@ def main():
             ['load average (1 min) as each section started',
              ', '.join(f'{section} {load}' for section, load in first_loads(samples).items())
              + ' (other people\'s work shares this machine)'],
-            ['block device read-ahead', f'{info.get("read_ahead_kb", "?")} KiB'],
+            ['block device read-ahead (the kernel\'s)', f'{info.get("read_ahead_kb", "?")} KiB'],
             ['DLL', f'commit {info.get("commit", "?")}, ntdsbcli.dll sha256 {info.get("dll_sha256", "?")}…'],
             ['run time', f'{int(info.get("seconds", "0")) // 60} min {int(info.get("seconds", "0")) % 60} s']],
               align_right=False),
@@ -496,10 +411,10 @@ def main():
         f'{int(info.get("log_bytes", 0)) // 2**20} MiB each (random bytes), registered where a domain controller '
         'records them. A "backup" is every file the DLL lists, read to the end.',
         '- The program, `tests/bench/bench.c`, is a PE run under Wine against the DLL built by `make`. It '
-        'measures; `tests/bench/report.py` computes. Every figure is a comparison made inside one process: '
-        'each DLL run is paired with a baseline run of the same work in the same round, the order alternating '
-        'from round to round (and from buffer size to buffer size), so that drift and the noise of other '
-        'processes fall on both; ratios are taken within a round, then the median over the rounds is reported, '
+        'measures; `tests/bench/report.py` computes. Every figure is a comparison made in the same run, '
+        'interleaved: each run is paired with a baseline run of the same work in the same round (inside one '
+        'process), the order alternating or rotating from round to round (and from buffer size to buffer size), so that drift and the noise of '
+        'other processes fall on both; ratios are taken within a round, then the median over the rounds is reported, '
         'with the middle half of the round-by-round ratios as the spread. The machine is shared (see the load '
         'average above): single runs vary by tens of percent, medians much less.',
         '- Streaming: `DsBackupOpenFileW` + `DsBackupRead` to the end + `DsBackupClose` per file, on one '
@@ -511,16 +426,6 @@ def main():
         'requested by bench.exe from a shell loop in run.sh, outside the timed span; only these files, so the '
         'rest of the machine does not start reading its own files back meanwhile, as after a global '
         '`drop_caches`), one backup per run.',
-        '- The hashing client: FNV-1a over 64-bit words (a fast client, near memory speed) and SHA-256 through '
-        'BCrypt (what `dsbackup` does). "Read, then hash": `DsBackupRead` then hash, chunk by chunk. '
-        '"Read-ahead": a second thread calls `DsBackupRead` into one of two buffers while the client hashes the '
-        'other (double buffering, in-process condition variables): the best a read-ahead inside the DLL could '
-        'do. "+ copy" adds the copy from the DLL\'s buffer into the caller\'s that an internal read-ahead would '
-        'need, since `DsBackupRead` fills a buffer the caller passes. "The DLL\'s own": read, then hash, through '
-        'a context where the DLL may read ahead by itself; the other three go through a context made with '
-        '`NTDSBCLI_READ_AHEAD=0`. All variants must produce the same digests. '
-        'The four are run back to back in each round, their order rotating. "CPU s" is the process\'s user + '
-        'kernel time: a read-ahead does not save work, it can only overlap it, so it needs a free core.',
         '- Handles: with N other live contexts, batches of each operation in a rotating order; the populations '
         'are visited up and back down (1 → 1,000 → max → 1,000 → 1) so drift cancels. The other contexts are '
         'limited restore contexts (`DsRestorePrepareW` without a token): they share the one handle table with '
@@ -541,9 +446,6 @@ def main():
         '### The fixed cost of a file',
     ] + files_lines + [
         '',
-        '### A client that works on each chunk: read-ahead or not',
-    ] + hash_lines + [
-        '',
         '### Two contexts, two threads',
     ] + thread_lines + [
         '',
@@ -558,8 +460,8 @@ def main():
         f'`make bench` (this run took {int(info.get("seconds", "0")) // 60} min {int(info.get("seconds", "0")) % 60} s '
         'on the machine above). `BENCH_QUICK=1 make bench` is a shorter run (under a minute or two) that writes to '
         '`build/bench/` and leaves `docs/` alone; `BENCH_DLL=path/to/ntdsbcli.dll` benchmarks another build of '
-        'the DLL, `BENCH_SECTIONS="stream files"` runs only some sections (stream, files, hash, threads, handles, '
-        'memory). The raw samples are kept in `build/bench/raw.txt`; `tests/bench/report.py` can be run on them '
+        'the DLL, `BENCH_SECTIONS="stream files"` runs only some sections (stream, files, threads, handles, memory). '
+        'The raw samples are kept in `build/bench/raw.txt`; `tests/bench/report.py` can be run on them '
         'again.',
         '',
     ]
@@ -571,7 +473,7 @@ def main():
     start = text.index('## Targets')
     end = text.index('## Machine')
     print(text[start:end])
-    print('\n'.join(['## Results'] + stream_lines + files_lines + hash_lines + thread_lines + handle_lines + memory_lines))
+    print('\n'.join(['## Results'] + stream_lines + files_lines + thread_lines + handle_lines + memory_lines))
     print(f'\nreport: wrote {os.path.join(outdir, "performance.md")}'
           + (f' and {os.path.join(outdir, "bench.png")}' if plotted else ''))
     return 0

@@ -5,9 +5,8 @@
 #      ntds.dit and 10 numbered logs plus edb.log of 10 MiB each (the size of
 #      Active Directory's logs);
 #   2. bench.exe (tests/bench/bench.c) and the DLL side by side in it, each
-#      section in its own process: streaming, a hashing client with and without
-#      read-ahead, two threads, handles, then memory (a fresh process for each
-#      configuration);
+#      section in its own process: streaming, the fixed cost of a file, two
+#      threads, handles, then memory (a fresh process for each configuration);
 #   3. tests/bench/report.py: the table on stdout, docs/performance.md and
 #      docs/bench.png.
 #
@@ -17,7 +16,7 @@
 #   BENCH_DLL=path  benchmark this ntdsbcli.dll instead of $BUILD/x86_64's (to
 #                   measure a candidate change side by side)
 #   BENCH_OUT=dir   where the report goes (default: docs/, or $BUILD/bench/ when quick)
-#   BENCH_SECTIONS="stream files hash threads handles memory"
+#   BENCH_SECTIONS="stream files threads handles memory"
 #                   the sections to run (default: all)
 #   BUILD           the build folder (make passes its $(BUILD))
 #
@@ -40,12 +39,10 @@ mkdir -p "$work" "$out"
 if [ "$quick" = 1 ]; then
     db_bytes=$((256 * 1048576)); log_bytes=$((4 * 1048576))
     stream_rounds=6; cold_rounds=2; passes=2
-    fnv_rounds=4; fnv_cold_rounds=2; sha_rounds=2; sha_cold_rounds=2; sha_mib=64
     thread_rounds=4; file_rounds=4; max_population=10000; handle_batches=3; memory_repeats=1
 else
     db_bytes=$((1024 * 1048576)); log_bytes=$((10 * 1048576))
     stream_rounds=16; cold_rounds=20; passes=3
-    fnv_rounds=16; fnv_cold_rounds=8; sha_rounds=10; sha_cold_rounds=6; sha_mib=192
     thread_rounds=8; file_rounds=10; max_population=100000; handle_batches=7; memory_repeats=3
 fi
 log_count=10
@@ -114,7 +111,7 @@ bench() {
     [ "$status" -eq 0 ] || { echo "bench: bench.exe $* failed (status $status)" >&2; exit 1; }
 }
 
-sections=" ${BENCH_SECTIONS:-stream files hash threads handles memory} "
+sections=" ${BENCH_SECTIONS:-stream files threads handles memory} "
 section() { case "$sections" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 if section stream; then
@@ -124,10 +121,6 @@ fi
 if section files; then
     echo "bench: the fixed cost of a file"
     bench files "$file_rounds"
-fi
-if section hash; then
-    echo "bench: a hashing client, with and without read-ahead"
-    bench hash "$fnv_rounds" "$fnv_cold_rounds" "$sha_rounds" "$sha_cold_rounds" "$sha_mib"
 fi
 if section threads; then
     echo "bench: two contexts on two threads"
