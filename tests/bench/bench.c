@@ -9,6 +9,9 @@
  *                                     from the page cache (each run PASSES backups)
  *                                     and, COLD_ROUNDS > 0, from disk
  *   bench files ROUNDS                the fixed cost of one file, apart from its bytes
+ *   bench alone read|hash             one half of "dsbackup backup" alone, for run.sh
+ *                                     to time against dsbackup.exe: every file read
+ *                                     through the DLL, or as many bytes hashed
  *   bench handles MAXPOP BATCHES      per-call costs with 1, 1000 and MAXPOP other
  *                                     live contexts
  *   bench memory dll|plain BUFSIZE PASSES
@@ -24,6 +27,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <windows.h>
+#include <bcrypt.h>
 #include <psapi.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -394,6 +398,64 @@ static int cmd_files(int rounds)
 }
 
 /* ---------------------------------------------------------------------------
+ * alone read|hash: each half of what "dsbackup backup" does, alone, in a process
+ * of its own that run.sh starts and times as it times dsbackup.exe.  "read":
+ * DsBackupOpenFileW, DsBackupRead to the end and DsBackupClose for every file the
+ * two lists name, with dsbackup's buffer (1 MiB), the data left alone.  "hash":
+ * SHA-256 through BCrypt over as many bytes, a hash per file as dsbackup makes
+ * them, from a buffer in memory. */
+
+static void hash_alone(const BYTE *buffer, DWORD buffer_size)
+{
+    BCRYPT_ALG_HANDLE provider;
+    BCRYPT_HASH_HANDLE hash;
+    BYTE *object, digest[32];
+    DWORD object_size, got;
+    ULONGLONG left;
+    int i;
+
+    if (BCryptOpenAlgorithmProvider(&provider, BCRYPT_SHA256_ALGORITHM, NULL, 0)
+            || BCryptGetProperty(provider, BCRYPT_OBJECT_LENGTH, (BYTE *)&object_size, sizeof(object_size), &got, 0))
+        die("cannot open BCrypt's SHA-256");
+    if (!(object = malloc(object_size))) die("out of memory");
+    for (i = 0; i < file_count; i++)
+    {
+        if (BCryptCreateHash(provider, &hash, object, object_size, NULL, 0, 0)) die("BCryptCreateHash failed");
+        for (left = files[i].size; left; )
+        {
+            DWORD n = left < buffer_size ? (DWORD)left : buffer_size;
+            if (BCryptHashData(hash, (BYTE *)buffer, n, 0)) die("BCryptHashData failed");
+            left -= n;
+        }
+        if (BCryptFinishHash(hash, digest, sizeof(digest), 0)) die("BCryptFinishHash failed");
+        BCryptDestroyHash(hash);
+    }
+    free(object);
+    BCryptCloseAlgorithmProvider(provider, 0);
+}
+
+static int cmd_alone(const char *what)
+{
+    const DWORD buffer_size = 1 * MIB;     /* dsbackup's READ_BUFFER_SIZE */
+    BYTE *buffer = buffer_alloc(buffer_size);
+    BOOL read = !strcmp(what, "read");
+    double t0, t1;
+    HBC hbc = NULL;
+    DWORD i;
+
+    if (read) hbc = prepare_context(FALSE);
+    else for (i = 0; i < buffer_size; i++) buffer[i] = (BYTE)(i * 2654435761u >> 24);
+    t0 = now();
+    if (read) read_all(TRUE, hbc, buffer, buffer_size);
+    else hash_alone(buffer, buffer_size);
+    t1 = now();
+    if (hbc) DsBackupEnd(hbc);
+    printf("S alone what=%s bytes=%llu secs=%.6f\n", read ? "read" : "hash", total_bytes, t1 - t0);
+    buffer_free(buffer);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
  * handles */
 
 static HBC bare_prepare(void)
@@ -725,7 +787,8 @@ static int cmd_threads(int rounds, int passes)
 
 static int usage(void)
 {
-    fputs("usage: bench stream ROUNDS COLD_ROUNDS PASSES | files ROUNDS | handles MAXPOP BATCHES\n"
+    fputs("usage: bench stream ROUNDS COLD_ROUNDS PASSES | files ROUNDS | alone read|hash\n"
+          "       | handles MAXPOP BATCHES\n"
           "       | memory dll|plain BUFSIZE PASSES | threads ROUNDS PASSES\n", stderr);
     return 2;
 }
@@ -741,6 +804,8 @@ int main(int argc, char **argv)
     load_files();
     if (!strcmp(argv[1], "stream") && argc == 5) return cmd_stream(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
     if (!strcmp(argv[1], "files") && argc == 3) return cmd_files(atoi(argv[2]));
+    if (!strcmp(argv[1], "alone") && argc == 3 && (!strcmp(argv[2], "read") || !strcmp(argv[2], "hash")))
+        return cmd_alone(argv[2]);
     if (!strcmp(argv[1], "memory") && argc == 5)
         return cmd_memory(!strcmp(argv[2], "dll"), (DWORD)strtoul(argv[3], NULL, 0), atoi(argv[4]));
     if (!strcmp(argv[1], "threads") && argc == 4) return cmd_threads(atoi(argv[2]), atoi(argv[3]));

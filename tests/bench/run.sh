@@ -4,9 +4,11 @@
 #   1. a throwaway Wine prefix with a big sample directory database: a 1 GiB
 #      ntds.dit and 10 numbered logs plus edb.log of 10 MiB each (the size of
 #      Active Directory's logs);
-#   2. bench.exe (tests/bench/bench.c) and the DLL side by side in it, each
-#      section in its own process: streaming, the fixed cost of a file, two
-#      threads, handles, then memory (a fresh process for each configuration);
+#   2. bench.exe (tests/bench/bench.c), dsbackup.exe and the DLL side by side in
+#      it, each section in its own process: streaming, the fixed cost of a file,
+#      dsbackup's backup against its two halves (each run a process started
+#      and timed here, as a user runs it), two threads, handles, then memory (a
+#      fresh process for each configuration);
 #   3. tests/bench/report.py: the table on stdout, docs/performance.md and
 #      docs/bench.png.
 #
@@ -16,7 +18,7 @@
 #   BENCH_DLL=path  benchmark this ntdsbcli.dll instead of $BUILD/x86_64's (to
 #                   measure a candidate change side by side)
 #   BENCH_OUT=dir   where the report goes (default: docs/, or $BUILD/bench/ when quick)
-#   BENCH_SECTIONS="stream files threads handles memory"
+#   BENCH_SECTIONS="stream files backup threads handles memory"
 #                   the sections to run (default: all)
 #   BUILD           the build folder (make passes its $(BUILD))
 #
@@ -38,17 +40,17 @@ mkdir -p "$work" "$out"
 # round to round, and report.py pairs consecutive rounds.
 if [ "$quick" = 1 ]; then
     db_bytes=$((256 * 1048576)); log_bytes=$((4 * 1048576))
-    stream_rounds=6; cold_rounds=2; passes=2
+    stream_rounds=6; cold_rounds=2; passes=2; backup_rounds=2
     thread_rounds=4; file_rounds=4; max_population=10000; handle_batches=3; memory_repeats=1
 else
     db_bytes=$((1024 * 1048576)); log_bytes=$((10 * 1048576))
-    stream_rounds=16; cold_rounds=20; passes=3
+    stream_rounds=16; cold_rounds=20; passes=3; backup_rounds=10
     thread_rounds=8; file_rounds=10; max_population=100000; handle_batches=7; memory_repeats=3
 fi
 log_count=10
 memory_passes=4                          # 4 x the database: 4 GiB in a full run
 
-for f in "$build/x86_64/bench.exe" "$dll"; do
+for f in "$build/x86_64/bench.exe" "$build/x86_64/dsbackup.exe" "$dll"; do
     [ -f "$f" ] || { echo "bench: $f is missing" >&2; exit 1; }
 done
 
@@ -72,8 +74,13 @@ sync
 
 bin="$WINEPREFIX/drive_c/bench"
 mkdir -p "$bin"
-cp "$build/x86_64/bench.exe" "$dll" "$bin/"
+cp "$build/x86_64/bench.exe" "$build/x86_64/dsbackup.exe" "$dll" "$bin/"
 cd "$bin" || exit 1
+# One wineserver for the whole run, so that no program pays for starting it
+# and Wine's own services again.  They are started here, away from any pipe: a
+# service that inherited bench()'s pipe would keep it open for the whole run.
+wine_server_keep > /dev/null 2>&1 < /dev/null
+wine wineboot > /dev/null 2>&1 < /dev/null
 
 # Runs "from disk": before each, bench.exe asks for the sample database's pages
 # to be evicted from the page cache.  It writes a request number to a FIFO; this
@@ -100,6 +107,7 @@ watcher=$!
 export BENCH_EVICT_FIFO="$fifo" BENCH_EVICT_DONE='C:\bench\evicted'
 
 raw="$work/raw.txt"
+backup_dir="$WINEPREFIX/drive_c/bench-backup"
 : > "$raw"
 # bench ARGS...: one bench.exe process; its Unix process id goes in
 # BENCH_UNIX_PID ("exec wine" keeps it); samples go to raw.txt.
@@ -111,7 +119,54 @@ bench() {
     [ "$status" -eq 0 ] || { echo "bench: bench.exe $* failed (status $status)" >&2; exit 1; }
 }
 
-sections=" ${BENCH_SECTIONS:-stream files threads handles memory} "
+# timed_run VARIANT: one program of the backup section, as a user runs it, timed
+# from here: "pipeline" is dsbackup backup as shipped, "sequential" the same with
+# DSBACKUP_PIPELINE=0, "read" and "hash" bench.exe alone (each half of the work
+# by itself).  Prints "bytes=N secs=S", and for bench.exe "inner=S", its own
+# time without starting the process; the output folder is removed first.
+timed_run() {
+    local t0 t1 status bytes inner=
+    rm -rf "$backup_dir"
+    t0=$(date +%s%N)
+    case $1 in
+        pipeline) wine dsbackup.exe backup 'C:\bench-backup' > "$work/program.out" 2>&1 ;;
+        sequential) DSBACKUP_PIPELINE=0 wine dsbackup.exe backup 'C:\bench-backup' > "$work/program.out" 2>&1 ;;
+        *) wine bench.exe alone "$1" > "$work/program.out" 2>&1 ;;
+    esac
+    status=$?
+    t1=$(date +%s%N)
+    tr -d '\r' < "$work/program.out" > "$work/program.txt"
+    if [ "$status" -ne 0 ]; then
+        echo "bench: the $1 run failed (status $status):" >&2
+        cat "$work/program.txt" >&2
+        return 1
+    fi
+    case $1 in
+        pipeline|sequential) bytes=$(sed -n 's/^backup complete: [0-9]* files, \([0-9]*\) bytes.*/\1/p' "$work/program.txt") ;;
+        *) bytes=$(sed -n 's/^S alone .*bytes=\([0-9]*\).*/\1/p' "$work/program.txt")
+           inner=" inner=$(sed -n 's/^S alone .*secs=\([0-9.]*\).*/\1/p' "$work/program.txt")" ;;
+    esac
+    echo "bytes=${bytes:-0} secs=$(awk -v t="$((t1 - t0))" 'BEGIN { printf "%.6f", t / 1e9 }')$inner"
+}
+
+# backup_rounds N: N rounds of the four runs, their order rotating, from the
+# page cache (a read first, untimed, to fill it).
+backup_rounds() {
+    local r k variants=(pipeline sequential read hash) v result
+    echo "S load section=backup load1=$(cut -d' ' -f1 /proc/loadavg)" >> "$raw"
+    timed_run read > /dev/null || return 1
+    for ((r = 0; r < $1; r++)); do
+        for ((k = 0; k < 4; k++)); do
+            v=${variants[(k + r) % 4]}
+            result=$(timed_run "$v") || return 1
+            echo "S backup round=$r variant=$v $result" >> "$raw"
+        done
+        echo "bench: backup: round $((r + 1)) of $1" >&2
+    done
+    rm -rf "$backup_dir"
+}
+
+sections=" ${BENCH_SECTIONS:-stream files backup threads handles memory} "
 section() { case "$sections" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 if section stream; then
@@ -121,6 +176,10 @@ fi
 if section files; then
     echo "bench: the fixed cost of a file"
     bench files "$file_rounds"
+fi
+if section backup; then
+    echo "bench: dsbackup backup against reading alone and hashing alone ($backup_rounds rounds)"
+    backup_rounds "$backup_rounds" || exit 1
 fi
 if section threads; then
     echo "bench: two contexts on two threads"
