@@ -12,6 +12,7 @@
  *   bench alone read|hash             one half of "dsbackup backup" alone, for run.sh
  *                                     to time against dsbackup.exe: every file read
  *                                     through the DLL, or as many bytes hashed
+ *   bench logs ROUNDS N...            listing, reading and truncating N small logs
  *   bench handles MAXPOP BATCHES      per-call costs with 1, 1000 and MAXPOP other
  *                                     live contexts
  *   bench memory dll|plain BUFSIZE PASSES
@@ -36,6 +37,7 @@
 #include <wchar.h>
 #include <ntdsbcli.h>
 #include <ntdsbmsg.h>
+#include "ntds_layout.h"
 
 #define KIB 1024u
 #define MIB (1024u * 1024u)
@@ -240,18 +242,22 @@ static ULONGLONG read_all(BOOL dll, HBC hbc, BYTE *buffer, DWORD buffer_size)
 }
 
 /* ---------------------------------------------------------------------------
- * The page cache.  Runs "from disk" start with the sample database's pages
- * evicted from it.  A PE program cannot call posix_fadvise, so run.sh keeps a
- * small shell loop that reads requests from a FIFO (BENCH_EVICT_FIFO, a Unix path),
- * evicts the files (dd iflag=nocache count=0) and answers by creating the file
- * named by BENCH_EVICT_DONE with the request's number appended (a Windows path).
- * The loop sleeps in read(), so it costs nothing while the benchmark runs. */
+ * Work that run.sh does for bench.exe, on the Unix side.  Runs "from disk" start
+ * with the sample database's pages evicted from the page cache, and a PE program
+ * cannot call posix_fadvise; the many-logs section needs thousands of files
+ * written again between rounds, which Wine does slowly (creating a name first
+ * searches the folder for it in every case, so each file costs a scan of a
+ * folder of thousands).  So run.sh keeps a small shell loop that reads requests
+ * from a FIFO (BENCH_REQUEST_FIFO, a Unix path), "NUMBER evict" or "NUMBER logs
+ * N", does the work and answers by creating the file named by
+ * BENCH_REQUEST_DONE with the request's number appended (a Windows path).  The
+ * loop sleeps in read(), so it costs nothing while the benchmark runs. */
 
-static BOOL evict_cache(void)
+static BOOL ask_run_sh(const char *what)
 {
     static unsigned int sequence;
-    const char *fifo = getenv("BENCH_EVICT_FIFO"), *done = getenv("BENCH_EVICT_DONE");
-    char request[32], answer[MAX_PATH], state[8] = "";
+    const char *fifo = getenv("BENCH_REQUEST_FIFO"), *done = getenv("BENCH_REQUEST_DONE");
+    char request[64], answer[MAX_PATH], state[8] = "";
     WCHAR path[MAX_PATH + 16];
     HANDLE file;
     DWORD written = 0, got = 0;
@@ -262,7 +268,7 @@ static BOOL evict_cache(void)
     swprintf(path, ARRAYSIZE(path), L"\\\\?\\unix%hs", fifo);
     file = CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
     if (file == INVALID_HANDLE_VALUE) return FALSE;
-    snprintf(request, sizeof(request), "%u\n", sequence);
+    snprintf(request, sizeof(request), "%u %s\n", sequence, what);
     WriteFile(file, request, (DWORD)strlen(request), &written, NULL);
     CloseHandle(file);
     if (written != strlen(request)) return FALSE;
@@ -281,6 +287,11 @@ static BOOL evict_cache(void)
         Sleep(2);
     }
     return FALSE;
+}
+
+static BOOL evict_cache(void)
+{
+    return ask_run_sh("evict");
 }
 
 /* ---------------------------------------------------------------------------
@@ -451,6 +462,225 @@ static int cmd_alone(const char *what)
     t1 = now();
     if (hbc) DsBackupEnd(hbc);
     printf("S alone what=%s bytes=%llu secs=%.6f\n", read ? "read" : "hash", total_bytes, t1 - t0);
+    buffer_free(buffer);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * logs ROUNDS N...: many small logs.  Each N has a folder of its own,
+ * C:\bench-logs\N, with a small ntds.dit, edb.log and N numbered logs of 4 to
+ * 16 KiB, and the directory's registry values point at it while it is measured
+ * (they are put back at the end).  Each round visits every N, in an order that
+ * rotates from round to round, and times, through one context: listing the logs
+ * (DsBackupGetBackupLogsW), opening + reading + closing every listed log, and
+ * DsBackupTruncateLogs, which needs the complete backup that this is (the
+ * database is listed and read first, outside the timed spans).  The baseline does
+ * the same listing and reading without the DLL (FindFirstFileW over edb*.log;
+ * CreateFileW + ReadFile + CloseHandle).  Before each visit, outside the timed
+ * spans, run.sh writes the numbered logs again (see ask_run_sh). */
+
+#define LOG_BUFFER_SIZE (64 * KIB)
+#define LOG_VALUE_COUNT 3
+
+static const WCHAR *const log_values[LOG_VALUE_COUNT] = {
+    NTDS_VALUE_DATABASE_FILE, NTDS_VALUE_LOG_DIR, NTDS_VALUE_WORKING_DIR};
+
+static void log_folder(int n, WCHAR *path, size_t size)
+{
+    swprintf(path, size, L"C:\\bench-logs\\%d", n);
+}
+
+/* Points the directory's database, log and working paths at FOLDER, or, with
+ * SAVED, back at what they were. */
+static void set_log_values(const WCHAR *folder, WCHAR saved[LOG_VALUE_COUNT][MAX_PATH])
+{
+    WCHAR value[MAX_PATH + 16];
+    HKEY key;
+    LSTATUS status;
+    int v;
+
+    if ((status = RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, 0, KEY_SET_VALUE, &key)))
+        die("cannot open the NTDS parameters: %ld", status);
+    for (v = 0; v < LOG_VALUE_COUNT; v++)
+    {
+        if (saved) wcscpy(value, saved[v]);
+        else if (v == 0) swprintf(value, ARRAYSIZE(value), L"%ls\\ntds.dit", folder);
+        else wcscpy(value, folder);
+        if ((status = RegSetValueExW(key, log_values[v], 0, REG_SZ, (const BYTE *)value,
+                                     (DWORD)((wcslen(value) + 1) * sizeof(WCHAR)))))
+            die("cannot set %ls: %ld", log_values[v], status);
+    }
+    RegCloseKey(key);
+}
+
+static void save_log_values(WCHAR saved[LOG_VALUE_COUNT][MAX_PATH])
+{
+    DWORD size;
+    LSTATUS status;
+    int v;
+
+    for (v = 0; v < LOG_VALUE_COUNT; v++)
+    {
+        size = MAX_PATH * sizeof(WCHAR);
+        if ((status = RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, log_values[v], RRF_RT_REG_SZ, NULL,
+                                   saved[v], &size)))
+            die("cannot read %ls: %ld", log_values[v], status);
+    }
+}
+
+/* The folder for N logs: written by run.sh (see ask_run_sh), the numbered logs
+ * again each time (the last truncation deleted them). */
+static void write_logs(int n)
+{
+    char request[32];
+
+    snprintf(request, sizeof(request), "logs %d", n);
+    if (!ask_run_sh(request)) die("run.sh could not write the %d logs", n);
+}
+
+/* The names in a list. */
+static int list_count(const WCHAR *list)
+{
+    int count = 0;
+
+    for (; *list; list += wcslen(list) + 1) count++;
+    return count;
+}
+
+/* Opens, reads to the end and closes every name of LIST through the DLL. */
+static int read_listed(HBC hbc, const WCHAR *list, BYTE *buffer)
+{
+    LARGE_INTEGER size;
+    ULONGLONG file_total;
+    DWORD got;
+    HRESULT hr;
+    int count = 0;
+
+    for (; *list; list += wcslen(list) + 1, count++)
+    {
+        if ((hr = DsBackupOpenFileW(hbc, list, LOG_BUFFER_SIZE, &size)))
+            die("DsBackupOpenFileW(%ls) failed: %#lx", list, hr);
+        for (file_total = 0; !(hr = DsBackupRead(hbc, buffer, LOG_BUFFER_SIZE, &got)); ) file_total += got;
+        if (hr != ERROR_HANDLE_EOF) die("DsBackupRead failed: %#lx", hr);
+        if ((hr = DsBackupClose(hbc))) die("DsBackupClose failed: %#lx", hr);
+        if (file_total != (ULONGLONG)size.QuadPart) die("short read of %ls", list);
+    }
+    return count;
+}
+
+/* The baseline: the same folder listed and read without the DLL. */
+static int plain_list_logs(const WCHAR *folder)
+{
+    WIN32_FIND_DATAW data;
+    WCHAR pattern[96];
+    HANDLE find;
+    int count = 0;
+
+    swprintf(pattern, ARRAYSIZE(pattern), L"%ls\\%ls", folder, NTDS_LOG_PATTERN);
+    if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) die("cannot list %ls", folder);
+    do
+        if (ntds_log_name_classify(data.cFileName, NULL) != NTDS_LOG_NAME_OTHER) count++;
+    while (FindNextFileW(find, &data));
+    FindClose(find);
+    return count;
+}
+
+static int plain_read_logs(const WCHAR *folder, const WCHAR *list, BYTE *buffer)
+{
+    WCHAR path[96];
+    HANDLE file;
+    DWORD got;
+    int count = 0;
+
+    for (; *list; list += wcslen(list) + 1, count++)
+    {
+        swprintf(path, ARRAYSIZE(path), L"%ls%ls", folder, wcsrchr(list, '\\'));
+        file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+        if (file == INVALID_HANDLE_VALUE) die("CreateFileW(%ls) failed: %lu", path, GetLastError());
+        do
+            if (!ReadFile(file, buffer, LOG_BUFFER_SIZE, &got, NULL)) die("ReadFile failed: %lu", GetLastError());
+        while (got);
+        CloseHandle(file);
+    }
+    return count;
+}
+
+/* The warm-up visit (round -1) prints nothing. */
+static void print_logs_sample(int n, int round, const char *op, const char *who, int count, double secs)
+{
+    if (round >= 0)
+        printf("S logs logs=%d round=%d op=%s who=%s count=%d secs=%.6f\n", n, round, op, who, count, secs);
+}
+
+/* One visit: N numbered logs written, then measured; the DLL and the baseline
+ * take turns at going first. */
+static void visit_logs(int n, int round, BYTE *buffer)
+{
+    WCHAR folder[64], *database = NULL, *logs = NULL;
+    void *token = NULL;
+    DWORD token_size = 0, size = 0;
+    HBC hbc = NULL;
+    HRESULT hr;
+    double t0, t1;
+    int count, k;
+
+    write_logs(n);
+    log_folder(n, folder, ARRAYSIZE(folder));
+    set_log_values(folder, NULL);
+    if ((hr = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc)))
+        die("DsBackupPrepareW failed: %#lx", hr);
+    DsBackupFree(token);
+    if ((hr = DsBackupGetDatabaseNamesW(hbc, &database, &size))) die("DsBackupGetDatabaseNamesW failed: %#lx", hr);
+    read_listed(hbc, database, buffer);
+    for (k = 0; k < 2; k++)
+    {
+        t0 = now();
+        if ((k + round) % 2)
+        {
+            count = plain_list_logs(folder);
+            print_logs_sample(n, round, "list", "plain", count, now() - t0);
+            continue;
+        }
+        hr = DsBackupGetBackupLogsW(hbc, &logs, &size);
+        t1 = now();
+        if (hr) die("DsBackupGetBackupLogsW failed: %#lx", hr);
+        if ((count = list_count(logs)) != n + 1) die("%d logs listed in %ls, expected %d", count, folder, n + 1);
+        print_logs_sample(n, round, "list", "dll", count, t1 - t0);
+    }
+    for (k = 0; k < 2; k++)
+    {
+        BOOL dll = (k + round) % 2 == 0;
+
+        t0 = now();
+        count = dll ? read_listed(hbc, logs, buffer) : plain_read_logs(folder, logs, buffer);
+        print_logs_sample(n, round, "read", dll ? "dll" : "plain", count, now() - t0);
+    }
+    t0 = now();
+    hr = DsBackupTruncateLogs(hbc);
+    t1 = now();
+    if (hr) die("DsBackupTruncateLogs failed: %#lx", hr);
+    print_logs_sample(n, round, "truncate", "dll", n, t1 - t0);
+    DsBackupFree(database);
+    DsBackupFree(logs);
+    if ((hr = DsBackupEnd(hbc))) die("DsBackupEnd failed: %#lx", hr);
+    if ((count = plain_list_logs(folder)) != 1) die("%d logs left in %ls after truncation", count, folder);
+    fflush(stdout);
+}
+
+static int cmd_logs(int rounds, const int *sizes, int size_count)
+{
+    WCHAR saved[LOG_VALUE_COUNT][MAX_PATH];
+    BYTE *buffer = buffer_alloc(LOG_BUFFER_SIZE);
+    int r, k;
+
+    save_log_values(saved);
+    for (k = 0; k < size_count; k++) visit_logs(sizes[k], -1, buffer);   /* warm */
+    for (r = 0; r < rounds; r++)
+    {
+        for (k = 0; k < size_count; k++) visit_logs(sizes[(k + r) % size_count], r, buffer);
+        progress("logs: round %d of %d", r + 1, rounds);
+    }
+    set_log_values(NULL, saved);
     buffer_free(buffer);
     return 0;
 }
@@ -788,7 +1018,7 @@ static int cmd_threads(int rounds, int passes)
 static int usage(void)
 {
     fputs("usage: bench stream ROUNDS COLD_ROUNDS PASSES | files ROUNDS | alone read|hash\n"
-          "       | handles MAXPOP BATCHES\n"
+          "       | logs ROUNDS N... | handles MAXPOP BATCHES\n"
           "       | memory dll|plain BUFSIZE PASSES | threads ROUNDS PASSES\n", stderr);
     return 2;
 }
@@ -796,11 +1026,18 @@ static int usage(void)
 int main(int argc, char **argv)
 {
     LARGE_INTEGER frequency;
+    int sizes[8], i;
 
     QueryPerformanceFrequency(&frequency);
     qpc_frequency = (double)frequency.QuadPart;
     if (argc < 2) return usage();
     if (!strcmp(argv[1], "handles") && argc == 4) return cmd_handles(atoi(argv[2]), atoi(argv[3]));
+    if (!strcmp(argv[1], "logs") && argc >= 4 && argc - 3 <= (int)ARRAYSIZE(sizes))
+    {
+        for (i = 3; i < argc; i++)
+            if ((sizes[i - 3] = atoi(argv[i])) < 1 || sizes[i - 3] > 0xFFFFF) return usage();
+        return cmd_logs(atoi(argv[2]), sizes, argc - 3);
+    }
     load_files();
     if (!strcmp(argv[1], "stream") && argc == 5) return cmd_stream(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
     if (!strcmp(argv[1], "files") && argc == 3) return cmd_files(atoi(argv[2]));

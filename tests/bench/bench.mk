@@ -5,16 +5,16 @@
 #   make bench                  about 6 minutes; writes docs/performance.md and docs/bench.png
 #   BENCH_QUICK=1 make bench    under a minute or two; writes build/bench/ only
 #   BENCH_DLL=x.dll make bench  the same figures for another build of the DLL
-#   BENCH_SECTIONS="stream backup" make bench   only some sections
+#   BENCH_SECTIONS="backup logs" make bench    only some sections
 #
 # The plot needs gnuplot; as root, the target installs Debian's gnuplot-nox when
 # it is missing.
 
 BENCH_EXE := $(BUILD)/x86_64/bench.exe
 
-$(BENCH_EXE): tests/bench/bench.c $(BUILD)/x86_64/libntdsbcli.a include/ntdsbcli.h include/ntdsbmsg.h
+$(BENCH_EXE): tests/bench/bench.c $(BUILD)/x86_64/libntdsbcli.a include/ntdsbcli.h include/ntdsbmsg.h common/ntds_layout.h
 	@mkdir -p $(@D)
-	x86_64-w64-mingw32-gcc $(CFLAGS_COMMON) -Iinclude -D_WIN32_WINNT=0x0601 -D__USE_MINGW_ANSI_STDIO=1 \
+	x86_64-w64-mingw32-gcc $(CFLAGS_COMMON) -Iinclude -Icommon -D_WIN32_WINNT=0x0601 -D__USE_MINGW_ANSI_STDIO=1 \
 	    -o $@ $< -L$(BUILD)/x86_64 -lntdsbcli -static -static-libgcc -lpsapi -lbcrypt
 
 bench: $(BENCH_EXE) $(BUILD)/x86_64/ntdsbcli.dll $(BUILD)/x86_64/dsbackup.exe

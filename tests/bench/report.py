@@ -20,6 +20,7 @@ from collections import defaultdict
 STREAM_TARGET = 0.97      # DLL / baseline throughput, at every buffer of 256 KiB and more
 HANDLE_TARGET = 1.5       # cost per call at the largest population / at 1
 BACKUP_TARGET = 1.15      # dsbackup backup / max(reading alone, hashing alone)
+LOGS_TARGET = 1.5         # cost per log with the most logs / with the fewest
 
 
 def parse(path):
@@ -210,6 +211,50 @@ def backup_section(samples):
                  f'{median(ratios["pipeline"]):.2f}')]
     figures = {v: median(ratios[v]) for v in ratios}
     figures['no overlap'] = median(no_overlap)
+    return lines, verdicts, figures
+
+
+# --- many logs ------------------------------------------------------------------
+
+LOG_OP_NAMES = {'list': 'listing', 'read': 'opening + reading + closing', 'truncate': 'truncating'}
+LOG_OPS = ((('list', 'dll'), 'listing: `DsBackupGetBackupLogsW`'),
+           (('list', 'plain'), 'listing, baseline: `FindFirstFileW` over edb*.log'),
+           (('read', 'dll'), 'every log: `DsBackupOpenFileW` + `DsBackupRead` to the end + `DsBackupClose`'),
+           (('read', 'plain'), 'every log, baseline: `CreateFileW` + `ReadFile` + `CloseHandle`'),
+           (('truncate', 'dll'), 'truncating: `DsBackupTruncateLogs`'))
+
+
+def logs_section(samples):
+    costs = defaultdict(lambda: defaultdict(dict))     # (op, who) -> round -> logs -> µs per log
+    for s in samples.get('logs', []):
+        costs[(s['op'], s['who'])][int(s['round'])][int(s['logs'])] = float(s['secs']) / int(s['count']) * 1e6
+    if not costs:
+        return ['\n*Not measured.*'], [], {}
+    sizes = sorted({n for rounds in costs.values() for r in rounds.values() for n in r})
+    low, high = sizes[0], sizes[-1]
+    rows, verdicts, figures = [], [], {}
+    for key, what in LOG_OPS:
+        rounds = costs.get(key)
+        if not rounds:
+            continue
+        cells = [f'{median([r[n] for r in rounds.values() if n in r]):.1f}' for n in sizes]
+        ratios = {n: median([r[n] / r[low] for r in rounds.values() if n in r and low in r]) for n in sizes[1:]}
+        figures[key] = ratios
+        verdict = '(baseline)'
+        if key[1] == 'dll' and high in ratios:
+            ok = ratios[high] <= LOGS_TARGET
+            verdict = 'met' if ok else '**not met**'
+            verdicts.append((f'logs {LOG_OP_NAMES[key[0]]}', ok, f'{ratios[high]:.2f}'))
+        rows.append([what] + cells + [f'**{ratios[n]:.2f}**' if n == high and key[1] == 'dll' else f'{ratios[n]:.2f}'
+                                      for n in sizes[1:]] + [verdict])
+    rounds_count = max(len(r) for r in costs.values())
+    lines = [f'\nA log folder with {", ".join(f"{n:,}" for n in sizes)} numbered logs of 4 to 16 KiB (plus '
+             '`edb.log`), each in a folder of its own, visited in turn in every round: µs per log, medians over '
+             f'the rounds, and the cost per log with N logs over that with {low:,}, round by round, median '
+             f'({rounds_count} rounds). The truncation follows a complete backup (the database and every log '
+             'listed and read to the end) and deletes every numbered log.\n',
+             table(['operation'] + [f'{n:,} logs' for n in sizes] + [f'{n:,} / {low:,}' for n in sizes[1:]]
+                   + [f'target ≤ {LOGS_TARGET}'], rows)]
     return lines, verdicts, figures
 
 
@@ -409,10 +454,11 @@ def main():
     stream_lines, stream_verdicts = stream_section(figures, unavailable)
     files_lines, file_cost = files_section(samples, figures, info)
     backup_lines, backup_verdicts, backup_figures = backup_section(samples)
+    logs_lines, logs_verdicts, log_ratios = logs_section(samples)
     thread_lines, scaling = thread_section(samples)
     handle_lines, handle_verdicts = handle_section(samples)
     memory_lines, memory_verdicts = memory_section(samples, info)
-    verdicts = stream_verdicts + backup_verdicts + handle_verdicts + memory_verdicts
+    verdicts = stream_verdicts + backup_verdicts + logs_verdicts + handle_verdicts + memory_verdicts
 
     def target_line(prefix, what):
         vs = [v for v in verdicts if v[0].startswith(prefix)]
@@ -424,6 +470,13 @@ def main():
         return f'- {what}: ' + ('**met**' if not bad else '**not met** at ' + ', '.join(bad)) + \
             ' (' + ', '.join(f'{v[0][len(prefix):].strip()} {v[2]}' for v in vs) + ').'
 
+    log_sizes = sorted({int(x['logs']) for x in samples.get('logs', [])})
+    middle = [n for n in log_sizes[1:-1]]
+    logs_middle = '; at ' + ', '.join(
+        f'{n:,} logs: ' + ', '.join(f'{LOG_OP_NAMES[key[0]]} {log_ratios[key][n]:.2f}'
+                                    for key in (('list', 'dll'), ('read', 'dll'), ('truncate', 'dll'))
+                                    if n in log_ratios.get(key, {}))
+        for n in middle) if middle and log_ratios else ''
     backup_more = (f'; with `DSBACKUP_PIPELINE=0` {backup_figures["sequential"]:.2f}, and without any overlap it '
                    f'would be at least {backup_figures["no overlap"]:.2f}' if backup_figures else '')
 
@@ -441,6 +494,9 @@ def main():
                     'with buffers of 256 KiB and more (median ratio)'),
         target_line('backup', f'`dsbackup backup` from the page cache within {BACKUP_TARGET}x of the slower of '
                     'reading alone and hashing alone (median ratio)').rstrip('.') + backup_more + '.',
+        target_line('logs', f'Cost per log with {log_sizes[-1] if log_sizes else 0:,} logs within {LOGS_TARGET}x of '
+                    f'the cost with {log_sizes[0] if log_sizes else 0:,} (median ratio)').rstrip('.') + logs_middle
+        + ('.' if log_sizes else ''),
         target_line('handles', f'Cost per call with {max([0] + [int(s["population"]) for s in samples.get("handles", [])]):,} '
                     f'live contexts within {HANDLE_TARGET}x of the cost with 1 (ratio)'),
         target_line('memory', 'Peak working set bounded by a small constant times the buffer '
@@ -469,7 +525,8 @@ def main():
         f'- The data: a throwaway Wine prefix with a {int(info.get("database_bytes", 0)) // 2**20} MiB `ntds.dit` '
         f'and {info.get("log_count", "?")} numbered logs plus `edb.log` of '
         f'{int(info.get("log_bytes", 0)) // 2**20} MiB each (random bytes), registered where a domain controller '
-        'records them. A "backup" is every file the DLL lists, read to the end.',
+        'records them. A "backup" is every file the DLL lists, read to the end. The many-logs section has '
+        'folders of its own (see below).',
         '- The program, `tests/bench/bench.c`, is a PE run under Wine against the DLL built by `make`. It '
         'measures; `tests/bench/report.py` computes. Every figure is a comparison made in the same run, '
         'interleaved: each run is paired with a baseline run of the same work in the same round (inside one '
@@ -498,6 +555,14 @@ def main():
         'process of its own, started and timed the same way (so each pays for starting a Wine process), the '
         'four in an order that rotates from round to round. The files come from the page cache (read once '
         'before the first round); the copies go to disk, since dsbackup flushes each one.',
+        '- Many logs: for each of the folder sizes, a folder `C:\\bench-logs\\N` with a 64 KiB `ntds.dit`, '
+        '`edb.log` and N numbered logs (`edb00001.log`, ...) of 4 to 16 KiB; bench.exe points the directory\'s '
+        'registry values at the folder it measures. In every round each folder is visited once, in a rotating '
+        'order: run.sh writes its numbered logs again (Python on the Unix side: Wine creates files slowly in a '
+        'folder of thousands), then, through one context, the database is listed and read (untimed), the logs '
+        'are listed (timed), every listed log is opened, read to the end and closed (timed), and '
+        '`DsBackupTruncateLogs` deletes them (timed); the baseline lists the same folder with `FindFirstFileW` '
+        'and reads every log with `CreateFileW` + `ReadFile` + `CloseHandle`, before or after the DLL in turn.',
         '- Handles: with N other live contexts, batches of each operation in a rotating order; the populations '
         'are visited up and back down (1 → 1,000 → max → 1,000 → 1) so drift cancels. The other contexts are '
         'limited restore contexts (`DsRestorePrepareW` without a token): they share the one handle table with '
@@ -521,6 +586,9 @@ def main():
         '### dsbackup backup: reading and writing overlap hashing',
     ] + backup_lines + [
         '',
+        '### Many logs',
+    ] + logs_lines + [
+        '',
         '### Two contexts, two threads',
     ] + thread_lines + [
         '',
@@ -535,8 +603,8 @@ def main():
         f'`make bench` (this run took {int(info.get("seconds", "0")) // 60} min {int(info.get("seconds", "0")) % 60} s '
         'on the machine above). `BENCH_QUICK=1 make bench` is a shorter run (under a minute or two) that writes to '
         '`build/bench/` and leaves `docs/` alone; `BENCH_DLL=path/to/ntdsbcli.dll` benchmarks another build of '
-        'the DLL, `BENCH_SECTIONS="stream files"` runs only some sections (stream, files, backup, threads, handles, '
-        'memory). The raw samples are kept in `build/bench/raw.txt`; `tests/bench/report.py` can be run on them '
+        'the DLL, `BENCH_SECTIONS="stream files"` runs only some sections (stream, files, backup, logs, threads, '
+        'handles, memory). The raw samples are kept in `build/bench/raw.txt`; `tests/bench/report.py` can be run on them '
         'again.',
         '',
     ]
@@ -548,7 +616,8 @@ def main():
     start = text.index('## Targets')
     end = text.index('## Machine')
     print(text[start:end])
-    print('\n'.join(['## Results'] + stream_lines + files_lines + backup_lines + thread_lines + handle_lines + memory_lines))
+    print('\n'.join(['## Results'] + stream_lines + files_lines + backup_lines + logs_lines
+                     + thread_lines + handle_lines + memory_lines))
     print(f'\nreport: wrote {os.path.join(outdir, "performance.md")}'
           + (f' and {os.path.join(outdir, "bench.png")}' if plotted else ''))
     return 0

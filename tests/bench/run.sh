@@ -7,8 +7,9 @@
 #   2. bench.exe (tests/bench/bench.c), dsbackup.exe and the DLL side by side in
 #      it, each section in its own process: streaming, the fixed cost of a file,
 #      dsbackup's backup against its two halves (each run a process started
-#      and timed here, as a user runs it), two threads, handles, then memory (a
-#      fresh process for each configuration);
+#      and timed here, as a user runs it), many small logs (folders of their own),
+#      two threads, handles, then memory (a fresh process for each
+#      configuration);
 #   3. tests/bench/report.py: the table on stdout, docs/performance.md and
 #      docs/bench.png.
 #
@@ -18,7 +19,7 @@
 #   BENCH_DLL=path  benchmark this ntdsbcli.dll instead of $BUILD/x86_64's (to
 #                   measure a candidate change side by side)
 #   BENCH_OUT=dir   where the report goes (default: docs/, or $BUILD/bench/ when quick)
-#   BENCH_SECTIONS="stream files backup threads handles memory"
+#   BENCH_SECTIONS="stream files backup logs threads handles memory"
 #                   the sections to run (default: all)
 #   BUILD           the build folder (make passes its $(BUILD))
 #
@@ -40,14 +41,15 @@ mkdir -p "$work" "$out"
 # round to round, and report.py pairs consecutive rounds.
 if [ "$quick" = 1 ]; then
     db_bytes=$((256 * 1048576)); log_bytes=$((4 * 1048576))
-    stream_rounds=6; cold_rounds=2; passes=2; backup_rounds=2
+    stream_rounds=6; cold_rounds=2; passes=2; backup_rounds=2; log_rounds=1
     thread_rounds=4; file_rounds=4; max_population=10000; handle_batches=3; memory_repeats=1
 else
     db_bytes=$((1024 * 1048576)); log_bytes=$((10 * 1048576))
-    stream_rounds=16; cold_rounds=20; passes=3; backup_rounds=10
+    stream_rounds=16; cold_rounds=20; passes=3; backup_rounds=10; log_rounds=6
     thread_rounds=8; file_rounds=10; max_population=100000; handle_batches=7; memory_repeats=3
 fi
 log_count=10
+log_sizes="1000 5000 20000"             # the many-logs section: numbered logs per folder
 memory_passes=4                          # 4 x the database: 4 GiB in a full run
 
 for f in "$build/x86_64/bench.exe" "$build/x86_64/dsbackup.exe" "$dll"; do
@@ -82,29 +84,57 @@ cd "$bin" || exit 1
 wine_server_keep > /dev/null 2>&1 < /dev/null
 wine wineboot > /dev/null 2>&1 < /dev/null
 
-# Runs "from disk": before each, bench.exe asks for the sample database's pages
-# to be evicted from the page cache.  It writes a request number to a FIFO; this
-# loop (asleep in read meanwhile) evicts every file of the folder with
-# posix_fadvise(POSIX_FADV_DONTNEED) (dd iflag=nocache count=0) and answers with
-# a file bench.exe waits for.  Only these files go: the rest of the machine keeps
-# its cache, so other processes do not start reading their files back from disk
-# in the middle of a measurement, as they would after a global drop_caches.  See
-# evict_cache() in bench.c.
-fifo="$WINEPREFIX/evict.fifo"
+# write_logs N: C:\bench-logs\N for bench.exe's many-logs section: ntds.dit and
+# edb.log if missing, and the numbered logs edb00001.log.. of 4 to 16 KiB (random
+# bytes), written again (the last truncation deleted them).
+write_logs() {
+    python3 - "$WINEPREFIX/drive_c/bench-logs/$1" "$1" <<'EOF'
+import os, sys
+folder, n = sys.argv[1], int(sys.argv[2])
+os.makedirs(folder, exist_ok=True)
+pool = os.urandom(64 * 1024)
+def write(name, data):
+    with open(os.path.join(folder, name), 'wb') as f:
+        f.write(data)
+for name, size in (('ntds.dit', 64 * 1024), ('edb.log', 16 * 1024)):
+    if not os.path.exists(os.path.join(folder, name)):
+        write(name, pool[:size])
+for i in range(1, n + 1):
+    size = 4096 + (i * 2654435761 % 2**32 >> 7) % (12 * 1024 + 1)
+    start = i * 4099 % (48 * 1024)
+    write('edb%05X.log' % i, pool[start:start + size])
+EOF
+}
+
+# What bench.exe asks of the Unix side (see ask_run_sh() in bench.c).  It writes
+# "NUMBER REQUEST" to a FIFO; this loop (asleep in read meanwhile) does the work
+# and answers with a file bench.exe waits for.  "evict", before each run "from
+# disk": every file of the sample database's folder evicted from the page cache
+# with posix_fadvise(POSIX_FADV_DONTNEED) (dd iflag=nocache count=0).  Only these
+# files go: the rest of the machine keeps its cache, so other processes do not
+# start reading their files back from disk in the middle of a measurement, as
+# they would after a global drop_caches.  "logs N": write_logs N, which takes
+# Wine minutes for 20,000 files and Python a second.
+fifo="$WINEPREFIX/requests.fifo"
 mkfifo "$fifo"
 (
     exec 3<> "$fifo"
-    while read -r n <&3; do
+    while read -r n what <&3; do
         case "$n" in *[!0-9]*|'') continue ;; esac
         r=ok
-        for f in "$ntds"/*; do
-            dd if="$f" iflag=nocache count=0 status=none || r=failed
-        done
-        echo "$r" > "$bin/evicted.tmp" && mv "$bin/evicted.tmp" "$bin/evicted.$n"
+        case "$what" in
+            evict)
+                for f in "$ntds"/*; do
+                    dd if="$f" iflag=nocache count=0 status=none || r=failed
+                done ;;
+            "logs "[1-9]*) write_logs "${what#logs }" || r=failed ;;
+            *) r=failed ;;
+        esac
+        echo "$r" > "$bin/answer.tmp" && mv "$bin/answer.tmp" "$bin/answer.$n"
     done
 ) &
 watcher=$!
-export BENCH_EVICT_FIFO="$fifo" BENCH_EVICT_DONE='C:\bench\evicted'
+export BENCH_REQUEST_FIFO="$fifo" BENCH_REQUEST_DONE='C:\bench\answer'
 
 raw="$work/raw.txt"
 backup_dir="$WINEPREFIX/drive_c/bench-backup"
@@ -166,7 +196,7 @@ backup_rounds() {
     rm -rf "$backup_dir"
 }
 
-sections=" ${BENCH_SECTIONS:-stream files backup threads handles memory} "
+sections=" ${BENCH_SECTIONS:-stream files backup logs threads handles memory} "
 section() { case "$sections" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 if section stream; then
@@ -180,6 +210,10 @@ fi
 if section backup; then
     echo "bench: dsbackup backup against reading alone and hashing alone ($backup_rounds rounds)"
     backup_rounds "$backup_rounds" || exit 1
+fi
+if section logs; then
+    echo "bench: many logs ($log_sizes, $log_rounds rounds)"
+    bench logs "$log_rounds" $log_sizes
 fi
 if section threads; then
     echo "bench: two contexts on two threads"
@@ -214,6 +248,7 @@ finished=$(date +%s)
     echo "database_bytes=$db_bytes"
     echo "log_bytes=$log_bytes"
     echo "log_count=$log_count"
+    echo "log_sizes=$log_sizes"
     echo "memory_passes=$memory_passes"
     echo "passes=$passes"
     echo "dll_sha256=$(sha256sum < "$dll" | cut -c1-16)"
