@@ -45,7 +45,7 @@ if [ "$quick" = 1 ]; then
     thread_rounds=4; file_rounds=4; max_population=10000; handle_batches=3; memory_repeats=1
 else
     db_bytes=$((1024 * 1048576)); log_bytes=$((10 * 1048576))
-    stream_rounds=16; cold_rounds=20; passes=3; backup_rounds=10; log_rounds=6
+    stream_rounds=16; cold_rounds=20; passes=3; backup_rounds=16; log_rounds=6
     thread_rounds=8; file_rounds=10; max_population=100000; handle_batches=7; memory_repeats=3
 fi
 log_count=10
