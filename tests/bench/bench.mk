@@ -2,8 +2,8 @@
 # each measured side by side with a baseline that does the same work without the
 # DLL (or, for dsbackup, with each half of its work alone).
 #
-#   make bench                  about 6 minutes; writes docs/performance.md and docs/bench.png
-#   BENCH_QUICK=1 make bench    under a minute or two; writes build/bench/ only
+#   make bench                  about 14 minutes; writes docs/performance.md and docs/bench.png
+#   BENCH_QUICK=1 make bench    a minute or two; writes build/bench/ only
 #   BENCH_DLL=x.dll make bench  the same figures for another build of the DLL
 #   BENCH_SECTIONS="backup logs" make bench    only some sections
 #

@@ -573,7 +573,8 @@ def main():
         '- Memory: a fresh process per configuration; Linux\'s peak resident set (Wine\'s '
         '`PeakWorkingSetSize`) is reset just before the backup through `/proc/PID/clear_refs`, so the peak '
         'is the backup\'s own.',
-        '- Times come from `QueryPerformanceCounter`; GB = 10^9 bytes.',
+        '- Times come from `QueryPerformanceCounter`, except those of whole programs in the `dsbackup` section, '
+        'which run.sh takes with `date +%s%N` around them; GB = 10^9 bytes.',
         '',
         '## Results',
         '',
