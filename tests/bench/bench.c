@@ -8,17 +8,17 @@
  *                                     CreateFile + ReadFile, 64 KiB..4 MiB buffers,
  *                                     from the page cache (each run PASSES backups)
  *                                     and, COLD_ROUNDS > 0, from disk
- *   bench hash FNV_ROUNDS FNV_COLD SHA_ROUNDS SHA_COLD SHA_MIB
- *                                     a client that hashes each chunk: read-then-hash
- *                                     against a read-ahead thread (double buffering);
- *                                     SHA-256 runs stop after SHA_MIB (0: all)
+ *   bench files ROUNDS                the fixed cost of one file, apart from its bytes
+ *   bench alone read|hash             one half of "dsbackup backup" alone, for run.sh
+ *                                     to time against dsbackup.exe: every file read
+ *                                     through the DLL, or as many bytes hashed
+ *   bench logs ROUNDS N...            listing, reading and truncating N small logs
  *   bench handles MAXPOP BATCHES      per-call costs with 1, 1000 and MAXPOP other
  *                                     live contexts
  *   bench memory dll|plain BUFSIZE PASSES
  *                                     peak working set while reading the database
  *                                     PASSES times (run in a fresh process)
  *   bench threads ROUNDS PASSES       two contexts on two threads against one
- *   bench files ROUNDS                the fixed cost of one file, apart from its bytes
  *
  * The program measures only; it prints one line per sample on stdout,
  * "S <section> key=value ...", and tests/bench/report.py turns them into medians,
@@ -37,6 +37,7 @@
 #include <wchar.h>
 #include <ntdsbcli.h>
 #include <ntdsbmsg.h>
+#include "ntds_layout.h"
 
 #define KIB 1024u
 #define MIB (1024u * 1024u)
@@ -103,15 +104,6 @@ struct backup_file
 static struct backup_file files[256];
 static int file_count, database_index = -1;
 static ULONGLONG total_bytes;
-/* When not 0, a "backup" stops after this many bytes (the hashing client's slow
- * SHA-256 runs: the first part of the database, so that several rounds fit). */
-static ULONGLONG read_limit;
-
-static ULONGLONG expected_bytes(void)
-{
-    return read_limit && read_limit < total_bytes ? read_limit : total_bytes;
-}
-
 /* \\HOST\C$\rest -> C:\rest */
 static WCHAR *unc_to_local(const WCHAR *unc)
 {
@@ -181,102 +173,10 @@ static void load_files(void)
 }
 
 /* ---------------------------------------------------------------------------
- * Clients: what is done with each chunk. */
-
-enum client_kind { CLIENT_NONE, CLIENT_FNV, CLIENT_SHA256 };
-static const char *const client_names[] = {"none", "fnv1a64", "sha256"};
-
-struct client
-{
-    enum client_kind kind;
-    BOOL open;
-    ULONGLONG fnv;
-    BCRYPT_HASH_HANDLE hash;
-    BYTE *object;
-    ULONGLONG checksum;   /* folds every file's digest: the variants must agree */
-};
-
-static BCRYPT_ALG_HANDLE sha256_provider;
-static DWORD sha256_object_size;
-
-static void client_init(struct client *client, enum client_kind kind)
-{
-    DWORD got;
-
-    memset(client, 0, sizeof(*client));
-    client->kind = kind;
-    if (kind == CLIENT_SHA256 && !sha256_provider)
-    {
-        if (BCryptOpenAlgorithmProvider(&sha256_provider, BCRYPT_SHA256_ALGORITHM, NULL, 0)
-                || BCryptGetProperty(sha256_provider, BCRYPT_OBJECT_LENGTH, (BYTE *)&sha256_object_size,
-                                     sizeof(sha256_object_size), &got, 0))
-            die("cannot open BCrypt's SHA-256");
-    }
-    if (kind == CLIENT_SHA256 && !(client->object = malloc(sha256_object_size))) die("out of memory");
-}
-
-static void client_begin_file(struct client *client)
-{
-    client->open = TRUE;
-    if (client->kind == CLIENT_FNV) client->fnv = 0xcbf29ce484222325ull;
-    else if (client->kind == CLIENT_SHA256
-             && BCryptCreateHash(sha256_provider, &client->hash, client->object, sha256_object_size, NULL, 0, 0))
-        die("BCryptCreateHash failed");
-}
-
-/* FNV-1a over 64-bit words (then the tail bytes): a fast client, about as fast
- * as memory. */
-static ULONGLONG fnv1a64_words(ULONGLONG h, const BYTE *data, size_t len)
-{
-    const ULONGLONG prime = 0x100000001b3ull;
-    ULONGLONG word;
-    size_t i = 0;
-
-    for (; i + 8 <= len; i += 8)
-    {
-        memcpy(&word, data + i, 8);
-        h = (h ^ word) * prime;
-    }
-    for (; i < len; i++) h = (h ^ data[i]) * prime;
-    return h;
-}
-
-static void client_chunk(struct client *client, const BYTE *data, DWORD len)
-{
-    if (!client->open) client_begin_file(client);
-    if (client->kind == CLIENT_FNV) client->fnv = fnv1a64_words(client->fnv, data, len);
-    else if (client->kind == CLIENT_SHA256 && BCryptHashData(client->hash, (BYTE *)data, len, 0))
-        die("BCryptHashData failed");
-}
-
-static void client_end_file(struct client *client)
-{
-    BYTE digest[32];
-    ULONGLONG value = 0;
-
-    if (!client->open) client_begin_file(client);
-    if (client->kind == CLIENT_FNV) value = client->fnv;
-    else if (client->kind == CLIENT_SHA256)
-    {
-        if (BCryptFinishHash(client->hash, digest, sizeof(digest), 0)) die("BCryptFinishHash failed");
-        BCryptDestroyHash(client->hash);
-        memcpy(&value, digest, sizeof(value));
-    }
-    client->checksum = client->checksum * 1000003u ^ value;
-    client->open = FALSE;
-}
-
-static void client_free(struct client *client)
-{
-    free(client->object);
-}
-
-/* ---------------------------------------------------------------------------
  * Reading: through the DLL, and the baseline without it. */
 
-/* Backs up files[first..last) through the DLL; each chunk goes to the client. */
-static ULONGLONG read_dll(HBC hbc, BYTE *buffer, DWORD buffer_size, int first, int last,
-                          struct client *client)
+/* Backs up files[first..last) through the DLL, to the end of each. */
+static ULONGLONG read_dll(HBC hbc, BYTE *buffer, DWORD buffer_size, int first, int last)
 {
     ULONGLONG total = 0, file_total;
     LARGE_INTEGER size;
@@ -284,25 +184,18 @@ static ULONGLONG read_dll(HBC hbc, BYTE *buffer, DWORD buffer_size, int first, i
     HRESULT hr;
     int i;
 
-    for (i = first; i < last && !(read_limit && total >= read_limit); i++)
+    for (i = first; i < last; i++)
     {
         if ((hr = DsBackupOpenFileW(hbc, files[i].name, buffer_size, &size)))
             die("DsBackupOpenFileW(%ls) failed: %#lx", files[i].name, hr);
         file_total = 0;
         for (;;)
         {
-            if (read_limit && total + file_total >= read_limit)
-            {
-                size.QuadPart = (LONGLONG)file_total;     /* stopped early, on purpose */
-                break;
-            }
             hr = DsBackupRead(hbc, buffer, buffer_size, &got);
             if (hr == ERROR_HANDLE_EOF) break;
             if (hr) die("DsBackupRead failed: %#lx", hr);
-            if (client) client_chunk(client, buffer, got);
             file_total += got;
         }
-        if (client) client_end_file(client);
         if ((hr = DsBackupClose(hbc))) die("DsBackupClose failed: %#lx", hr);
         if (file_total != (ULONGLONG)size.QuadPart) die("short read of %ls", files[i].name);
         total += file_total;
@@ -319,7 +212,7 @@ static HANDLE plain_open(int i)
 }
 
 /* The baseline: a plain CreateFile + ReadFile loop over the same files. */
-static ULONGLONG read_plain(BYTE *buffer, DWORD buffer_size, int first, int last, struct client *client)
+static ULONGLONG read_plain(BYTE *buffer, DWORD buffer_size, int first, int last)
 {
     ULONGLONG total = 0;
     HANDLE file;
@@ -333,36 +226,38 @@ static ULONGLONG read_plain(BYTE *buffer, DWORD buffer_size, int first, int last
         {
             if (!ReadFile(file, buffer, buffer_size, &got, NULL)) die("ReadFile failed: %lu", GetLastError());
             if (!got) break;
-            if (client) client_chunk(client, buffer, got);
             total += got;
         }
-        if (client) client_end_file(client);
         CloseHandle(file);
     }
     return total;
 }
 
-static ULONGLONG read_all(BOOL dll, HBC hbc, BYTE *buffer, DWORD buffer_size, struct client *client)
+static ULONGLONG read_all(BOOL dll, HBC hbc, BYTE *buffer, DWORD buffer_size)
 {
-    ULONGLONG got = dll ? read_dll(hbc, buffer, buffer_size, 0, file_count, client)
-                        : read_plain(buffer, buffer_size, 0, file_count, client);
-    if (got != expected_bytes()) die("read %llu bytes, expected %llu", got, expected_bytes());
+    ULONGLONG got = dll ? read_dll(hbc, buffer, buffer_size, 0, file_count)
+                        : read_plain(buffer, buffer_size, 0, file_count);
+    if (got != total_bytes) die("read %llu bytes, expected %llu", got, total_bytes);
     return got;
 }
 
 /* ---------------------------------------------------------------------------
- * The page cache.  Runs "from disk" start with the sample database's pages
- * evicted from it.  A PE program cannot call posix_fadvise, so run.sh keeps a
- * small shell loop that reads requests from a FIFO (BENCH_EVICT_FIFO, a Unix path),
- * evicts the files (dd iflag=nocache count=0) and answers by creating the file
- * named by BENCH_EVICT_DONE with the request's number appended (a Windows path).
- * The loop sleeps in read(), so it costs nothing while the benchmark runs. */
+ * Work that run.sh does for bench.exe, on the Unix side.  Runs "from disk" start
+ * with the sample database's pages evicted from the page cache, and a PE program
+ * cannot call posix_fadvise; the many-logs section needs thousands of files
+ * written again between rounds, which Wine does slowly (creating a name first
+ * searches the folder for it in every case, so each file costs a scan of a
+ * folder of thousands).  So run.sh keeps a small shell loop that reads requests
+ * from a FIFO (BENCH_REQUEST_FIFO, a Unix path), "NUMBER evict" or "NUMBER logs
+ * N", does the work and answers by creating the file named by
+ * BENCH_REQUEST_DONE with the request's number appended (a Windows path).  The
+ * loop sleeps in read(), so it costs nothing while the benchmark runs. */
 
-static BOOL evict_cache(void)
+static BOOL ask_run_sh(const char *what)
 {
     static unsigned int sequence;
-    const char *fifo = getenv("BENCH_EVICT_FIFO"), *done = getenv("BENCH_EVICT_DONE");
-    char request[32], answer[MAX_PATH], state[8] = "";
+    const char *fifo = getenv("BENCH_REQUEST_FIFO"), *done = getenv("BENCH_REQUEST_DONE");
+    char request[64], answer[MAX_PATH], state[8] = "";
     WCHAR path[MAX_PATH + 16];
     HANDLE file;
     DWORD written = 0, got = 0;
@@ -373,7 +268,7 @@ static BOOL evict_cache(void)
     swprintf(path, ARRAYSIZE(path), L"\\\\?\\unix%hs", fifo);
     file = CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
     if (file == INVALID_HANDLE_VALUE) return FALSE;
-    snprintf(request, sizeof(request), "%u\n", sequence);
+    snprintf(request, sizeof(request), "%u %s\n", sequence, what);
     WriteFile(file, request, (DWORD)strlen(request), &written, NULL);
     CloseHandle(file);
     if (written != strlen(request)) return FALSE;
@@ -394,6 +289,11 @@ static BOOL evict_cache(void)
     return FALSE;
 }
 
+static BOOL evict_cache(void)
+{
+    return ask_run_sh("evict");
+}
+
 /* ---------------------------------------------------------------------------
  * stream */
 
@@ -412,7 +312,7 @@ static void run_stream_pair(const char *cache, int round, DWORD size, BOOL dll_f
 
         if (!strcmp(cache, "disk") && !evict_cache()) die("cannot evict the database from the page cache");
         t0 = now();
-        for (p = 0; p < passes; p++) read_all(dll, hbc, buffer, size, NULL);
+        for (p = 0; p < passes; p++) read_all(dll, hbc, buffer, size);
         t1 = now();
         printf("S stream cache=%s size=%lu round=%d who=%s bytes=%llu secs=%.6f\n", cache, size, round,
                dll ? "dll" : "plain", total_bytes * passes, t1 - t0);
@@ -430,8 +330,8 @@ static int cmd_stream(int rounds, int cold_rounds, int passes)
     int r;
 
     /* Warm the page cache and both code paths. */
-    read_all(FALSE, hbc, buffer, 1 * MIB, NULL);
-    read_all(TRUE, hbc, buffer, 1 * MIB, NULL);
+    read_all(FALSE, hbc, buffer, 1 * MIB);
+    read_all(TRUE, hbc, buffer, 1 * MIB);
     for (r = 0; r < rounds; r++)
     {
         for (s = 0; s < BUFFER_SIZE_COUNT; s++)
@@ -471,7 +371,7 @@ static int cmd_files(int rounds)
     HRESULT hr;
     int r, i, k, kind;
 
-    read_all(TRUE, hbc, buffer, 4 * MIB, NULL);   /* warm */
+    read_all(TRUE, hbc, buffer, 4 * MIB);   /* warm */
     for (r = 0; r < rounds; r++)
     {
         for (i = 0; i < file_count; i++)
@@ -485,8 +385,8 @@ static int cmd_files(int rounds)
 
                     if (kind == 0)
                     {
-                        if (dll) read_dll(hbc, buffer, 4 * MIB, i, i + 1, NULL);
-                        else read_plain(buffer, 4 * MIB, i, i + 1, NULL);
+                        if (dll) read_dll(hbc, buffer, 4 * MIB, i, i + 1);
+                        else read_plain(buffer, 4 * MIB, i, i + 1);
                     }
                     else if (dll)
                     {
@@ -509,233 +409,279 @@ static int cmd_files(int rounds)
 }
 
 /* ---------------------------------------------------------------------------
- * hash: a client that works on each chunk.  "seq" reads then hashes, one chunk at
- * a time, through the DLL.  "ahead" has a reader thread call DsBackupRead into one
- * of two buffers while the client hashes the other: what a read-ahead inside the
- * DLL could give at best.  "ahead-copy" adds the copy that such a DLL would have to
- * make from its own buffer into the caller's, on the caller's thread. */
+ * alone read|hash: each half of what "dsbackup backup" does, alone, in a process
+ * of its own that run.sh starts and times as it times dsbackup.exe.  "read":
+ * DsBackupOpenFileW, DsBackupRead to the end and DsBackupClose for every file the
+ * two lists name, with dsbackup's buffer (1 MiB), the data left alone.  "hash":
+ * SHA-256 through BCrypt over as many bytes, a hash per file as dsbackup makes
+ * them, from a buffer in memory. */
 
-enum slot_kind { SLOT_DATA, SLOT_END_OF_FILE, SLOT_END };
-
-struct ring
+static void hash_alone(const BYTE *buffer, DWORD buffer_size)
 {
-    SRWLOCK lock;
-    CONDITION_VARIABLE changed;
-    BYTE *buffer[2];
-    DWORD length[2];
-    enum slot_kind kind[2];
-    BOOL full[2];
-    HBC hbc;
-    DWORD buffer_size;
-};
+    BCRYPT_ALG_HANDLE provider;
+    BCRYPT_HASH_HANDLE hash;
+    BYTE *object, digest[32];
+    DWORD object_size, got;
+    ULONGLONG left;
+    int i;
 
-static void ring_wait(struct ring *ring, int index, BOOL full)
-{
-    AcquireSRWLockExclusive(&ring->lock);
-    while (ring->full[index] != full) SleepConditionVariableSRW(&ring->changed, &ring->lock, INFINITE, 0);
-    ReleaseSRWLockExclusive(&ring->lock);
-}
-
-static void ring_set(struct ring *ring, int index, BOOL full)
-{
-    AcquireSRWLockExclusive(&ring->lock);
-    ring->full[index] = full;
-    ReleaseSRWLockExclusive(&ring->lock);
-    WakeAllConditionVariable(&ring->changed);
-}
-
-static DWORD WINAPI ring_reader(void *arg)
-{
-    struct ring *ring = arg;
-    LARGE_INTEGER size;
-    ULONGLONG total = 0;
-    HRESULT hr;
-    DWORD got;
-    int i, index = 0;
-
-    for (i = 0; i < file_count && !(read_limit && total >= read_limit); i++)
+    if (BCryptOpenAlgorithmProvider(&provider, BCRYPT_SHA256_ALGORITHM, NULL, 0)
+            || BCryptGetProperty(provider, BCRYPT_OBJECT_LENGTH, (BYTE *)&object_size, sizeof(object_size), &got, 0))
+        die("cannot open BCrypt's SHA-256");
+    if (!(object = malloc(object_size))) die("out of memory");
+    for (i = 0; i < file_count; i++)
     {
-        if ((hr = DsBackupOpenFileW(ring->hbc, files[i].name, ring->buffer_size, &size)))
-            die("DsBackupOpenFileW failed: %#lx", hr);
-        for (;;)
+        if (BCryptCreateHash(provider, &hash, object, object_size, NULL, 0, 0)) die("BCryptCreateHash failed");
+        for (left = files[i].size; left; )
         {
-            ring_wait(ring, index, FALSE);
-            if (read_limit && total >= read_limit) hr = ERROR_HANDLE_EOF, got = 0;
-            else hr = DsBackupRead(ring->hbc, ring->buffer[index], ring->buffer_size, &got);
-            total += got;
-            if (hr && hr != ERROR_HANDLE_EOF) die("DsBackupRead failed: %#lx", hr);
-            ring->length[index] = got;
-            ring->kind[index] = hr == ERROR_HANDLE_EOF ? SLOT_END_OF_FILE : SLOT_DATA;
-            ring_set(ring, index, TRUE);
-            index ^= 1;
-            if (hr == ERROR_HANDLE_EOF) break;
+            DWORD n = left < buffer_size ? (DWORD)left : buffer_size;
+            if (BCryptHashData(hash, (BYTE *)buffer, n, 0)) die("BCryptHashData failed");
+            left -= n;
         }
-        DsBackupClose(ring->hbc);
+        if (BCryptFinishHash(hash, digest, sizeof(digest), 0)) die("BCryptFinishHash failed");
+        BCryptDestroyHash(hash);
     }
-    ring_wait(ring, index, FALSE);
-    ring->kind[index] = SLOT_END;
-    ring_set(ring, index, TRUE);
+    free(object);
+    BCryptCloseAlgorithmProvider(provider, 0);
+}
+
+static int cmd_alone(const char *what)
+{
+    const DWORD buffer_size = 1 * MIB;     /* dsbackup's READ_BUFFER_SIZE */
+    BYTE *buffer = buffer_alloc(buffer_size);
+    BOOL read = !strcmp(what, "read");
+    double t0, t1;
+    HBC hbc = NULL;
+    DWORD i;
+
+    if (read) hbc = prepare_context(FALSE);
+    else for (i = 0; i < buffer_size; i++) buffer[i] = (BYTE)(i * 2654435761u >> 24);
+    t0 = now();
+    if (read) read_all(TRUE, hbc, buffer, buffer_size);
+    else hash_alone(buffer, buffer_size);
+    t1 = now();
+    if (hbc) DsBackupEnd(hbc);
+    printf("S alone what=%s bytes=%llu secs=%.6f\n", read ? "read" : "hash", total_bytes, t1 - t0);
+    buffer_free(buffer);
     return 0;
 }
 
-static ULONGLONG read_ahead(HBC hbc, BYTE *buffers[2], BYTE *copy_to, DWORD buffer_size, struct client *client)
-{
-    struct ring ring;
-    ULONGLONG total = 0;
-    HANDLE thread;
-    int index = 0;
+/* ---------------------------------------------------------------------------
+ * logs ROUNDS N...: many small logs.  Each N has a folder of its own,
+ * C:\bench-logs\N, with a small ntds.dit, edb.log and N numbered logs of 4 to
+ * 16 KiB, and the directory's registry values point at it while it is measured
+ * (they are put back at the end).  Each round visits every N, in an order that
+ * rotates from round to round, and times, through one context: listing the logs
+ * (DsBackupGetBackupLogsW), opening + reading + closing every listed log, and
+ * DsBackupTruncateLogs, which needs the complete backup that this is (the
+ * database is listed and read first, outside the timed spans).  The baseline does
+ * the same listing and reading without the DLL (FindFirstFileW over edb*.log;
+ * CreateFileW + ReadFile + CloseHandle).  Before each visit, outside the timed
+ * spans, run.sh writes the numbered logs again (see ask_run_sh). */
 
-    memset(&ring, 0, sizeof(ring));
-    InitializeSRWLock(&ring.lock);
-    InitializeConditionVariable(&ring.changed);
-    ring.buffer[0] = buffers[0];
-    ring.buffer[1] = buffers[1];
-    ring.hbc = hbc;
-    ring.buffer_size = buffer_size;
-    if (!(thread = CreateThread(NULL, 0, ring_reader, &ring, 0, NULL))) die("CreateThread failed");
-    for (;;)
+#define LOG_BUFFER_SIZE (64 * KIB)
+#define LOG_VALUE_COUNT 3
+
+static const WCHAR *const log_values[LOG_VALUE_COUNT] = {
+    NTDS_VALUE_DATABASE_FILE, NTDS_VALUE_LOG_DIR, NTDS_VALUE_WORKING_DIR};
+
+static void log_folder(int n, WCHAR *path, size_t size)
+{
+    swprintf(path, size, L"C:\\bench-logs\\%d", n);
+}
+
+/* Points the directory's database, log and working paths at FOLDER, or, with
+ * SAVED, back at what they were. */
+static void set_log_values(const WCHAR *folder, WCHAR saved[LOG_VALUE_COUNT][MAX_PATH])
+{
+    WCHAR value[MAX_PATH + 16];
+    HKEY key;
+    LSTATUS status;
+    int v;
+
+    if ((status = RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, 0, KEY_SET_VALUE, &key)))
+        die("cannot open the NTDS parameters: %ld", status);
+    for (v = 0; v < LOG_VALUE_COUNT; v++)
     {
-        ring_wait(&ring, index, TRUE);
-        if (ring.kind[index] == SLOT_END) break;
-        if (ring.kind[index] == SLOT_END_OF_FILE) client_end_file(client);
-        else
-        {
-            const BYTE *data = ring.buffer[index];
-            if (copy_to)
-            {
-                memcpy(copy_to, data, ring.length[index]);
-                data = copy_to;
-            }
-            client_chunk(client, data, ring.length[index]);
-            total += ring.length[index];
-        }
-        ring_set(&ring, index, FALSE);
-        index ^= 1;
+        if (saved) wcscpy(value, saved[v]);
+        else if (v == 0) swprintf(value, ARRAYSIZE(value), L"%ls\\ntds.dit", folder);
+        else wcscpy(value, folder);
+        if ((status = RegSetValueExW(key, log_values[v], 0, REG_SZ, (const BYTE *)value,
+                                     (DWORD)((wcslen(value) + 1) * sizeof(WCHAR)))))
+            die("cannot set %ls: %ld", log_values[v], status);
     }
-    WaitForSingleObject(thread, INFINITE);
-    CloseHandle(thread);
-    if (total != expected_bytes()) die("read-ahead read %llu bytes, expected %llu", total, expected_bytes());
-    return total;
+    RegCloseKey(key);
 }
 
-/* The client's work alone, on data already in memory, for the same amount. */
-static void hash_only(BYTE *buffer, DWORD buffer_size, struct client *client)
+static void save_log_values(WCHAR saved[LOG_VALUE_COUNT][MAX_PATH])
 {
-    ULONGLONG left, budget = expected_bytes();
-    int i;
+    DWORD size;
+    LSTATUS status;
+    int v;
 
-    for (i = 0; i < file_count && budget; i++)
+    for (v = 0; v < LOG_VALUE_COUNT; v++)
     {
-        for (left = files[i].size < budget ? files[i].size : budget, budget -= left; left; )
-        {
-            DWORD n = left < buffer_size ? (DWORD)left : buffer_size;
-            client_chunk(client, buffer, n);
-            left -= n;
-        }
-        client_end_file(client);
+        size = MAX_PATH * sizeof(WCHAR);
+        if ((status = RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, log_values[v], RRF_RT_REG_SZ, NULL,
+                                   saved[v], &size)))
+            die("cannot read %ls: %ld", log_values[v], status);
     }
 }
 
-/* seq, ahead and ahead-copy go through a context with the DLL's own read-ahead
- * turned off (NTDSBCLI_READ_AHEAD=0); own is seq through a context with it, as
- * every client gets it: a new one for each run, since what the DLL learnt of
- * one client would otherwise carry over to the next. */
-static const char *const hash_variants[] = {"seq", "ahead", "ahead-copy", "own", "read", "work"};
-#define HASH_VARIANT_COUNT 6
-#define HASH_ROTATING 4
-
-/* User + kernel time of the whole process, in seconds. */
-static double cpu_seconds(void)
+/* The folder for N logs: written by run.sh (see ask_run_sh), the numbered logs
+ * again each time (the last truncation deleted them). */
+static void write_logs(int n)
 {
-    FILETIME created, exited, kernel, user;
-    ULARGE_INTEGER k, u;
+    char request[32];
 
-    if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user)) return 0;
-    k.LowPart = kernel.dwLowDateTime;
-    k.HighPart = kernel.dwHighDateTime;
-    u.LowPart = user.dwLowDateTime;
-    u.HighPart = user.dwHighDateTime;
-    return (double)(k.QuadPart + u.QuadPart) / 1e7;
+    snprintf(request, sizeof(request), "logs %d", n);
+    if (!ask_run_sh(request)) die("run.sh could not write the %d logs", n);
 }
 
-static void run_hash_variant(const char *cache, enum client_kind kind, int variant, int round, HBC hbc,
-                             BYTE *buffers[3], DWORD buffer_size, ULONGLONG *checksum)
+/* The names in a list. */
+static int list_count(const WCHAR *list)
 {
-    HBC hbc_own = variant == 3 ? prepare_context(FALSE) : NULL;
-    struct client client;
-    double t0, t1, c0, c1;
+    int count = 0;
 
-    client_init(&client, kind);
-    if (!strcmp(cache, "disk") && !evict_cache()) die("cannot evict the database from the page cache");
-    c0 = cpu_seconds();
+    for (; *list; list += wcslen(list) + 1) count++;
+    return count;
+}
+
+/* Opens, reads to the end and closes every name of LIST through the DLL. */
+static int read_listed(HBC hbc, const WCHAR *list, BYTE *buffer)
+{
+    LARGE_INTEGER size;
+    ULONGLONG file_total;
+    DWORD got;
+    HRESULT hr;
+    int count = 0;
+
+    for (; *list; list += wcslen(list) + 1, count++)
+    {
+        if ((hr = DsBackupOpenFileW(hbc, list, LOG_BUFFER_SIZE, &size)))
+            die("DsBackupOpenFileW(%ls) failed: %#lx", list, hr);
+        for (file_total = 0; !(hr = DsBackupRead(hbc, buffer, LOG_BUFFER_SIZE, &got)); ) file_total += got;
+        if (hr != ERROR_HANDLE_EOF) die("DsBackupRead failed: %#lx", hr);
+        if ((hr = DsBackupClose(hbc))) die("DsBackupClose failed: %#lx", hr);
+        if (file_total != (ULONGLONG)size.QuadPart) die("short read of %ls", list);
+    }
+    return count;
+}
+
+/* The baseline: the same folder listed and read without the DLL. */
+static int plain_list_logs(const WCHAR *folder)
+{
+    WIN32_FIND_DATAW data;
+    WCHAR pattern[96];
+    HANDLE find;
+    int count = 0;
+
+    swprintf(pattern, ARRAYSIZE(pattern), L"%ls\\%ls", folder, NTDS_LOG_PATTERN);
+    if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) die("cannot list %ls", folder);
+    do
+        if (ntds_log_name_classify(data.cFileName, NULL) != NTDS_LOG_NAME_OTHER) count++;
+    while (FindNextFileW(find, &data));
+    FindClose(find);
+    return count;
+}
+
+static int plain_read_logs(const WCHAR *folder, const WCHAR *list, BYTE *buffer)
+{
+    WCHAR path[96];
+    HANDLE file;
+    DWORD got;
+    int count = 0;
+
+    for (; *list; list += wcslen(list) + 1, count++)
+    {
+        swprintf(path, ARRAYSIZE(path), L"%ls%ls", folder, wcsrchr(list, '\\'));
+        file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+        if (file == INVALID_HANDLE_VALUE) die("CreateFileW(%ls) failed: %lu", path, GetLastError());
+        do
+            if (!ReadFile(file, buffer, LOG_BUFFER_SIZE, &got, NULL)) die("ReadFile failed: %lu", GetLastError());
+        while (got);
+        CloseHandle(file);
+    }
+    return count;
+}
+
+/* The warm-up visit (round -1) prints nothing. */
+static void print_logs_sample(int n, int round, const char *op, const char *who, int count, double secs)
+{
+    if (round >= 0)
+        printf("S logs logs=%d round=%d op=%s who=%s count=%d secs=%.6f\n", n, round, op, who, count, secs);
+}
+
+/* One visit: N numbered logs written, then measured; the DLL and the baseline
+ * take turns at going first. */
+static void visit_logs(int n, int round, BYTE *buffer)
+{
+    WCHAR folder[64], *database = NULL, *logs = NULL;
+    void *token = NULL;
+    DWORD token_size = 0, size = 0;
+    HBC hbc = NULL;
+    HRESULT hr;
+    double t0, t1;
+    int count, k;
+
+    write_logs(n);
+    log_folder(n, folder, ARRAYSIZE(folder));
+    set_log_values(folder, NULL);
+    if ((hr = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc)))
+        die("DsBackupPrepareW failed: %#lx", hr);
+    DsBackupFree(token);
+    if ((hr = DsBackupGetDatabaseNamesW(hbc, &database, &size))) die("DsBackupGetDatabaseNamesW failed: %#lx", hr);
+    read_listed(hbc, database, buffer);
+    for (k = 0; k < 2; k++)
+    {
+        t0 = now();
+        if ((k + round) % 2)
+        {
+            count = plain_list_logs(folder);
+            print_logs_sample(n, round, "list", "plain", count, now() - t0);
+            continue;
+        }
+        hr = DsBackupGetBackupLogsW(hbc, &logs, &size);
+        t1 = now();
+        if (hr) die("DsBackupGetBackupLogsW failed: %#lx", hr);
+        if ((count = list_count(logs)) != n + 1) die("%d logs listed in %ls, expected %d", count, folder, n + 1);
+        print_logs_sample(n, round, "list", "dll", count, t1 - t0);
+    }
+    for (k = 0; k < 2; k++)
+    {
+        BOOL dll = (k + round) % 2 == 0;
+
+        t0 = now();
+        count = dll ? read_listed(hbc, logs, buffer) : plain_read_logs(folder, logs, buffer);
+        print_logs_sample(n, round, "read", dll ? "dll" : "plain", count, now() - t0);
+    }
     t0 = now();
-    switch (variant)
-    {
-    case 0: read_all(TRUE, hbc, buffers[0], buffer_size, &client); break;
-    case 1: read_ahead(hbc, buffers, NULL, buffer_size, &client); break;
-    case 2: read_ahead(hbc, buffers, buffers[2], buffer_size, &client); break;
-    case 3: read_all(TRUE, hbc_own, buffers[0], buffer_size, &client); break;
-    case 4: read_all(TRUE, hbc, buffers[0], buffer_size, NULL); break;
-    case 5: hash_only(buffers[0], buffer_size, &client); break;
-    }
+    hr = DsBackupTruncateLogs(hbc);
     t1 = now();
-    c1 = cpu_seconds();
-    if (hbc_own) DsBackupEnd(hbc_own);
-    if (variant < HASH_ROTATING)
-    {
-        if (!*checksum) *checksum = client.checksum;
-        else if (*checksum != client.checksum) die("the %s variant hashed different data", hash_variants[variant]);
-    }
-    printf("S hash cache=%s client=%s size=%lu round=%d variant=%s bytes=%llu secs=%.6f cpu=%.6f\n", cache,
-           client_names[kind], buffer_size, round, hash_variants[variant], expected_bytes(), t1 - t0, c1 - c0);
+    if (hr) die("DsBackupTruncateLogs failed: %#lx", hr);
+    print_logs_sample(n, round, "truncate", "dll", n, t1 - t0);
+    DsBackupFree(database);
+    DsBackupFree(logs);
+    if ((hr = DsBackupEnd(hbc))) die("DsBackupEnd failed: %#lx", hr);
+    if ((count = plain_list_logs(folder)) != 1) die("%d logs left in %ls after truncation", count, folder);
     fflush(stdout);
-    client_free(&client);
 }
 
-static int cmd_hash(const int rounds[2], const int cold_rounds[2], ULONGLONG sha_limit, DWORD buffer_size)
+static int cmd_logs(int rounds, const int *sizes, int size_count)
 {
-    static const enum client_kind kinds[] = {CLIENT_FNV, CLIENT_SHA256};
-    BYTE *buffers[3];
-    ULONGLONG checksum[2] = {0, 0};
-    HBC hbc;
-    int r, v, k, c;
+    WCHAR saved[LOG_VALUE_COUNT][MAX_PATH];
+    BYTE *buffer = buffer_alloc(LOG_BUFFER_SIZE);
+    int r, k;
 
-    SetEnvironmentVariableA("NTDSBCLI_READ_AHEAD", "0");
-    hbc = prepare_context(FALSE);
-    SetEnvironmentVariableA("NTDSBCLI_READ_AHEAD", NULL);
-    for (k = 0; k < 3; k++) buffers[k] = buffer_alloc(buffer_size);
-    memset(buffers[0], 0x5a, buffer_size);
-    read_all(TRUE, hbc, buffers[0], buffer_size, NULL);   /* warm */
-    for (c = 0; c < 2; c++)
+    save_log_values(saved);
+    for (k = 0; k < size_count; k++) visit_logs(sizes[k], -1, buffer);   /* warm */
+    for (r = 0; r < rounds; r++)
     {
-        const char *cache = c ? "disk" : "page";
-        const int *n = c ? cold_rounds : rounds;
-
-        if (c && (n[0] > 0 || n[1] > 0) && !evict_cache())
-        {
-            progress("cannot evict the database from the page cache: no hashing figures from disk");
-            break;
-        }
-        for (r = 0; r < n[0] || r < n[1]; r++)
-        {
-            for (k = 0; k < 2; k++)
-            {
-                if (r >= n[k]) continue;
-                read_limit = kinds[k] == CLIENT_SHA256 ? sha_limit : 0;
-                for (v = 0; v < HASH_VARIANT_COUNT; v++)
-                {
-                    /* The ways of doing the work back to back, their order rotating from
-                     * round to round; then the read alone and the work alone. */
-                    int variant = v < HASH_ROTATING ? (v + r) % HASH_ROTATING : v;
-                    if (c && variant == 5) continue;   /* the work alone needs no disk */
-                    run_hash_variant(cache, kinds[k], variant, r, hbc, buffers, buffer_size, &checksum[k]);
-                }
-            }
-            progress("hash, %s: round %d", c ? "from disk" : "page cache", r + 1);
-        }
+        for (k = 0; k < size_count; k++) visit_logs(sizes[(k + r) % size_count], r, buffer);
+        progress("logs: round %d of %d", r + 1, rounds);
     }
-    DsBackupEnd(hbc);
-    for (k = 0; k < 3; k++) buffer_free(buffers[k]);
+    set_log_values(NULL, saved);
+    buffer_free(buffer);
     return 0;
 }
 
@@ -958,8 +904,8 @@ static int cmd_memory(BOOL dll, DWORD buffer_size, int passes)
     if (dll) hbc = prepare_context(FALSE);
     buffer = buffer_alloc(buffer_size);
     for (p = 0; p < passes; p++)
-        total += dll ? read_dll(hbc, buffer, buffer_size, database_index, database_index + 1, NULL)
-                     : read_plain(buffer, buffer_size, database_index, database_index + 1, NULL);
+        total += dll ? read_dll(hbc, buffer, buffer_size, database_index, database_index + 1)
+                     : read_plain(buffer, buffer_size, database_index, database_index + 1);
     if (dll) DsBackupEnd(hbc);
     t1 = now();
     ws_after = working_set(&peak_after);
@@ -992,7 +938,7 @@ static DWORD WINAPI worker_main(void *arg)
     InterlockedIncrement(worker->ready);
     WaitForSingleObject(worker->go, INFINITE);
     for (p = 0; p < worker->passes; p++)
-        read_all(worker->dll, worker->hbc, worker->buffer, worker->buffer_size, NULL);
+        read_all(worker->dll, worker->hbc, worker->buffer, worker->buffer_size);
     return 0;
 }
 
@@ -1033,7 +979,7 @@ static int cmd_threads(int rounds, int passes)
         contexts[i] = prepare_context(FALSE);
         buffers[i] = buffer_alloc(1 * MIB);
     }
-    read_all(TRUE, contexts[0], buffers[0], 1 * MIB, NULL);   /* warm */
+    read_all(TRUE, contexts[0], buffers[0], 1 * MIB);   /* warm */
     for (r = 0; r < rounds; r++)
     {
         for (s = 0; s < 2; s++)
@@ -1071,30 +1017,34 @@ static int cmd_threads(int rounds, int passes)
 
 static int usage(void)
 {
-    fputs("usage: bench stream ROUNDS COLD_ROUNDS PASSES | hash FNV_ROUNDS FNV_COLD SHA_ROUNDS SHA_COLD SHA_MIB\n"
-          "       | handles MAXPOP BATCHES\n"
-          "       | memory dll|plain BUFSIZE PASSES | threads ROUNDS PASSES | files ROUNDS\n", stderr);
+    fputs("usage: bench stream ROUNDS COLD_ROUNDS PASSES | files ROUNDS | alone read|hash\n"
+          "       | logs ROUNDS N... | handles MAXPOP BATCHES\n"
+          "       | memory dll|plain BUFSIZE PASSES | threads ROUNDS PASSES\n", stderr);
     return 2;
 }
 
 int main(int argc, char **argv)
 {
     LARGE_INTEGER frequency;
+    int sizes[8], i;
 
     QueryPerformanceFrequency(&frequency);
     qpc_frequency = (double)frequency.QuadPart;
     if (argc < 2) return usage();
     if (!strcmp(argv[1], "handles") && argc == 4) return cmd_handles(atoi(argv[2]), atoi(argv[3]));
+    if (!strcmp(argv[1], "logs") && argc >= 4 && argc - 3 <= (int)ARRAYSIZE(sizes))
+    {
+        for (i = 3; i < argc; i++)
+            if ((sizes[i - 3] = atoi(argv[i])) < 1 || sizes[i - 3] > 0xFFFFF) return usage();
+        return cmd_logs(atoi(argv[2]), sizes, argc - 3);
+    }
     load_files();
     if (!strcmp(argv[1], "stream") && argc == 5) return cmd_stream(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
-    if (!strcmp(argv[1], "hash") && argc == 7)
-    {
-        int rounds[2] = {atoi(argv[2]), atoi(argv[4])}, cold_rounds[2] = {atoi(argv[3]), atoi(argv[5])};
-        return cmd_hash(rounds, cold_rounds, (ULONGLONG)atoi(argv[6]) * MIB, 1 * MIB);
-    }
+    if (!strcmp(argv[1], "files") && argc == 3) return cmd_files(atoi(argv[2]));
+    if (!strcmp(argv[1], "alone") && argc == 3 && (!strcmp(argv[2], "read") || !strcmp(argv[2], "hash")))
+        return cmd_alone(argv[2]);
     if (!strcmp(argv[1], "memory") && argc == 5)
         return cmd_memory(!strcmp(argv[2], "dll"), (DWORD)strtoul(argv[3], NULL, 0), atoi(argv[4]));
     if (!strcmp(argv[1], "threads") && argc == 4) return cmd_threads(atoi(argv[2]), atoi(argv[3]));
-    if (!strcmp(argv[1], "files") && argc == 3) return cmd_files(atoi(argv[2]));
     return usage();
 }

@@ -1,22 +1,23 @@
-# make bench: performance figures of the x86-64 DLL under Wine, each measured
-# side by side with a baseline that does the same work without the DLL.
+# make bench: performance figures of the x86-64 DLL and of dsbackup under Wine,
+# each measured side by side with a baseline that does the same work without the
+# DLL (or, for dsbackup, with each half of its work alone).
 #
-#   make bench                  about 6 minutes; writes docs/performance.md and docs/bench.png
-#   BENCH_QUICK=1 make bench    under a minute or two; writes build/bench/ only
+#   make bench                  about 14 minutes; writes docs/performance.md and docs/bench.png
+#   BENCH_QUICK=1 make bench    a minute or two; writes build/bench/ only
 #   BENCH_DLL=x.dll make bench  the same figures for another build of the DLL
-#   BENCH_SECTIONS="stream files" make bench   only some sections
+#   BENCH_SECTIONS="backup logs" make bench    only some sections
 #
 # The plot needs gnuplot; as root, the target installs Debian's gnuplot-nox when
 # it is missing.
 
 BENCH_EXE := $(BUILD)/x86_64/bench.exe
 
-$(BENCH_EXE): tests/bench/bench.c $(BUILD)/x86_64/libntdsbcli.a include/ntdsbcli.h include/ntdsbmsg.h
+$(BENCH_EXE): tests/bench/bench.c $(BUILD)/x86_64/libntdsbcli.a include/ntdsbcli.h include/ntdsbmsg.h common/ntds_layout.h
 	@mkdir -p $(@D)
-	x86_64-w64-mingw32-gcc $(CFLAGS_COMMON) -Iinclude -D_WIN32_WINNT=0x0601 -D__USE_MINGW_ANSI_STDIO=1 \
+	x86_64-w64-mingw32-gcc $(CFLAGS_COMMON) -Iinclude -Icommon -D_WIN32_WINNT=0x0601 -D__USE_MINGW_ANSI_STDIO=1 \
 	    -o $@ $< -L$(BUILD)/x86_64 -lntdsbcli -static -static-libgcc -lpsapi -lbcrypt
 
-bench: $(BENCH_EXE) $(BUILD)/x86_64/ntdsbcli.dll
+bench: $(BENCH_EXE) $(BUILD)/x86_64/ntdsbcli.dll $(BUILD)/x86_64/dsbackup.exe
 	@if ! command -v gnuplot >/dev/null 2>&1; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	        echo "bench: installing gnuplot-nox for the plot"; \

@@ -10,7 +10,6 @@ OUTDIR/performance.md and, with gnuplot, OUTDIR/bench.png.
 Copyright 2026 The ntdsbcli project authors
 SPDX-License-Identifier: LGPL-2.1-or-later
 """
-import math
 import os
 import shutil
 import statistics
@@ -20,8 +19,8 @@ from collections import defaultdict
 
 STREAM_TARGET = 0.97      # DLL / baseline throughput, at every buffer of 256 KiB and more
 HANDLE_TARGET = 1.5       # cost per call at the largest population / at 1
-READ_AHEAD_WORTH = 3.0    # % of the backup's time a read-ahead must save to be worth having
-READ_AHEAD_HARM = 2.0     # % it may cost, in the median, where it does not pay
+BACKUP_TARGET = 1.15      # dsbackup backup / max(reading alone, hashing alone)
+LOGS_TARGET = 1.5         # cost per log with the most logs / with the fewest
 
 
 def parse(path):
@@ -162,62 +161,103 @@ def files_section(samples, stream, info):
     return lines, median(read)
 
 
-# --- a hashing client -----------------------------------------------------------
+# --- dsbackup backup -----------------------------------------------------------
 
-def hash_section(samples):
-    runs = defaultdict(lambda: defaultdict(dict))      # (cache, client) -> round -> variant -> secs
-    cpu = defaultdict(list)                            # (cache, client, variant) -> [CPU seconds]
-    amount = {}
-    size = None
-    for s in samples.get('hash', []):
-        runs[(s['cache'], s['client'])][int(s['round'])][s['variant']] = float(s['secs'])
-        if 'cpu' in s:
-            cpu[(s['cache'], s['client'], s['variant'])].append(float(s['cpu']))
-        amount[s['client']] = int(s['bytes'])
-        size = int(s['size'])
-    if not runs:
-        return ['\n*Not measured.*'], []
-    rows, findings = [], []
-    work = {}
-    for (cache, client), rounds in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0] != 'page')):
-        def med(variant):
-            return median([r[variant] for r in rounds.values() if variant in r])
-        seq, ahead, copy, own, read = med('seq'), med('ahead'), med('ahead-copy'), med('own'), med('read')
-        if cache == 'page':
-            work[client] = med('work')
-        w = work.get(client, float('nan'))
-        gains = [100 * (r['seq'] - r['ahead']) / r['seq'] for r in rounds.values() if 'seq' in r and 'ahead' in r]
-        gains_copy = [100 * (r['seq'] - r['ahead-copy']) / r['seq'] for r in rounds.values()
-                      if 'seq' in r and 'ahead-copy' in r]
-        gains_own = [100 * (r['seq'] - r['own']) / r['seq'] for r in rounds.values() if 'seq' in r and 'own' in r]
-        gain, gain_copy = median(gains), median(gains_copy)
-        gain_own = median(gains_own) if gains_own else float('nan')
-        bound = 100 * (1 - max(read, w) / (read + w))
-        rows.append([client, f'{amount[client] / 1e9:.2f} GB', 'page cache' if cache == 'page' else 'disk',
-                     f'{read:.3f}', f'{w:.3f}', f'{seq:.3f}', f'{ahead:.3f}', f'{copy:.3f}',
-                     (f'{own:.3f}' if gains_own else '–'), f'{bound:.1f} %',
-                     f'{gain:+.1f} % ({quartiles(gains, "{:+.1f}")})',
-                     f'{gain_copy:+.1f} % ({quartiles(gains_copy, "{:+.1f}")})',
-                     (f'**{gain_own:+.1f} %** ({quartiles(gains_own, "{:+.1f}")})' if gains_own else '–'),
-                     ' / '.join(f'{median(cpu[(cache, client, v)]):.2f}' if cpu[(cache, client, v)] else '–'
-                                for v in ('seq', 'ahead', 'ahead-copy', 'own')),
-                     len(gains)])
-        q1 = statistics.quantiles(gains_copy, n=4, method='inclusive')[0] if len(gains_copy) > 1 else gain_copy
-        q_own = (statistics.quantiles(gains_own, n=4, method='inclusive') if len(gains_own) > 1
-                 else [gain_own, gain_own, gain_own])
-        findings.append((cache, client, gain, gain_copy, q1, gain_own, q_own[0], q_own[2]))
-    lines = [f'\nA client that hashes each chunk ({size_name(size)} buffer): FNV-1a over the whole backup, SHA-256 '
-             'over its first part (it runs at a few hundred MB/s); seconds, medians. "Gain" is the time a '
-             'read-ahead saves, as a share of read-then-hash, round by round (the runs of a round are adjacent): '
-             'the median and, in brackets, the middle half; "at most" is what perfect overlap would save, 1 − max(read, hash) / '
-             '(read + hash), the hash alone being measured on data in memory. "The DLL\'s own" is read-then-hash '
-             'again, through a context where the DLL reads ahead by itself when it measures that this pays '
-             '(docs/behaviour.md, Read-ahead): what every client gets.\n',
-             table(['client', 'data', 'from', 'read only', 'hash only', 'read, then hash', 'read-ahead',
-                    'read-ahead + copy', 'the DLL\'s own', 'at most', 'gain', 'gain with the copy',
-                    'gain of the DLL\'s own', 'CPU s: then / ahead / + copy / own', 'rounds'],
-                   rows)]
-    return lines, findings
+BACKUP_VARIANTS = (('read', 'reading alone (`bench.exe alone read`)'),
+                   ('hash', 'hashing alone (`bench.exe alone hash`)'),
+                   ('pipeline', '`dsbackup backup`, as shipped'),
+                   ('sequential', '`dsbackup backup` with `DSBACKUP_PIPELINE=0`'))
+
+
+def backup_section(samples):
+    rounds = defaultdict(dict)                         # round -> variant -> sample
+    for s in samples.get('backup', []):
+        rounds[int(s['round'])][s['variant']] = s
+    complete = [r for r in rounds.values() if len(r) == len(BACKUP_VARIANTS)]
+    if not complete:
+        return ['\n*Not measured.*'], [], None
+    def secs(r, v):
+        return float(r[v]['secs'])
+    def slower(r):
+        return max(secs(r, 'read'), secs(r, 'hash'))
+    amounts = {int(r[v]['bytes']) for r in complete for v in r}
+    ratios = {v: [secs(r, v) / slower(r) for r in complete] for v, _ in BACKUP_VARIANTS}
+    rows = []
+    fastest_slower = min(slower(r) for r in complete)
+    for v, what in BACKUP_VARIANTS:
+        times = [secs(r, v) for r in complete]
+        ok = median(ratios[v]) <= BACKUP_TARGET if v == 'pipeline' else None
+        rows.append([what, f'{median(times):.2f}', f'{amounts and max(amounts) / median(times) / 1e9:.3f}',
+                     f'**{median(ratios[v]):.2f}**' if v in ('pipeline', 'sequential') else f'{median(ratios[v]):.2f}',
+                     quartiles(ratios[v], '{:.2f}'), f'{min(times) / fastest_slower:.2f}',
+                     '–' if ok is None else ('met' if ok else '**not met**')])
+    no_overlap = [(secs(r, 'read') + secs(r, 'hash')) / slower(r) for r in complete]
+    gain = [100 * (secs(r, 'sequential') - secs(r, 'pipeline')) / secs(r, 'sequential') for r in complete]
+    startup = [float(r[v]['secs']) - float(r[v]['inner']) for r in complete for v in ('read', 'hash')
+               if 'inner' in r[v]]
+    total = max(amounts)
+    lines = [f'\n`dsbackup backup` of the sample database ({total / 1e9:.2f} GB) from the page cache, as a user runs it, '
+             'against each half of its work alone: seconds from start to exit of each program, medians over the '
+             'rounds; the ratio is each run\'s time over the slower of reading alone and hashing alone in the same '
+             'round, median over the rounds and the middle half of them; "fastest" is the fastest run over the '
+             'fastest run of the slower half, the runs least disturbed by the rest of the machine.' + (' **The runs did not all move the same '
+             'number of bytes.**' if len(amounts) > 1 else '') + '\n',
+             table(['run', 'seconds', 'GB/s', '/ max(reading, hashing)', '(middle half)', 'fastest / fastest',
+                    f'target ≤ {BACKUP_TARGET}'], rows),
+             f'\nWithout any overlap a backup would take at least (reading + hashing) / max(reading, hashing) = '
+             f'{median(no_overlap):.2f} of the slower one; with perfect overlap, 1.00. The pipeline saves '
+             f'{median(gain):+.1f} % ({quartiles(gain, "{:+.1f}")}) of the time of `DSBACKUP_PIPELINE=0`, round by '
+             f'round. Each program is a Wine process of its own: starting one (and, for reading alone, preparing '
+             f'and listing) costs {median(startup) * 1000:.0f} ms of these times. {len(complete)} rounds.']
+    verdicts = [('backup dsbackup', median(ratios['pipeline']) <= BACKUP_TARGET,
+                 f'{median(ratios["pipeline"]):.2f}')]
+    figures = {v: median(ratios[v]) for v in ratios}
+    figures['no overlap'] = median(no_overlap)
+    return lines, verdicts, figures
+
+
+# --- many logs ------------------------------------------------------------------
+
+LOG_OP_NAMES = {'list': 'listing', 'read': 'opening + reading + closing', 'truncate': 'truncating'}
+LOG_OPS = ((('list', 'dll'), 'listing: `DsBackupGetBackupLogsW`'),
+           (('list', 'plain'), 'listing, baseline: `FindFirstFileW` over edb*.log'),
+           (('read', 'dll'), 'every log: `DsBackupOpenFileW` + `DsBackupRead` to the end + `DsBackupClose`'),
+           (('read', 'plain'), 'every log, baseline: `CreateFileW` + `ReadFile` + `CloseHandle`'),
+           (('truncate', 'dll'), 'truncating: `DsBackupTruncateLogs`'))
+
+
+def logs_section(samples):
+    costs = defaultdict(lambda: defaultdict(dict))     # (op, who) -> round -> logs -> µs per log
+    for s in samples.get('logs', []):
+        costs[(s['op'], s['who'])][int(s['round'])][int(s['logs'])] = float(s['secs']) / int(s['count']) * 1e6
+    if not costs:
+        return ['\n*Not measured.*'], [], {}
+    sizes = sorted({n for rounds in costs.values() for r in rounds.values() for n in r})
+    low, high = sizes[0], sizes[-1]
+    rows, verdicts, figures = [], [], {}
+    for key, what in LOG_OPS:
+        rounds = costs.get(key)
+        if not rounds:
+            continue
+        cells = [f'{median([r[n] for r in rounds.values() if n in r]):.1f}' for n in sizes]
+        ratios = {n: median([r[n] / r[low] for r in rounds.values() if n in r and low in r]) for n in sizes[1:]}
+        figures[key] = ratios
+        verdict = '(baseline)'
+        if key[1] == 'dll' and high in ratios:
+            ok = ratios[high] <= LOGS_TARGET
+            verdict = 'met' if ok else '**not met**'
+            verdicts.append((f'logs {LOG_OP_NAMES[key[0]]}', ok, f'{ratios[high]:.2f}'))
+        rows.append([what] + cells + [f'**{ratios[n]:.2f}**' if n == high and key[1] == 'dll' else f'{ratios[n]:.2f}'
+                                      for n in sizes[1:]] + [verdict])
+    rounds_count = max(len(r) for r in costs.values())
+    lines = [f'\nA log folder with {", ".join(f"{n:,}" for n in sizes)} numbered logs of 4 to 16 KiB (plus '
+             '`edb.log`), each in a folder of its own, visited in turn in every round: µs per log, medians over '
+             f'the rounds, and the cost per log with N logs over that with {low:,}, round by round, median '
+             f'({rounds_count} rounds). The truncation follows a complete backup (the database and every log '
+             'listed and read to the end) and deletes every numbered log.\n',
+             table(['operation'] + [f'{n:,} logs' for n in sizes] + [f'{n:,} / {low:,}' for n in sizes[1:]]
+                   + [f'target ≤ {LOGS_TARGET}'], rows)]
+    return lines, verdicts, figures
 
 
 # --- threads --------------------------------------------------------------------
@@ -415,42 +455,32 @@ def main():
 
     stream_lines, stream_verdicts = stream_section(figures, unavailable)
     files_lines, file_cost = files_section(samples, figures, info)
-    hash_lines, hash_findings = hash_section(samples)
+    backup_lines, backup_verdicts, backup_figures = backup_section(samples)
+    logs_lines, logs_verdicts, log_ratios = logs_section(samples)
     thread_lines, scaling = thread_section(samples)
     handle_lines, handle_verdicts = handle_section(samples)
     memory_lines, memory_verdicts = memory_section(samples, info)
-    verdicts = stream_verdicts + handle_verdicts + memory_verdicts
+    verdicts = stream_verdicts + backup_verdicts + logs_verdicts + handle_verdicts + memory_verdicts
 
     def target_line(prefix, what):
         vs = [v for v in verdicts if v[0].startswith(prefix)]
         if not vs:
             return f'- {what}: not measured.'
+        if len(vs) == 1:
+            return f'- {what}: ' + ('**met**' if vs[0][1] else '**not met**') + f' ({vs[0][2]}).'
         bad = [f'{v[0][len(prefix):].strip()} ({v[2]})' for v in vs if not v[1]]
         return f'- {what}: ' + ('**met**' if not bad else '**not met** at ' + ', '.join(bad)) + \
             ' (' + ', '.join(f'{v[0][len(prefix):].strip()} {v[2]}' for v in vs) + ').'
 
-    def where(f):
-        return f'{f[1]} from {"the page cache" if f[0] == "page" else "disk"}'
-    read_ahead = [f'{where(f)}: {f[5]:+.1f} % ({f[2]:+.1f} % at best, {f[3]:+.1f} % at best with the copy)'
-                  for f in hash_findings]
-    # The DLL's own read-ahead is kept if it reliably saves time somewhere and
-    # reliably costs little everywhere: the same test both ways, the median and
-    # three rounds out of four (from disk single rounds vary by tens of percent).
-    pays = [f for f in hash_findings if f[5] > READ_AHEAD_WORTH and f[6] > 0]
-    harms = [f for f in hash_findings if f[5] < -READ_AHEAD_HARM and f[7] < 0]
-    measured_own = [f for f in hash_findings if not math.isnan(f[5])]
-    if not measured_own:
-        read_ahead_verdict = 'The DLL\'s own read-ahead was not measured.'
-    elif pays and not harms:
-        read_ahead_verdict = (f'**Kept**: it saves more than {READ_AHEAD_WORTH:.0f} % (in the median, and in three '
-                              'rounds out of four) for ' + ', '.join(where(f) for f in pays)
-                              + f', and nowhere does it reliably cost more than {READ_AHEAD_HARM:.0f} % (in the median, '
-                              'and in three rounds out of four).')
-    else:
-        read_ahead_verdict = ('**Not worth keeping** on these figures: '
-                              + (f'it reliably costs more than {READ_AHEAD_HARM:.0f} % for '
-                                 + ', '.join(where(f) for f in harms)
-                                 if harms else f'it saves {READ_AHEAD_WORTH:.0f} % reliably nowhere') + '.')
+    log_sizes = sorted({int(x['logs']) for x in samples.get('logs', [])})
+    middle = [n for n in log_sizes[1:-1]]
+    logs_middle = '; at ' + ', '.join(
+        f'{n:,} logs: ' + ', '.join(f'{LOG_OP_NAMES[key[0]]} {log_ratios[key][n]:.2f}'
+                                    for key in (('list', 'dll'), ('read', 'dll'), ('truncate', 'dll'))
+                                    if n in log_ratios.get(key, {}))
+        for n in middle) if middle and log_ratios else ''
+    backup_more = (f'; with `DSBACKUP_PIPELINE=0` {backup_figures["sequential"]:.2f}, and without any overlap it '
+                   f'would be at least {backup_figures["no overlap"]:.2f}' if backup_figures else '')
 
     ram_gib = int(info.get('ram_kib', '0')) / 2**20
     quick = info.get('quick') == '1'
@@ -464,12 +494,15 @@ def main():
         '',
         target_line('streaming', f'Streaming through the DLL at ≥ {STREAM_TARGET} of the baseline\'s throughput '
                     'with buffers of 256 KiB and more (median ratio)'),
+        target_line('backup', f'`dsbackup backup` from the page cache within {BACKUP_TARGET}x of the slower of '
+                    'reading alone and hashing alone (median ratio)').rstrip('.') + backup_more + '.',
+        target_line('logs', f'Cost per log with {log_sizes[-1] if log_sizes else 0:,} logs within {LOGS_TARGET}x of '
+                    f'the cost with {log_sizes[0] if log_sizes else 0:,} (median ratio)').rstrip('.') + logs_middle
+        + ('.' if log_sizes else ''),
         target_line('handles', f'Cost per call with {max([0] + [int(s["population"]) for s in samples.get("handles", [])]):,} '
                     f'live contexts within {HANDLE_TARGET}x of the cost with 1 (ratio)'),
         target_line('memory', 'Peak working set bounded by a small constant times the buffer '
                     '(growth / buffer ≤ 2, or within 1 MiB of the buffer)'),
-        '- The DLL\'s own read-ahead, time saved against reading then hashing: '
-        + ('; '.join(read_ahead) if read_ahead else 'not measured') + '. ' + read_ahead_verdict,
         '- Two contexts on two threads: ' + (', '.join(
             f'{"DLL" if who == "dll" else "baseline"} {size_name(size)} {v:.2f}x'
             for (size, who), v in sorted(scaling.items())) if scaling else 'not measured')
@@ -484,7 +517,7 @@ def main():
             ['load average (1 min) as each section started',
              ', '.join(f'{section} {load}' for section, load in first_loads(samples).items())
              + ' (other people\'s work shares this machine)'],
-            ['block device read-ahead', f'{info.get("read_ahead_kb", "?")} KiB'],
+            ['block device read-ahead (the kernel\'s)', f'{info.get("read_ahead_kb", "?")} KiB'],
             ['DLL', f'commit {info.get("commit", "?")}, ntdsbcli.dll sha256 {info.get("dll_sha256", "?")}…'],
             ['run time', f'{int(info.get("seconds", "0")) // 60} min {int(info.get("seconds", "0")) % 60} s']],
               align_right=False),
@@ -494,12 +527,14 @@ def main():
         f'- The data: a throwaway Wine prefix with a {int(info.get("database_bytes", 0)) // 2**20} MiB `ntds.dit` '
         f'and {info.get("log_count", "?")} numbered logs plus `edb.log` of '
         f'{int(info.get("log_bytes", 0)) // 2**20} MiB each (random bytes), registered where a domain controller '
-        'records them. A "backup" is every file the DLL lists, read to the end.',
+        'records them. A "backup" is every file the DLL lists, read to the end. The many-logs section has '
+        'folders of its own (see below).',
         '- The program, `tests/bench/bench.c`, is a PE run under Wine against the DLL built by `make`. It '
-        'measures; `tests/bench/report.py` computes. Every figure is a comparison made inside one process: '
-        'each DLL run is paired with a baseline run of the same work in the same round, the order alternating '
-        'from round to round (and from buffer size to buffer size), so that drift and the noise of other '
-        'processes fall on both; ratios are taken within a round, then the median over the rounds is reported, '
+        'measures; `tests/bench/report.py` computes. Every figure is a comparison made in the same run, '
+        'interleaved: each run is paired with a baseline run of the same work in the same round (inside one '
+        'process, except for `dsbackup`, whose runs are programs of their own), the order alternating or '
+        'rotating from round to round (and from buffer size to buffer size), so that drift and the noise of '
+        'other processes fall on both; ratios are taken within a round, then the median over the rounds is reported, '
         'with the middle half of the round-by-round ratios as the spread. The machine is shared (see the load '
         'average above): single runs vary by tens of percent, medians much less.',
         '- Streaming: `DsBackupOpenFileW` + `DsBackupRead` to the end + `DsBackupClose` per file, on one '
@@ -511,16 +546,25 @@ def main():
         'requested by bench.exe from a shell loop in run.sh, outside the timed span; only these files, so the '
         'rest of the machine does not start reading its own files back meanwhile, as after a global '
         '`drop_caches`), one backup per run.',
-        '- The hashing client: FNV-1a over 64-bit words (a fast client, near memory speed) and SHA-256 through '
-        'BCrypt (what `dsbackup` does). "Read, then hash": `DsBackupRead` then hash, chunk by chunk. '
-        '"Read-ahead": a second thread calls `DsBackupRead` into one of two buffers while the client hashes the '
-        'other (double buffering, in-process condition variables): the best a read-ahead inside the DLL could '
-        'do. "+ copy" adds the copy from the DLL\'s buffer into the caller\'s that an internal read-ahead would '
-        'need, since `DsBackupRead` fills a buffer the caller passes. "The DLL\'s own": read, then hash, through '
-        'a context where the DLL may read ahead by itself; the other three go through a context made with '
-        '`NTDSBCLI_READ_AHEAD=0`. All variants must produce the same digests. '
-        'The four are run back to back in each round, their order rotating. "CPU s" is the process\'s user + '
-        'kernel time: a read-ahead does not save work, it can only overlap it, so it needs a free core.',
+        '- `dsbackup backup`: run.sh starts `wine dsbackup.exe backup C:\\bench-backup` as a user would and '
+        'times it from start to exit, the output folder removed before each run: every file listed, read through '
+        'the DLL with a 1 MiB buffer, hashed (SHA-256 through BCrypt), written and flushed, then the token and the '
+        'manifest. As shipped, a reader thread reads and writes while the main thread hashes (tools/dsbackup/'
+        'backup.c); with `DSBACKUP_PIPELINE=0`, the same steps one after the other on one thread. "Reading '
+        'alone" is `bench.exe alone read`: `DsBackupOpenFileW` + a `DsBackupRead` loop + `DsBackupClose` over '
+        'the same files with the same buffer, the data left alone. "Hashing alone" is `bench.exe alone hash`: '
+        'SHA-256 through BCrypt over as many bytes, a hash per file, from a 1 MiB buffer in memory. Each is a '
+        'process of its own, started and timed the same way (so each pays for starting a Wine process), the '
+        'four in an order that rotates from round to round. The files come from the page cache (read once '
+        'before the first round); the copies go to disk, since dsbackup flushes each one.',
+        '- Many logs: for each of the folder sizes, a folder `C:\\bench-logs\\N` with a 64 KiB `ntds.dit`, '
+        '`edb.log` and N numbered logs (`edb00001.log`, ...) of 4 to 16 KiB; bench.exe points the directory\'s '
+        'registry values at the folder it measures. In every round each folder is visited once, in a rotating '
+        'order: run.sh writes its numbered logs again (Python on the Unix side: Wine creates files slowly in a '
+        'folder of thousands), then, through one context, the database is listed and read (untimed), the logs '
+        'are listed (timed), every listed log is opened, read to the end and closed (timed), and '
+        '`DsBackupTruncateLogs` deletes them (timed); the baseline lists the same folder with `FindFirstFileW` '
+        'and reads every log with `CreateFileW` + `ReadFile` + `CloseHandle`, before or after the DLL in turn.',
         '- Handles: with N other live contexts, batches of each operation in a rotating order; the populations '
         'are visited up and back down (1 → 1,000 → max → 1,000 → 1) so drift cancels. The other contexts are '
         'limited restore contexts (`DsRestorePrepareW` without a token): they share the one handle table with '
@@ -529,7 +573,8 @@ def main():
         '- Memory: a fresh process per configuration; Linux\'s peak resident set (Wine\'s '
         '`PeakWorkingSetSize`) is reset just before the backup through `/proc/PID/clear_refs`, so the peak '
         'is the backup\'s own.',
-        '- Times come from `QueryPerformanceCounter`; GB = 10^9 bytes.',
+        '- Times come from `QueryPerformanceCounter`, except those of whole programs in the `dsbackup` section, '
+        'which run.sh takes with `date +%s%N` around them; GB = 10^9 bytes.',
         '',
         '## Results',
         '',
@@ -541,8 +586,11 @@ def main():
         '### The fixed cost of a file',
     ] + files_lines + [
         '',
-        '### A client that works on each chunk: read-ahead or not',
-    ] + hash_lines + [
+        '### dsbackup backup: reading and writing overlap hashing',
+    ] + backup_lines + [
+        '',
+        '### Many logs',
+    ] + logs_lines + [
         '',
         '### Two contexts, two threads',
     ] + thread_lines + [
@@ -558,8 +606,8 @@ def main():
         f'`make bench` (this run took {int(info.get("seconds", "0")) // 60} min {int(info.get("seconds", "0")) % 60} s '
         'on the machine above). `BENCH_QUICK=1 make bench` is a shorter run (under a minute or two) that writes to '
         '`build/bench/` and leaves `docs/` alone; `BENCH_DLL=path/to/ntdsbcli.dll` benchmarks another build of '
-        'the DLL, `BENCH_SECTIONS="stream files"` runs only some sections (stream, files, hash, threads, handles, '
-        'memory). The raw samples are kept in `build/bench/raw.txt`; `tests/bench/report.py` can be run on them '
+        'the DLL, `BENCH_SECTIONS="stream files"` runs only some sections (stream, files, backup, logs, threads, '
+        'handles, memory). The raw samples are kept in `build/bench/raw.txt`; `tests/bench/report.py` can be run on them '
         'again.',
         '',
     ]
@@ -571,7 +619,8 @@ def main():
     start = text.index('## Targets')
     end = text.index('## Machine')
     print(text[start:end])
-    print('\n'.join(['## Results'] + stream_lines + files_lines + hash_lines + thread_lines + handle_lines + memory_lines))
+    print('\n'.join(['## Results'] + stream_lines + files_lines + backup_lines + logs_lines
+                     + thread_lines + handle_lines + memory_lines))
     print(f'\nreport: wrote {os.path.join(outdir, "performance.md")}'
           + (f' and {os.path.join(outdir, "bench.png")}' if plotted else ''))
     return 0

@@ -4,9 +4,11 @@
 #   1. a throwaway Wine prefix with a big sample directory database: a 1 GiB
 #      ntds.dit and 10 numbered logs plus edb.log of 10 MiB each (the size of
 #      Active Directory's logs);
-#   2. bench.exe (tests/bench/bench.c) and the DLL side by side in it, each
-#      section in its own process: streaming, a hashing client with and without
-#      read-ahead, two threads, handles, then memory (a fresh process for each
+#   2. bench.exe (tests/bench/bench.c), dsbackup.exe and the DLL side by side in
+#      it, each section in its own process: streaming, the fixed cost of a file,
+#      dsbackup's backup against its two halves (each run a process started
+#      and timed here, as a user runs it), many small logs (folders of their own),
+#      two threads, handles, then memory (a fresh process for each
 #      configuration);
 #   3. tests/bench/report.py: the table on stdout, docs/performance.md and
 #      docs/bench.png.
@@ -17,7 +19,7 @@
 #   BENCH_DLL=path  benchmark this ntdsbcli.dll instead of $BUILD/x86_64's (to
 #                   measure a candidate change side by side)
 #   BENCH_OUT=dir   where the report goes (default: docs/, or $BUILD/bench/ when quick)
-#   BENCH_SECTIONS="stream files hash threads handles memory"
+#   BENCH_SECTIONS="stream files backup logs threads handles memory"
 #                   the sections to run (default: all)
 #   BUILD           the build folder (make passes its $(BUILD))
 #
@@ -39,19 +41,18 @@ mkdir -p "$work" "$out"
 # round to round, and report.py pairs consecutive rounds.
 if [ "$quick" = 1 ]; then
     db_bytes=$((256 * 1048576)); log_bytes=$((4 * 1048576))
-    stream_rounds=6; cold_rounds=2; passes=2
-    fnv_rounds=4; fnv_cold_rounds=2; sha_rounds=2; sha_cold_rounds=2; sha_mib=64
+    stream_rounds=6; cold_rounds=2; passes=2; backup_rounds=2; log_rounds=1
     thread_rounds=4; file_rounds=4; max_population=10000; handle_batches=3; memory_repeats=1
 else
     db_bytes=$((1024 * 1048576)); log_bytes=$((10 * 1048576))
-    stream_rounds=16; cold_rounds=20; passes=3
-    fnv_rounds=16; fnv_cold_rounds=8; sha_rounds=10; sha_cold_rounds=6; sha_mib=192
+    stream_rounds=16; cold_rounds=20; passes=3; backup_rounds=16; log_rounds=6
     thread_rounds=8; file_rounds=10; max_population=100000; handle_batches=7; memory_repeats=3
 fi
 log_count=10
+log_sizes="1000 5000 20000"             # the many-logs section: numbered logs per folder
 memory_passes=4                          # 4 x the database: 4 GiB in a full run
 
-for f in "$build/x86_64/bench.exe" "$dll"; do
+for f in "$build/x86_64/bench.exe" "$build/x86_64/dsbackup.exe" "$dll"; do
     [ -f "$f" ] || { echo "bench: $f is missing" >&2; exit 1; }
 done
 
@@ -75,34 +76,68 @@ sync
 
 bin="$WINEPREFIX/drive_c/bench"
 mkdir -p "$bin"
-cp "$build/x86_64/bench.exe" "$dll" "$bin/"
+cp "$build/x86_64/bench.exe" "$build/x86_64/dsbackup.exe" "$dll" "$bin/"
 cd "$bin" || exit 1
+# One wineserver for the whole run, so that no program pays for starting it
+# and Wine's own services again.  They are started here, away from any pipe: a
+# service that inherited bench()'s pipe would keep it open for the whole run.
+wine_server_keep > /dev/null 2>&1 < /dev/null
+wine wineboot > /dev/null 2>&1 < /dev/null
 
-# Runs "from disk": before each, bench.exe asks for the sample database's pages
-# to be evicted from the page cache.  It writes a request number to a FIFO; this
-# loop (asleep in read meanwhile) evicts every file of the folder with
-# posix_fadvise(POSIX_FADV_DONTNEED) (dd iflag=nocache count=0) and answers with
-# a file bench.exe waits for.  Only these files go: the rest of the machine keeps
-# its cache, so other processes do not start reading their files back from disk
-# in the middle of a measurement, as they would after a global drop_caches.  See
-# evict_cache() in bench.c.
-fifo="$WINEPREFIX/evict.fifo"
+# write_logs N: C:\bench-logs\N for bench.exe's many-logs section: ntds.dit and
+# edb.log if missing, and the numbered logs edb00001.log.. of 4 to 16 KiB (random
+# bytes), written again (the last truncation deleted them).
+write_logs() {
+    python3 - "$WINEPREFIX/drive_c/bench-logs/$1" "$1" <<'EOF'
+import os, sys
+folder, n = sys.argv[1], int(sys.argv[2])
+os.makedirs(folder, exist_ok=True)
+pool = os.urandom(64 * 1024)
+def write(name, data):
+    with open(os.path.join(folder, name), 'wb') as f:
+        f.write(data)
+for name, size in (('ntds.dit', 64 * 1024), ('edb.log', 16 * 1024)):
+    if not os.path.exists(os.path.join(folder, name)):
+        write(name, pool[:size])
+for i in range(1, n + 1):
+    size = 4096 + (i * 2654435761 % 2**32 >> 7) % (12 * 1024 + 1)
+    start = i * 4099 % (48 * 1024)
+    write('edb%05X.log' % i, pool[start:start + size])
+EOF
+}
+
+# What bench.exe asks of the Unix side (see ask_run_sh() in bench.c).  It writes
+# "NUMBER REQUEST" to a FIFO; this loop (asleep in read meanwhile) does the work
+# and answers with a file bench.exe waits for.  "evict", before each run "from
+# disk": every file of the sample database's folder evicted from the page cache
+# with posix_fadvise(POSIX_FADV_DONTNEED) (dd iflag=nocache count=0).  Only these
+# files go: the rest of the machine keeps its cache, so other processes do not
+# start reading their files back from disk in the middle of a measurement, as
+# they would after a global drop_caches.  "logs N": write_logs N, which takes
+# Wine minutes for 20,000 files and Python a second.
+fifo="$WINEPREFIX/requests.fifo"
 mkfifo "$fifo"
 (
     exec 3<> "$fifo"
-    while read -r n <&3; do
+    while read -r n what <&3; do
         case "$n" in *[!0-9]*|'') continue ;; esac
         r=ok
-        for f in "$ntds"/*; do
-            dd if="$f" iflag=nocache count=0 status=none || r=failed
-        done
-        echo "$r" > "$bin/evicted.tmp" && mv "$bin/evicted.tmp" "$bin/evicted.$n"
+        case "$what" in
+            evict)
+                for f in "$ntds"/*; do
+                    dd if="$f" iflag=nocache count=0 status=none || r=failed
+                done ;;
+            "logs "[1-9]*) write_logs "${what#logs }" || r=failed ;;
+            *) r=failed ;;
+        esac
+        echo "$r" > "$bin/answer.tmp" && mv "$bin/answer.tmp" "$bin/answer.$n"
     done
 ) &
 watcher=$!
-export BENCH_EVICT_FIFO="$fifo" BENCH_EVICT_DONE='C:\bench\evicted'
+export BENCH_REQUEST_FIFO="$fifo" BENCH_REQUEST_DONE='C:\bench\answer'
 
 raw="$work/raw.txt"
+backup_dir="$WINEPREFIX/drive_c/bench-backup"
 : > "$raw"
 # bench ARGS...: one bench.exe process; its Unix process id goes in
 # BENCH_UNIX_PID ("exec wine" keeps it); samples go to raw.txt.
@@ -114,7 +149,54 @@ bench() {
     [ "$status" -eq 0 ] || { echo "bench: bench.exe $* failed (status $status)" >&2; exit 1; }
 }
 
-sections=" ${BENCH_SECTIONS:-stream files hash threads handles memory} "
+# timed_run VARIANT: one program of the backup section, as a user runs it, timed
+# from here: "pipeline" is dsbackup backup as shipped, "sequential" the same with
+# DSBACKUP_PIPELINE=0, "read" and "hash" bench.exe alone (each half of the work
+# by itself).  Prints "bytes=N secs=S", and for bench.exe "inner=S", its own
+# time without starting the process; the output folder is removed first.
+timed_run() {
+    local t0 t1 status bytes inner=
+    rm -rf "$backup_dir"
+    t0=$(date +%s%N)
+    case $1 in
+        pipeline) wine dsbackup.exe backup 'C:\bench-backup' > "$work/program.out" 2>&1 ;;
+        sequential) DSBACKUP_PIPELINE=0 wine dsbackup.exe backup 'C:\bench-backup' > "$work/program.out" 2>&1 ;;
+        *) wine bench.exe alone "$1" > "$work/program.out" 2>&1 ;;
+    esac
+    status=$?
+    t1=$(date +%s%N)
+    tr -d '\r' < "$work/program.out" > "$work/program.txt"
+    if [ "$status" -ne 0 ]; then
+        echo "bench: the $1 run failed (status $status):" >&2
+        cat "$work/program.txt" >&2
+        return 1
+    fi
+    case $1 in
+        pipeline|sequential) bytes=$(sed -n 's/^backup complete: [0-9]* files, \([0-9]*\) bytes.*/\1/p' "$work/program.txt") ;;
+        *) bytes=$(sed -n 's/^S alone .*bytes=\([0-9]*\).*/\1/p' "$work/program.txt")
+           inner=" inner=$(sed -n 's/^S alone .*secs=\([0-9.]*\).*/\1/p' "$work/program.txt")" ;;
+    esac
+    echo "bytes=${bytes:-0} secs=$(awk -v t="$((t1 - t0))" 'BEGIN { printf "%.6f", t / 1e9 }')$inner"
+}
+
+# backup_rounds N: N rounds of the four runs, their order rotating, from the
+# page cache (a read first, untimed, to fill it).
+backup_rounds() {
+    local r k variants=(pipeline sequential read hash) v result
+    echo "S load section=backup load1=$(cut -d' ' -f1 /proc/loadavg)" >> "$raw"
+    timed_run read > /dev/null || return 1
+    for ((r = 0; r < $1; r++)); do
+        for ((k = 0; k < 4; k++)); do
+            v=${variants[(k + r) % 4]}
+            result=$(timed_run "$v") || return 1
+            echo "S backup round=$r variant=$v $result" >> "$raw"
+        done
+        echo "bench: backup: round $((r + 1)) of $1" >&2
+    done
+    rm -rf "$backup_dir"
+}
+
+sections=" ${BENCH_SECTIONS:-stream files backup logs threads handles memory} "
 section() { case "$sections" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 if section stream; then
@@ -125,9 +207,13 @@ if section files; then
     echo "bench: the fixed cost of a file"
     bench files "$file_rounds"
 fi
-if section hash; then
-    echo "bench: a hashing client, with and without read-ahead"
-    bench hash "$fnv_rounds" "$fnv_cold_rounds" "$sha_rounds" "$sha_cold_rounds" "$sha_mib"
+if section backup; then
+    echo "bench: dsbackup backup against reading alone and hashing alone ($backup_rounds rounds)"
+    backup_rounds "$backup_rounds" || exit 1
+fi
+if section logs; then
+    echo "bench: many logs ($log_sizes, $log_rounds rounds)"
+    bench logs "$log_rounds" $log_sizes
 fi
 if section threads; then
     echo "bench: two contexts on two threads"
@@ -162,6 +248,7 @@ finished=$(date +%s)
     echo "database_bytes=$db_bytes"
     echo "log_bytes=$log_bytes"
     echo "log_count=$log_count"
+    echo "log_sizes=$log_sizes"
     echo "memory_passes=$memory_passes"
     echo "passes=$passes"
     echo "dll_sha256=$(sha256sum < "$dll" | cut -c1-16)"

@@ -13,13 +13,16 @@
  *                         never taken for a complete backup
  *
  * Each file is copied through a bounded pipeline: a reader thread calls
- * DsBackupRead into the next of PIPELINE_DEPTH buffers while this thread hashes
- * and writes the one before, so reading overlaps hashing and writing.  The reader
- * judges each read as the plain loop does and stops at the first failure or at
- * the announced size; this thread reports that failure after the data before it,
- * and writes nothing after it.  DSBACKUP_PIPELINE=0 in the environment (not
+ * DsBackupRead into the next of PIPELINE_DEPTH buffers and writes it to the
+ * copy, while this thread hashes the one before.  Hashing is the slow part
+ * (SHA-256 through BCrypt runs at some 200 MB/s under Wine; reading from the
+ * page cache and writing are several times faster), so reading and writing both
+ * overlap it.  The reader judges each read as the plain loop does and stops at
+ * the first failure (of a read or of the write after it) or at the announced
+ * size; this thread reports that failure after the data before it, and nothing
+ * is read or written after it.  DSBACKUP_PIPELINE=0 in the environment (not
  * documented for users: it is for benchmarks, tests/bench) copies with one
- * buffer and no thread instead, the same checks in the same order.
+ * buffer and no thread instead, the same steps in the same order.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -32,9 +35,11 @@
 #define READ_HINT_SIZE   65536
 /* A DsBackupRead that succeeds without data this many times in a row is stuck. */
 #define MAX_EMPTY_READS  64
-/* Buffers in flight per file: one being read, one being hashed and written, one
- * spare so that neither side waits for the other's jitter. */
-#define PIPELINE_DEPTH   3
+/* Buffers in flight per file: one being read and written, one being hashed, and
+ * enough others (some 40 ms of hashing in all) that the hashing does not wait
+ * when the reader is held up for a moment, by a slow write or by other programs
+ * on the machine. */
+#define PIPELINE_DEPTH   8
 
 static const char backup_help[] =
     "Usage: dsbackup backup DIR [--truncate-logs]\n"
@@ -62,8 +67,9 @@ struct backup_run
     ULONGLONG total_bytes;
 };
 
-/* One file being copied.  The reader's side (read_chunk) owns read_total and
- * empty_reads; the writer's side (consume_chunk) the rest. */
+/* One file being copied.  The reader's side (read_chunk) owns read_total,
+ * empty_reads and the writes to out; the consumer's side (consume_chunk) the
+ * hash, the progress and received. */
 struct file_copy
 {
     struct backup_run *run;
@@ -83,7 +89,8 @@ enum chunk_outcome
     CHUNK_SHORT,                /* ERROR_HANDLE_EOF before the announced size */
     CHUNK_FAILED,               /* DsBackupRead failed */
     CHUNK_TOO_LONG,             /* more bytes than the buffer or than still expected */
-    CHUNK_STUCK                 /* MAX_EMPTY_READS reads in a row without data */
+    CHUNK_STUCK,                /* MAX_EMPTY_READS reads in a row without data */
+    CHUNK_WRITE_FAILED          /* read, but writing it failed (hr: the system's error) */
 };
 
 struct chunk
@@ -151,8 +158,19 @@ static BOOL check_backup_folder(const WCHAR *dir)
     return empty;
 }
 
-/* The reader's side: DsBackupRead until it gives data or fails.  Returns TRUE
- * if more reads are to follow (data, and the file is not complete yet). */
+/* The reader's side, after a read that gave data: the data written to the copy.
+ * Returns FALSE (chunk->outcome says why) if that failed. */
+static BOOL write_chunk(struct file_copy *copy, struct chunk *chunk)
+{
+    if (write_all(copy->out, chunk->data, chunk->got)) return TRUE;
+    chunk->outcome = CHUNK_WRITE_FAILED;
+    chunk->hr = (HRESULT)GetLastError();
+    return FALSE;
+}
+
+/* The reader's side: DsBackupRead until it gives data or fails, then the data
+ * written (write_chunk).  Returns TRUE if more reads are to follow (data, written,
+ * and the file is not complete yet). */
 static BOOL read_chunk(struct file_copy *copy, struct chunk *chunk)
 {
     for (;;)
@@ -173,11 +191,11 @@ static BOOL read_chunk(struct file_copy *copy, struct chunk *chunk)
         if (chunk->outcome != CHUNK_DATA) return FALSE;
         copy->empty_reads = 0;
         copy->read_total += chunk->got;
-        return copy->read_total < copy->size;
+        return write_chunk(copy, chunk) && copy->read_total < copy->size;
     }
 }
 
-static void report_read_failure(const struct file_copy *copy, const struct chunk *chunk)
+static void report_chunk_failure(const struct file_copy *copy, const struct chunk *chunk)
 {
     const char *name = u8(copy->unc_name);
 
@@ -199,22 +217,21 @@ static void report_read_failure(const struct file_copy *copy, const struct chunk
         report(hrError, "DsBackupRead returned no data %u times in a row for %s after %llu of %llu "
                "bytes", (unsigned)MAX_EMPTY_READS, name, chunk->read_before, copy->size);
         break;
+    case CHUNK_WRITE_FAILED:
+        report_sys(chunk->hr, "cannot write %s", u8(copy->destination));
+        break;
     case CHUNK_DATA:
         break;
     }
 }
 
-/* The writer's side: one chunk, in order.  FALSE (reported) ends the copy. */
+/* The consumer's side: one chunk, in order, read and written.  FALSE (reported)
+ * ends the copy. */
 static BOOL consume_chunk(struct file_copy *copy, const struct chunk *chunk)
 {
     if (chunk->outcome != CHUNK_DATA)
     {
-        report_read_failure(copy, chunk);
-        return FALSE;
-    }
-    if (!write_all(copy->out, chunk->data, chunk->got))
-    {
-        report_sys((HRESULT)GetLastError(), "cannot write %s", u8(copy->destination));
+        report_chunk_failure(copy, chunk);
         return FALSE;
     }
     if (!sha256_update(&copy->sha, chunk->data, chunk->got)) return FALSE;
@@ -223,7 +240,7 @@ static BOOL consume_chunk(struct file_copy *copy, const struct chunk *chunk)
     return TRUE;
 }
 
-/* Without overlap: read, then hash and write, one buffer. */
+/* Without overlap: read and write, then hash, one buffer. */
 static BOOL copy_data_sequential(struct file_copy *copy)
 {
     struct chunk chunk = {0};
@@ -237,13 +254,43 @@ static BOOL copy_data_sequential(struct file_copy *copy)
     return TRUE;
 }
 
+/* The reader and this thread hand the buffers to each other through a count
+ * under a lock and a condition variable, which Wine implements in the process
+ * (futexes): a semaphore would cost a round trip to the wineserver for every
+ * chunk on both sides. */
 struct pipeline
 {
     struct file_copy *copy;
     struct chunk chunks[PIPELINE_DEPTH];
-    HANDLE free_slots, full_slots;      /* semaphores: chunks to fill, chunks to consume */
-    LONG stop;                          /* the writer gave up: read no more */
+    SRWLOCK lock;
+    CONDITION_VARIABLE changed;
+    unsigned filled;                    /* chunks read and not consumed yet */
+    BOOL stop;                          /* the consumer gave up: read no more */
 };
+
+/* Waits until a chunk is there to consume (FOR_DATA) or a buffer is free to
+ * fill (or the consumer stopped); returns FALSE if the consumer stopped. */
+static BOOL pipeline_wait(struct pipeline *pipeline, BOOL for_data)
+{
+    BOOL stop;
+
+    AcquireSRWLockExclusive(&pipeline->lock);
+    while (for_data ? !pipeline->filled : pipeline->filled == PIPELINE_DEPTH && !pipeline->stop)
+        SleepConditionVariableSRW(&pipeline->changed, &pipeline->lock, INFINITE, 0);
+    stop = pipeline->stop;
+    ReleaseSRWLockExclusive(&pipeline->lock);
+    return !stop;
+}
+
+/* One more chunk filled (+1) or consumed (-1); STOP also stops the reader. */
+static void pipeline_update(struct pipeline *pipeline, int change, BOOL stop)
+{
+    AcquireSRWLockExclusive(&pipeline->lock);
+    pipeline->filled += change;
+    if (stop) pipeline->stop = TRUE;
+    ReleaseSRWLockExclusive(&pipeline->lock);
+    WakeAllConditionVariable(&pipeline->changed);
+}
 
 static DWORD WINAPI pipeline_reader(void *arg)
 {
@@ -251,20 +298,19 @@ static DWORD WINAPI pipeline_reader(void *arg)
     unsigned slot = 0;
     BOOL more = TRUE;
 
-    while (more)
+    while (more && pipeline_wait(pipeline, FALSE))
     {
-        WaitForSingleObject(pipeline->free_slots, INFINITE);
-        if (InterlockedCompareExchange(&pipeline->stop, 0, 0)) break;
         more = read_chunk(pipeline->copy, &pipeline->chunks[slot]);
-        ReleaseSemaphore(pipeline->full_slots, 1, NULL);
+        pipeline_update(pipeline, +1, FALSE);
         slot = (slot + 1) % PIPELINE_DEPTH;
     }
     return 0;
 }
 
 /* This thread consumes the chunks in the order they were read, until the file
- * is complete or a chunk or a write fails; then it stops the reader and waits
- * for it, so that no DsBackupRead is in flight when the file is closed. */
+ * is complete or a chunk failed or could not be hashed; then it stops the reader
+ * and waits for it, so that no DsBackupRead or write is in flight when the file
+ * is closed. */
 static BOOL pipeline_consume(struct pipeline *pipeline, HANDLE reader)
 {
     unsigned slot = 0;
@@ -272,39 +318,37 @@ static BOOL pipeline_consume(struct pipeline *pipeline, HANDLE reader)
 
     while (ok && pipeline->copy->received < pipeline->copy->size)
     {
-        WaitForSingleObject(pipeline->full_slots, INFINITE);
+        pipeline_wait(pipeline, TRUE);
         ok = consume_chunk(pipeline->copy, &pipeline->chunks[slot]);
-        ReleaseSemaphore(pipeline->free_slots, 1, NULL);
+        pipeline_update(pipeline, -1, FALSE);
         slot = (slot + 1) % PIPELINE_DEPTH;
     }
-    InterlockedExchange(&pipeline->stop, 1);
-    ReleaseSemaphore(pipeline->free_slots, 1, NULL);
+    pipeline_update(pipeline, 0, TRUE);
     WaitForSingleObject(reader, INFINITE);
     return ok;
 }
 
-/* With overlap: a reader thread fills the buffers while this thread hashes and
- * writes them. */
+/* With overlap: a reader thread reads and writes the buffers while this thread
+ * hashes them. */
 static BOOL copy_data_pipelined(struct file_copy *copy)
 {
     struct pipeline pipeline = {0};
-    HANDLE reader = NULL;
-    BOOL ok = FALSE;
+    HANDLE reader;
+    BOOL ok;
     unsigned i;
 
     if (!copy->size) return TRUE;
     pipeline.copy = copy;
     for (i = 0; i < PIPELINE_DEPTH; i++) pipeline.chunks[i].data = copy->run->buffers[i];
-    /* One count more than there are buffers: the writer's wake-up when it stops. */
-    pipeline.free_slots = CreateSemaphoreW(NULL, PIPELINE_DEPTH, PIPELINE_DEPTH + 1, NULL);
-    pipeline.full_slots = CreateSemaphoreW(NULL, 0, PIPELINE_DEPTH, NULL);
-    if (pipeline.free_slots && pipeline.full_slots)
-        reader = CreateThread(NULL, 0, pipeline_reader, &pipeline, 0, NULL);
-    if (reader) ok = pipeline_consume(&pipeline, reader);
-    else report_sys((HRESULT)GetLastError(), "cannot start the reader thread for %s", u8(copy->unc_name));
-    if (reader) CloseHandle(reader);
-    if (pipeline.free_slots) CloseHandle(pipeline.free_slots);
-    if (pipeline.full_slots) CloseHandle(pipeline.full_slots);
+    InitializeSRWLock(&pipeline.lock);
+    InitializeConditionVariable(&pipeline.changed);
+    if (!(reader = CreateThread(NULL, 0, pipeline_reader, &pipeline, 0, NULL)))
+    {
+        report_sys((HRESULT)GetLastError(), "cannot start the reader thread for %s", u8(copy->unc_name));
+        return FALSE;
+    }
+    ok = pipeline_consume(&pipeline, reader);
+    CloseHandle(reader);
     return ok;
 }
 
