@@ -1,6 +1,6 @@
 /*
  * dsbackup backup DIR [--truncate-logs]: a full online backup through the DLL,
- * in the documented order (API-SPEC.md section 4): DsIsNTDSOnline,
+ * in the documented order of a backup: DsIsNTDSOnline,
  * DsBackupPrepare, every database file then every log (DsBackupOpenFile,
  * DsBackupRead, DsBackupClose), the expiry token saved, the manifest,
  * DsBackupTruncateLogs if asked, DsBackupEnd.
