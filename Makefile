@@ -14,7 +14,7 @@
 #   make wine32     an emulated 32-bit Wine for the i686 programs, outside the
 #                   repository (tools/wine32, docs/wine32.md)
 
-VERSION := 0.3.0
+VERSION := 0.4.0
 comma   := ,
 VERSION_COMMA := $(subst .,$(comma),$(VERSION))$(comma)0
 BUILD   := build
