@@ -27,19 +27,6 @@ BOOL attachment_bft_matches(WCHAR given_bft, WCHAR listed_bft)
     return !given_bft || given_bft == listed_bft;
 }
 
-long attachment_name_find(const WCHAR *name, const WCHAR *const *listed_paths,
-                          const WCHAR *listed_bft, size_t listed_count)
-{
-    const WCHAR *path;
-    WCHAR bft;
-    size_t i;
-
-    if (!(path = attachment_name_parse(name, &bft))) return -1;
-    for (i = 0; i < listed_count; i++)
-        if (attachment_bft_matches(bft, listed_bft[i]) && wstr_equal_nocase(path, listed_paths[i])) return (long)i;
-    return -1;
-}
-
 static const WCHAR *skip_unc_prefix(const WCHAR *name)
 {
     if (name[0] == '\\' && name[1] == '\\') return name + 2;

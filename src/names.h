@@ -22,13 +22,6 @@ BOOL bft_is_backup_code(WCHAR c);
 const WCHAR *attachment_name_parse(const WCHAR *name, WCHAR *bft);
 /* TRUE if a BFT code from attachment_name_parse fits the listed entry's. */
 BOOL attachment_bft_matches(WCHAR given_bft, WCHAR listed_bft);
-/* The whole rule, over arrays: the index of the listed name an attachment name
- * refers to, or -1.  Anything but a listed path with its own BFT code or none
- * (another BFT code, a suffix, "..", "/", a stream) does not match.  The DLL
- * finds the path through its name index instead (name_index.h). */
-long attachment_name_find(const WCHAR *name, const WCHAR *const *listed_paths,
-                          const WCHAR *listed_bft, size_t listed_count);
-
 /* TRUE if a server name names this machine: NULL, empty, the NetBIOS name, the
  * DNS host name or the fully qualified DNS name (the DNS names also with the
  * root's trailing dot), "localhost", an address of 127.0.0.0/8 in dotted decimal,

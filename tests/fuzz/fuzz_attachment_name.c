@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "portable.h"
-#include "names.h"
+#include "attachment_lookup.h"
 #include "name_index.h"
 
 #define W(s) ((const WCHAR *)u"" s)

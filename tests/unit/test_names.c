@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 #include "unit.h"
-#include "names.h"
+#include "attachment_lookup.h"
 
 static const WCHAR *const listed[] =
 {

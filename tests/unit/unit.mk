@@ -18,7 +18,7 @@
 NATIVE_DIR      := $(BUILD)/native
 UNIT_NAMES      := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 UNIT_CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration \
-                   -Isrc -Iinclude -Icommon $(TEST_BUILD_FLAGS)
+                   -Isrc -Iinclude -Icommon -Itests/lib $(TEST_BUILD_FLAGS)
 UNIT_LIBS       := -lcmocka -lpthread
 UNIT_SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_VALGRIND   := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
