@@ -1,6 +1,7 @@
 #!/bin/bash
-# build.sh CACHE_DIR: puts an emulated 32-bit Wine into CACHE_DIR (tools/wine32 --build,
-# "make wine32"; docs/wine32.md explains the route).
+# build.sh CACHE_DIR STAMP: puts an emulated 32-bit Wine into CACHE_DIR, marked with
+# STAMP (run by tools/wine32 --build, "make wine32", which first sees that the cache
+# is missing or stale; docs/wine32.md explains the route).
 #
 # Nothing of Wine is built.  Debian's own i386 packages of the installed Wine version
 # (wine32, libwine and the i386 libraries they run on) are fetched from the Debian
@@ -20,14 +21,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -euo pipefail
 
-cache=${1:?usage: build.sh CACHE_DIR}
+cache=${1:?usage: build.sh CACHE_DIR STAMP}
+stamp=${2:?usage: build.sh CACHE_DIR STAMP}
 here=$(cd "$(dirname "$0")" && pwd)
-stamp=$("$here/../wine32" --stamp)
-
-if [ -f "$cache/stamp" ] && [ "$(cat "$cache/stamp")" = "$stamp" ]; then
-    echo "wine32: up to date in $cache"
-    exit 0
-fi
 
 say() { echo "wine32: $*"; }
 die() { echo "wine32: $*" >&2; exit 1; }
