@@ -30,15 +30,3 @@ __declspec(dllexport) void WINAPI ntdsbcli_test_fault_disarm(void)
 {
     fault_disarm_all();
 }
-
-/* Operations of KIND seen since it was armed, or -1 for an unknown kind. */
-__declspec(dllexport) LONG WINAPI ntdsbcli_test_fault_count(DWORD kind)
-{
-    return kind < FAULT_KIND_COUNT ? fault_count((enum fault_kind)kind) : -1;
-}
-
-/* Faults injected since the process started. */
-__declspec(dllexport) LONG WINAPI ntdsbcli_test_faults_injected(void)
-{
-    return fault_injected_total();
-}
