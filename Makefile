@@ -111,15 +111,14 @@ $(BUILD)/$(1)/obj/%.res.o: src/version.rc Makefile
 
 $(BUILD)/$(1)/ntdsbcli.dll: $$($(1)_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUILD)/$(1)/ntdsbcli.def
 	@echo "  LINK    $$@"
-	@$$($(1)_CC) -shared -o $$@ $$($(1)_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUILD)/$(1)/ntdsbcli.def -Wl,--kill-at \
-	    $(WIN_LDFLAGS) -ladvapi32 -lntdll
+	@$$($(1)_CC) -shared -o $$@ $$^ -Wl,--kill-at $(WIN_LDFLAGS) -ladvapi32 -lntdll
 
-# The test build: the same DLL with fault injection and its four extra exports.
+# The test build: the same DLL with fault injection and its two extra exports
+# (src/test_hooks.c).
 $(BUILD)/$(1)/test/ntdsbcli.dll: $$($(1)_TEST_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUILD)/$(1)/ntdsbcli.def
 	@mkdir -p $$(@D)
 	@echo "  LINK    $$@"
-	@$$($(1)_CC) -shared -o $$@ $$($(1)_TEST_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUILD)/$(1)/ntdsbcli.def \
-	    -Wl,--kill-at $(WIN_LDFLAGS) -ladvapi32 -lntdll
+	@$$($(1)_CC) -shared -o $$@ $$^ -Wl,--kill-at $(WIN_LDFLAGS) -ladvapi32 -lntdll
 
 $(BUILD)/$(1)/libntdsbcli.a: $(BUILD)/$(1)/ntdsbcli.def
 	$$($(1)_DLLTOOL) -d $$< -D ntdsbcli.dll -k -l $$@
