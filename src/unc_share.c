@@ -12,11 +12,6 @@
 
 static LONG drives_checked;   /* one bit per drive letter */
 
-static BOOL share_resolves(const WCHAR *root)
-{
-    return GetFileAttributesW(root) != INVALID_FILE_ATTRIBUTES;
-}
-
 void unc_share_check(WCHAR drive)
 {
     WCHAR root[MAX_COMPUTERNAME_LENGTH + 16];
@@ -29,7 +24,7 @@ void unc_share_check(WCHAR drive)
     if (!GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version")) return;
     _snwprintf(root, ARRAYSIZE(root), L"\\\\%ls\\%lc$\\", computer_names_get()->netbios, drive);
     root[ARRAYSIZE(root) - 1] = 0;
-    if (share_resolves(root)) return;
+    if (GetFileAttributesW(root) != INVALID_FILE_ATTRIBUTES) return;   /* it resolves */
     WARN("%s does not resolve in this Wine prefix, so the names this DLL lists cannot be opened "
          "through it (a restore writes its files there). Run 'dsbackup link-share' once, or install "
          "with 'make install-wine'; docs/behaviour.md, \"UNC paths under Wine\".\n", debugstr_w(root));
