@@ -62,10 +62,13 @@
 #define RESTORE_VALUE_OWNER_PROCESS L"Owner Process"
 #define RESTORE_VALUE_OWNER_START_TIME L"Owner Start Time"
 
-/* The journal that keeps the registration durable under Wine (environment
- * strings not yet expanded). */
-#define RESTORE_JOURNAL_FOLDER L"%ProgramData%\\ntdsbcli"
-#define RESTORE_JOURNAL_PATH L"%ProgramData%\\ntdsbcli\\Restore In Progress.txt"
+/* The journal that keeps the registration durable under Wine: this folder and
+ * file in the machine's ProgramData folder (restore_journal_path.h finds it). */
+#define RESTORE_JOURNAL_FOLDER_NAME L"ntdsbcli"
+#define RESTORE_JOURNAL_FILE_NAME L"Restore In Progress.txt"
+/* Where Windows records the machine's ProgramData folder (REG_EXPAND_SZ). */
+#define PROFILE_LIST_KEY L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList"
+#define PROFILE_VALUE_PROGRAM_DATA L"ProgramData"
 
 /* ---- files of the database engine ------------------------------------------------- */
 

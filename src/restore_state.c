@@ -29,6 +29,7 @@
 #include "fault.h"
 #include "platform.h"
 #include "owner_process.h"
+#include "restore_journal_path.h"
 
 #define JOURNAL_MAGIC L"ntdsbcli restore registration 1"
 #define JOURNAL_MAX_BYTES (64 * 1024 * 1024)
@@ -59,16 +60,12 @@ static void stored_registration_free(struct stored_registration *r)
 
 static BOOL journal_path(WCHAR *path, DWORD size, BOOL create_folder)
 {
-    DWORD n;
-
     if (create_folder)
     {
-        n = ExpandEnvironmentStringsW(RESTORE_JOURNAL_FOLDER, path, size);
-        if (!n || n > size || path[0] == '%') return FALSE;
+        if (!restore_journal_path(path, size, FALSE)) return FALSE;
         CreateDirectoryW(path, NULL);
     }
-    n = ExpandEnvironmentStringsW(RESTORE_JOURNAL_PATH, path, size);
-    return n && n <= size && path[0] != '%';
+    return restore_journal_path(path, size, TRUE);
 }
 
 static BOOL journal_exists(void)

@@ -56,6 +56,7 @@
 
 #include "ntdsbmsg.h"
 #include "ntds_layout.h"
+#include "restore_journal_path.h"
 
 #define SVC_DISPLAY   L"Active Directory Domain Services (ntdsbcli stand-in)"
 #define SVC_DESCRIPTION L"Stand-in for the directory service: holds the directory database " \
@@ -268,8 +269,7 @@ static HANDLE hold(const WCHAR *path)
 static BOOL restore_journal_exists(void)
 {
     WCHAR path[PATH_CCH];
-    DWORD n = ExpandEnvironmentStringsW(RESTORE_JOURNAL_PATH, path, PATH_CCH);
-    return n && n <= PATH_CCH && path[0] != '%' && GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
+    return restore_journal_path(path, PATH_CCH, TRUE) && GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
 }
 
 /* S_OK with the files held, or the code to stop with (after writing why). */

@@ -135,10 +135,10 @@ static char journal_unix_dir[1024];
 
 static BOOL journal_present(const WCHAR *suffix)
 {
-    WCHAR name[MAX_PATH], path[MAX_PATH];
-    _snwprintf(name, MAX_PATH, L"%ls%ls", RESTORE_JOURNAL_PATH, suffix);
-    name[MAX_PATH - 1] = 0;
-    return ExpandEnvironmentStringsW(name, path, MAX_PATH) && GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
+    WCHAR path[MAX_PATH];
+    if (!restore_journal_path(path, MAX_PATH - 16, TRUE)) return FALSE;
+    wcscat(path, suffix);
+    return GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
 }
 
 /* Fills the file system of the journal's folder (run.sh mounted a small tmpfs
@@ -178,7 +178,7 @@ int run_disk_full_test(int argc, char **argv)
     check_init(&c, "a full disk (the journal's file system) during DsRestoreRegister and "
                "DsRestoreRegisterComplete: a documented failure and no registration, or a whole one");
     if (!read_dsa_paths(&paths) || !get_unix_name
-            || !ExpandEnvironmentStringsW(RESTORE_JOURNAL_FOLDER, folder, MAX_PATH)
+            || !restore_journal_path(folder, MAX_PATH, FALSE)
             || !(unix_name = get_unix_name(folder)))
     {
         fail("disk full: setup (paths, Unix name of the journal folder)");

@@ -585,13 +585,11 @@ static BOOL read_registration_value(HKEY key, const WCHAR *name, DWORD type, voi
 }
 
 /* The journal that makes the registration durable under Wine (docs/behaviour.md,
- * "Durability"): %ProgramData%\ntdsbcli\Restore In Progress.txt. */
+ * "Durability"): <ProgramData>\ntdsbcli\Restore In Progress.txt. */
 static void journal_path(WCHAR *path, const WCHAR *suffix)
 {
-    WCHAR name[MAX_PATH];
-    _snwprintf(name, MAX_PATH, L"%ls%ls", RESTORE_JOURNAL_PATH, suffix);
-    name[MAX_PATH - 1] = 0;
-    if (!ExpandEnvironmentStringsW(name, path, MAX_PATH)) path[0] = 0;
+    if (!restore_journal_path(path, MAX_PATH - 16, TRUE)) path[0] = 0;
+    else wcscat(path, suffix);
 }
 
 static BOOL journal_exists(void)

@@ -19,6 +19,7 @@
 #include <ntdsbcli.h>
 /* The NTDS service stand-in, registrations, tokens, the sample's paths (tests/lib). */
 #include "ntds_test_support.h"
+#include "restore_journal_path.h"
 
 #define RESTORE_KEY     L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress"
 
