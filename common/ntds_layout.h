@@ -20,6 +20,11 @@
 
 #define NTDS_SERVICE_NAME L"NTDS"
 #define NTDS_SERVICE_KEY L"SYSTEM\\CurrentControlSet\\Services\\NTDS"
+/* The service's start type (REG_DWORD, the service manager's own value):
+ * SERVICE_AUTO_START while the directory is to be online, so that it is started
+ * again with every session of a Wine prefix; SERVICE_DEMAND_START once it was
+ * taken offline (docs/behaviour.md, "Online and offline"). */
+#define NTDS_SERVICE_VALUE_START L"Start"
 #define NTDS_PARAMETERS_KEY L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters"
 
 /* Values of NTDS_PARAMETERS_KEY, where a domain controller records them. */
@@ -34,6 +39,14 @@
  * online" removes it.  With a service, the service's state decides instead
  * (docs/behaviour.md, "Online and offline"). */
 #define NTDS_VALUE_OFFLINE L"Directory Offline"
+
+/* The stand-in's running state, for every process of the prefix (Global\: 32- and
+ * 64-bit processes, services and tools alike, share one namespace).  A manual-reset
+ * event that exists while the NTDS stand-in's service thread runs: not signalled
+ * while it starts or stops, signalled while it holds the database.  It dies with
+ * the service's process, so a killed service is never taken for a running one.
+ * (docs/behaviour.md, "Online and offline") */
+#define NTDS_RUNNING_EVENT_NAME L"Global\\ntdsbcli NTDS stand-in running"
 
 /* Active Directory's default tombstone lifetime since Windows Server 2003 SP1,
  * and the range of configured values that are taken into account. */

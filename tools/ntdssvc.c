@@ -190,6 +190,7 @@ static void journal(WORD type, DWORD code, const char *fmt, ...)
 static SERVICE_STATUS_HANDLE status_handle;
 static HANDLE stop_event;
 static LONG checkpoint;
+static LONG stopped_by_administrator;   /* SERVICE_CONTROL_STOP, not a shutdown */
 
 static void report(DWORD state, DWORD win32_exit, DWORD specific_exit, DWORD wait_hint)
 {
@@ -214,6 +215,8 @@ static DWORD WINAPI control_handler(DWORD control, DWORD event_type, LPVOID even
     switch (control) {
     case SERVICE_CONTROL_STOP:
     case SERVICE_CONTROL_SHUTDOWN:
+        if (control == SERVICE_CONTROL_STOP)
+            InterlockedExchange(&stopped_by_administrator, 1);
         report(SERVICE_STOP_PENDING, NO_ERROR, 0, 5000);
         SetEvent(stop_event);
         return NO_ERROR;
@@ -347,18 +350,50 @@ static HRESULT open_database(struct held *h)
     return S_OK;
 }
 
+/* The administrator's word, kept where it outlasts this process: the service's
+ * start type.  Under Wine a prefix's services end with its last program, and
+ * services that start automatically are started again with its next one; so
+ * "online" is automatic start, and "taken offline" is demand start
+ * (docs/behaviour.md, "Online and offline").  A shutdown of the session is
+ * neither: it changes nothing. */
+static void keep_start_type(DWORD start_type)
+{
+    SC_HANDLE scm, svc = NULL;
+    BOOL done = FALSE;
+
+    if ((scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT))
+            && (svc = OpenServiceW(scm, NTDS_SERVICE_NAME, SERVICE_CHANGE_CONFIG)))
+        done = ChangeServiceConfigW(svc, SERVICE_NO_CHANGE, start_type, SERVICE_NO_CHANGE,
+                                    NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    if (!done)
+        journal(EVENTLOG_WARNING_TYPE, 0, "cannot set the start type to %s (error %lu): the directory may "
+                "not be %s in the next session of this prefix",
+                start_type == SERVICE_AUTO_START ? "automatic" : "demand", (unsigned long)GetLastError(),
+                start_type == SERVICE_AUTO_START ? "online" : "offline");
+    if (svc)
+        CloseServiceHandle(svc);
+    if (scm)
+        CloseServiceHandle(scm);
+}
+
 static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 {
     static struct held h;
     char a[3 * PATH_CCH], b[3 * PATH_CCH];
+    HANDLE running;
     HRESULT hr;
 
     (void)argc; (void)argv;
+    /* Exists, not signalled, from now until this thread is done with the database
+     * (common/ntds_layout.h): the DLL then waits rather than calling it stopped. */
+    running = CreateEventW(NULL, TRUE, FALSE, NTDS_RUNNING_EVENT_NAME);
     stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     status_handle = RegisterServiceCtrlHandlerExW(NTDS_SERVICE_NAME, control_handler, NULL);
-    if (!status_handle || !stop_event) {
+    if (!status_handle || !stop_event || !running) {
         journal(EVENTLOG_ERROR_TYPE, 0, "cannot register with the service control manager (error %lu)",
                 (unsigned long)GetLastError());
+        if (running)
+            CloseHandle(running);
         return;
     }
     report(SERVICE_START_PENDING, NO_ERROR, 0, 5000);
@@ -366,19 +401,27 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     h.db = h.log = INVALID_HANDLE_VALUE;
     hr = open_database(&h);
     if (hr != S_OK) {
+        CloseHandle(running);
         report(SERVICE_STOPPED, ERROR_SERVICE_SPECIFIC_ERROR, (DWORD)hr, 0);
         return;
     }
     journal(EVENTLOG_INFORMATION_TYPE, 0, "started; holding %s and %s", narrow(h.db_path, CP_UTF8, a, sizeof(a)),
             h.log != INVALID_HANDLE_VALUE ? narrow(h.log_path, CP_UTF8, b, sizeof(b)) : "(no edb.log)");
+    SetEvent(running);
     report(SERVICE_RUNNING, NO_ERROR, 0, 0);
+    keep_start_type(SERVICE_AUTO_START);
 
     WaitForSingleObject(stop_event, INFINITE);
 
+    ResetEvent(running);
     if (h.log != INVALID_HANDLE_VALUE)
         CloseHandle(h.log);
     CloseHandle(h.db);
-    journal(EVENTLOG_INFORMATION_TYPE, 0, "stopped; the database is released");
+    if (stopped_by_administrator)
+        keep_start_type(SERVICE_DEMAND_START);
+    CloseHandle(running);
+    journal(EVENTLOG_INFORMATION_TYPE, 0, "stopped; the database is released%s",
+            stopped_by_administrator ? "; the directory stays offline until it is started again" : "");
     report(SERVICE_STOPPED, NO_ERROR, 0, 0);
 }
 

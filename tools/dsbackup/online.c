@@ -56,6 +56,12 @@ static int no_arguments(int argc, WCHAR **argv, const char *help, const char *co
     return usage_error(help, format, argv[1]);
 }
 
+static BOOL keep_start_type(SC_HANDLE service, DWORD start_type)
+{
+    return ChangeServiceConfigW(service, SERVICE_NO_CHANGE, start_type, SERVICE_NO_CHANGE,
+                                NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
 /* Asks the service to stop or start, and waits until it has (or gives up). */
 static BOOL drive_service(BOOL start, DWORD *final_state)
 {
@@ -66,9 +72,19 @@ static BOOL drive_service(BOOL start, DWORD *final_state)
 
     *final_state = 0;
     if (!(manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT))) return FALSE;
-    service = OpenServiceW(manager, NTDS_SERVICE_NAME, SERVICE_START | SERVICE_STOP | SERVICE_QUERY_STATUS);
+    service = OpenServiceW(manager, NTDS_SERVICE_NAME,
+                           SERVICE_START | SERVICE_STOP | SERVICE_QUERY_STATUS | SERVICE_CHANGE_CONFIG);
     CloseServiceHandle(manager);
     if (!service) return FALSE;
+    /* The state kept across sessions of the prefix is the start type
+     * (docs/behaviour.md, "Online and offline").  The stand-in sets it itself when
+     * it is started or stopped, but a service that is stopped already hears
+     * nothing: offline is set first, online once the service runs. */
+    if (!start && !keep_start_type(service, SERVICE_DEMAND_START))
+    {
+        CloseServiceHandle(service);
+        return FALSE;
+    }
     if (!QueryServiceStatus(service, &status)) status.dwCurrentState = 0;
     if (status.dwCurrentState != wanted)
     {
@@ -88,8 +104,10 @@ static BOOL drive_service(BOOL start, DWORD *final_state)
         Sleep(200);
     }
     *final_state = status.dwCurrentState;
+    if (status.dwCurrentState == wanted && start && !keep_start_type(service, SERVICE_AUTO_START))
+        *final_state = 0;
     CloseServiceHandle(service);
-    return status.dwCurrentState == wanted;
+    return *final_state == wanted;
 }
 
 /* Sets (1) or removes (0) the "Directory Offline" mark. */
