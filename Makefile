@@ -32,7 +32,7 @@ WIN_LDFLAGS   := -static -static-libgcc
 CORE_SRCS := src/handle_table.c src/name_list.c src/names.c src/expiry_token.c \
              src/restore_map.c src/memory.c src/wstr.c src/name_index.c common/errors.c
 # The Windows side of the DLL.
-WIN_SRCS  := src/main.c src/trace.c src/platform.c src/dsa_config.c src/online.c \
+WIN_SRCS  := src/main.c src/trace.c src/platform.c src/dsa_config.c src/online.c src/backup_slot.c \
              src/backup.c src/restore.c src/restore_state.c src/auth_identity.c src/unc_share.c
 DLL_SRCS  := $(CORE_SRCS) $(WIN_SRCS)
 # Fault injection (src/fault.h) exists only in test builds: the native core's and

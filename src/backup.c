@@ -11,6 +11,7 @@
 #include <string.h>
 #define _NTDSBCLI_DEFINED
 #include "ntdsbcli.h"
+#include "backup_slot.h"
 #include "dsa_config.h"
 #include "expiry_token.h"
 #include "handle_table.h"
@@ -47,6 +48,7 @@ struct open_file
 struct backup_context
 {
     struct context_header header;
+    HANDLE slot;                         /* the machine's one backup (backup_slot.h), until End */
     struct dsa_config config;
     struct listed_file *files;
     size_t file_count, file_capacity;
@@ -70,6 +72,7 @@ static void backup_context_destroy(struct context_header *header)
     size_t i;
 
     close_open_file(context);
+    backup_slot_give_up(context->slot);
     for (i = 0; i < context->file_count; i++)
     {
         mem_free(context->files[i].unc_path);
@@ -128,6 +131,9 @@ static HRESULT backup_prepare(const WCHAR *server, ULONG grbit, ULONG backup_typ
         ;
     else if (!(token_bytes = mem_alloc(EXPIRY_TOKEN_SIZE)))
         hr = ERROR_NOT_ENOUGH_MEMORY;
+    /* Last: a backup that would be refused anyway does not hold up another one. */
+    else if ((hr = backup_slot_take(&context->slot)))
+        mem_free(token_bytes);
     if (hr)
     {
         dsa_config_free(&context->config);
@@ -647,7 +653,11 @@ HRESULT WINAPI DsBackupTruncateLogs(HBC hbc)
 
 static void backup_context_end(struct context_header *header)
 {
-    close_open_file(CONTAINING_RECORD(header, struct backup_context, header));
+    struct backup_context *context = CONTAINING_RECORD(header, struct backup_context, header);
+
+    close_open_file(context);
+    backup_slot_give_up(context->slot);
+    context->slot = NULL;
 }
 
 HRESULT WINAPI DsBackupEnd(HBC hbc)

@@ -49,6 +49,10 @@ int run_no_backup_privilege_tests(void);
 int run_restore_tests(void);
 int run_no_restore_privilege_tests(void);
 int run_share_not_resolving_tests(void);
+int run_one_backup_tests(void);
+int whole_backup(void);
+int hold_backup(const char *flag);
+int expect_backup(const char *expected);
 int register_and_crash(void);
 int check_registration_survived(void);
 

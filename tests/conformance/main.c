@@ -18,6 +18,10 @@ int main(int argc, char **argv)
     if (!strcmp(mode, "restore")) return run_restore_tests();
     if (!strcmp(mode, "no-restore-privilege")) return run_no_restore_privilege_tests();
     if (!strcmp(mode, "share-not-resolving")) return run_share_not_resolving_tests();
+    if (!strcmp(mode, "one-backup")) return run_one_backup_tests();
+    if (!strcmp(mode, "whole-backup")) return whole_backup();
+    if (!strcmp(mode, "hold-backup") && argc > 2) return hold_backup(argv[2]);
+    if (!strcmp(mode, "expect-backup") && argc > 2) return expect_backup(argv[2]);
     if (!strcmp(mode, "register-and-crash")) return register_and_crash();
     if (!strcmp(mode, "check-registration-survived")) return check_registration_survived();
     if (!strcmp(mode, "set-identity"))

@@ -30,6 +30,34 @@ wine_server_keep
 tap_program "conformance.exe backup ($arch)" wine conformance.exe backup || status=1
 tap_program "conformance.exe no-backup-privilege ($arch)" wine conformance.exe no-backup-privilege || status=1
 tap_program "conformance.exe offline-without-service ($arch)" wine conformance.exe offline-without-service || status=1
+tap_program "conformance.exe one-backup ($arch)" wine conformance.exe one-backup || status=1
+
+# One backup at a time across bitnesses too (in the i686 run, whose "wine" runs
+# both): a holder of each architecture, and a second backup of the other.
+if [ "$arch" = i686 ] && [ -f "$here/build/x86_64/conformance.exe" ]; then
+    mkdir -p "$WINEPREFIX/drive_c/tests64"
+    cp "$here/build/x86_64/conformance.exe" "$here/build/x86_64/ntdsbcli.dll" "$WINEPREFIX/drive_c/tests64/"
+    exe32='C:\tests\conformance.exe'
+    exe64='C:\tests64\conformance.exe'
+    one_backup_across() {   # one_backup_across HOLDER SECOND: the second refused, then not
+        local holder refused=1
+        rm -f holding.flag
+        wine "$1" hold-backup 'C:\tests\holding.flag' > /dev/null 2>&1 &
+        holder=$!
+        for _ in $(seq 1200); do
+            { [ -e holding.flag ] || ! kill -0 "$holder" 2> /dev/null; } && break
+            sleep 0.1
+        done
+        [ -e holding.flag ] && wine "$2" expect-backup 0xC80001F9 && refused=0
+        rm -f holding.flag
+        wait "$holder"
+        [ "$refused" = 0 ] && wine "$2" expect-backup 0
+    }
+    check "an i686 backup is refused while an x86-64 one runs, and starts after it" \
+        one_backup_across "$exe64" "$exe32"
+    check "an x86-64 backup is refused while an i686 one runs, and starts after it" \
+        one_backup_across "$exe32" "$exe64"
+fi
 
 # The debug trace: one line per call and one per result, on stderr.
 NTDSBCLI_DEBUG=1 wine conformance.exe no-backup-privilege > /dev/null 2> trace.txt
