@@ -29,8 +29,11 @@ static BOOL database_exists(const struct dsa_config *config)
 /* How long a call waits for a directory service that is meant to run and does not
  * run yet: the stand-in that Wine's service manager starts when a session of the
  * prefix begins, or that an administrator is starting.  Wine's service manager
- * itself gives a starting service 30 s. */
+ * itself gives a starting service 30 s.  One that the service manager has not
+ * even begun to start (stopped, with no error) gets less: services that start
+ * automatically are launched before a session's first program runs. */
 #define SERVICE_START_WAIT_MS 30000
+#define SERVICE_NOT_STARTED_WAIT_MS 5000
 #define SERVICE_POLL_MS 10
 #define SERVICE_QUERY_EVERY_MS 250
 
@@ -82,7 +85,10 @@ static enum service_state query_ntds_service(BOOL *refused)
         {
             if (status.dwCurrentState == SERVICE_RUNNING) state = SERVICE_RUNNING_STATE;
             else if (status.dwCurrentState == SERVICE_STOPPED) state = SERVICE_STOPPED_STATE;
-            *refused = state == SERVICE_STOPPED_STATE && status.dwWin32ExitCode != NO_ERROR;
+            /* A service not started since the service manager began has its own
+             * code, which is no refusal. */
+            *refused = state == SERVICE_STOPPED_STATE && status.dwWin32ExitCode != NO_ERROR
+                       && status.dwWin32ExitCode != ERROR_SERVICE_NEVER_STARTED;
         }
         CloseServiceHandle(service);
     }
@@ -129,8 +135,9 @@ static enum service_state wait_for_service(void)
             if (state == SERVICE_RUNNING_STATE || state == SERVICE_ABSENT || refused) return state;
             if (waited >= SERVICE_START_WAIT_MS) return state;
             if (state == SERVICE_STOPPED_STATE && signal == STAND_IN_ABSENT
-                    && (registry_read_dword(HKEY_LOCAL_MACHINE, NTDS_SERVICE_KEY, NTDS_SERVICE_VALUE_START,
-                                            &start_type) || start_type != SERVICE_AUTO_START))
+                    && (waited >= SERVICE_NOT_STARTED_WAIT_MS
+                        || registry_read_dword(HKEY_LOCAL_MACHINE, NTDS_SERVICE_KEY, NTDS_SERVICE_VALUE_START,
+                                               &start_type) || start_type != SERVICE_AUTO_START))
                 return SERVICE_STOPPED_STATE;
         }
         Sleep(SERVICE_POLL_MS);
