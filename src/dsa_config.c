@@ -21,7 +21,7 @@ static BOOL is_absolute_path(const WCHAR *path)
 
 /* Normalises a configured path ("." and "..", doubled separators) and drops a
  * trailing separator, so that names built from it compare reliably. */
-static HRESULT read_path(const WCHAR *value_name, WCHAR **out)
+static HRESULT read_path(HKEY parameters, const WCHAR *value_name, WCHAR **out)
 {
     WCHAR *raw, *full;
     DWORD n;
@@ -29,7 +29,7 @@ static HRESULT read_path(const WCHAR *value_name, WCHAR **out)
     LONG status;
 
     *out = NULL;
-    status = registry_read_string(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, value_name, &raw);
+    status = registry_read_string(parameters, NULL, value_name, &raw);
     if (status == ERROR_FILE_NOT_FOUND || status == ERROR_INVALID_DATA
             || status == ERROR_UNSUPPORTED_TYPE)
         return hrCouldNotConnect;
@@ -56,13 +56,18 @@ static HRESULT read_path(const WCHAR *value_name, WCHAR **out)
 
 HRESULT dsa_config_load(struct dsa_config *config)
 {
+    HKEY parameters;
     HRESULT hr;
+    LONG status;
 
     memset(config, 0, sizeof(*config));
-    if ((hr = read_path(NTDS_VALUE_DATABASE_FILE, &config->database_path))
-            || (hr = read_path(NTDS_VALUE_LOG_DIR, &config->log_dir))
-            || (hr = read_path(NTDS_VALUE_WORKING_DIR, &config->working_dir)))
+    if ((status = registry_open_key(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, &parameters)))
+        return status == ERROR_FILE_NOT_FOUND ? hrCouldNotConnect : hrError;
+    if ((hr = read_path(parameters, NTDS_VALUE_DATABASE_FILE, &config->database_path))
+            || (hr = read_path(parameters, NTDS_VALUE_LOG_DIR, &config->log_dir))
+            || (hr = read_path(parameters, NTDS_VALUE_WORKING_DIR, &config->working_dir)))
         dsa_config_free(config);
+    RegCloseKey(parameters);
     return hr;
 }
 

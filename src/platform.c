@@ -188,43 +188,48 @@ HRESULT hr_from_file_error(DWORD error)
     }
 }
 
+LONG registry_open_key(HKEY root, const WCHAR *path, HKEY *key)
+{
+    *key = NULL;
+    if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
+    return RegOpenKeyExW(root, path, 0, KEY_QUERY_VALUE, key);
+}
+
 LONG registry_read_string(HKEY root, const WCHAR *key, const WCHAR *value, WCHAR **out)
 {
-    DWORD type, size = 0, expanded;
-    WCHAR *raw, *result;
+    static const DWORD flags = RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND;
+    /* One read into a buffer that fits any usual path: each read is a wineserver
+     * round trip or three.  A second, into the heap, only for a longer value. */
+    WCHAR small[MAX_PATH + 1], *raw = small, *result = NULL;
+    DWORD type, size = sizeof(small) - sizeof(WCHAR), expanded;
     LONG status;
 
     *out = NULL;
     if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
-    status = RegGetValueW(root, key, value, RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ
-                          | RRF_NOEXPAND, &type, NULL, &size);
-    if (status) return status;
-    if (size < sizeof(WCHAR) || size > (NTDSBCLI_MAX_PATH + 1) * sizeof(WCHAR))
-        return ERROR_INVALID_DATA;
-    if (!(raw = mem_alloc(size + sizeof(WCHAR)))) return ERROR_NOT_ENOUGH_MEMORY;
-    status = RegGetValueW(root, key, value, RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ
-                          | RRF_NOEXPAND, &type, raw, &size);
-    if (status)
+    status = RegGetValueW(root, key, value, flags, &type, raw, &size);
+    if (status == ERROR_MORE_DATA)
     {
-        mem_free(raw);
-        return status;
+        if (size > (NTDSBCLI_MAX_PATH + 1) * sizeof(WCHAR)) return ERROR_INVALID_DATA;
+        if (!(raw = mem_alloc(size + sizeof(WCHAR)))) return ERROR_NOT_ENOUGH_MEMORY;
+        status = RegGetValueW(root, key, value, flags, &type, raw, &size);
     }
-    raw[size / sizeof(WCHAR)] = 0;
-    if (type != REG_EXPAND_SZ)
+    if (!status && size < sizeof(WCHAR)) status = ERROR_INVALID_DATA;
+    if (!status)
     {
-        *out = raw;
-        return ERROR_SUCCESS;
+        raw[size / sizeof(WCHAR)] = 0;
+        if (type != REG_EXPAND_SZ) result = raw == small ? wstr_dup(raw) : raw;
+        else
+        {
+            expanded = ExpandEnvironmentStringsW(raw, NULL, 0);
+            if (!expanded || expanded > NTDSBCLI_MAX_PATH + 1) status = ERROR_INVALID_DATA;
+            else if ((result = mem_alloc(expanded * sizeof(WCHAR))))
+                ExpandEnvironmentStringsW(raw, result, expanded);
+        }
+        if (!status && !result) status = ERROR_NOT_ENOUGH_MEMORY;
+        if (!status) *out = result;
     }
-    expanded = ExpandEnvironmentStringsW(raw, NULL, 0);
-    if (!expanded || expanded > NTDSBCLI_MAX_PATH + 1 || !(result = mem_alloc(expanded * sizeof(WCHAR))))
-    {
-        mem_free(raw);
-        return expanded ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_DATA;
-    }
-    ExpandEnvironmentStringsW(raw, result, expanded);
-    mem_free(raw);
-    *out = result;
-    return ERROR_SUCCESS;
+    if (raw != small && raw != *out) mem_free(raw);
+    return status;
 }
 
 LONG registry_read_dword(HKEY root, const WCHAR *key, const WCHAR *value, DWORD *out)

@@ -43,8 +43,12 @@ HANDLE file_find_first(const WCHAR *pattern, WIN32_FIND_DATAW *data);
 /* Maps the last Win32 error of a failed file call to the code the API returns. */
 HRESULT hr_from_file_error(DWORD error);
 
+/* Opens a key to read several values of it (RegCloseKey closes it): one open
+ * instead of one per value. */
+LONG registry_open_key(HKEY root, const WCHAR *path, HKEY *key);
 /* Reads a REG_SZ/REG_EXPAND_SZ value (expanded) into a new string; returns
- * ERROR_SUCCESS, ERROR_FILE_NOT_FOUND or another Win32 error. */
+ * ERROR_SUCCESS, ERROR_FILE_NOT_FOUND or another Win32 error.  KEY is a path
+ * under ROOT, or NULL to read from ROOT itself. */
 LONG registry_read_string(HKEY root, const WCHAR *key, const WCHAR *value, WCHAR **out);
 LONG registry_read_dword(HKEY root, const WCHAR *key, const WCHAR *value, DWORD *out);
 

@@ -58,14 +58,27 @@ static void stored_registration_free(struct stored_registration *r)
 
 /* ---- the journal file ------------------------------------------------------------ */
 
+/* Where the journal is does not change while a process runs: found once (three
+ * wineserver round trips), since every online check asks whether it exists. */
+static INIT_ONCE journal_location_once = INIT_ONCE_STATIC_INIT;
+static WCHAR journal_folder[MAX_PATH], journal_file[MAX_PATH];
+static BOOL journal_location_known;
+
+static BOOL CALLBACK find_journal_location(INIT_ONCE *once, void *param, void **context)
+{
+    (void)once; (void)param; (void)context;
+    journal_location_known = restore_journal_path(journal_folder, MAX_PATH, FALSE)
+                             && restore_journal_path(journal_file, MAX_PATH, TRUE);
+    return TRUE;
+}
+
 static BOOL journal_path(WCHAR *path, DWORD size, BOOL create_folder)
 {
-    if (create_folder)
-    {
-        if (!restore_journal_path(path, size, FALSE)) return FALSE;
-        CreateDirectoryW(path, NULL);
-    }
-    return restore_journal_path(path, size, TRUE);
+    InitOnceExecuteOnce(&journal_location_once, find_journal_location, NULL, NULL);
+    if (!journal_location_known || size < MAX_PATH) return FALSE;
+    if (create_folder) CreateDirectoryW(journal_folder, NULL);
+    memcpy(path, journal_file, sizeof(journal_file));
+    return TRUE;
 }
 
 static BOOL journal_exists(void)
