@@ -18,7 +18,12 @@
  *   bench memory dll|plain BUFSIZE PASSES
  *                                     peak working set while reading the database
  *                                     PASSES times (run in a fresh process)
- *   bench threads ROUNDS PASSES       two contexts on two threads against one
+ *   bench online ROUNDS running|stopped
+ *                                     the cost of DsIsNTDSOnlineW and of
+ *                                     DsBackupPrepareW + DsBackupEnd, against
+ *                                     the service-manager query that decided it
+ *                                     before, with the NTDS stand-in running or
+ *                                     stopped
  *
  * The program measures only; it prints one line per sample on stdout,
  * "S <section> key=value ...", and tests/bench/report.py turns them into medians,
@@ -779,7 +784,7 @@ static void spread_population(void)
         spread_handles[k] = population[(size_t)k * population_count / spread_count];
 }
 
-static double time_op(enum handle_op op, int calls, HBC valid, HBC stale)
+static double time_op(enum handle_op op, int calls, HBC *valid, HBC stale)
 {
     double t0, t1;
     HRESULT hr;
@@ -791,7 +796,7 @@ static double time_op(enum handle_op op, int calls, HBC valid, HBC stale)
     case OP_CLOSE_VALID:
         /* A live backup handle with no file open: a lookup, then hrInvalidHandle. */
         for (i = 0; i < calls; i++)
-            if ((hr = DsBackupClose(valid)) != hrInvalidHandle) die("close-valid: DsBackupClose returned %#lx", hr);
+            if ((hr = DsBackupClose(*valid)) != hrInvalidHandle) die("close-valid: DsBackupClose returned %#lx", hr);
         break;
     case OP_CLOSE_INVALID:
         /* An ended handle: ERROR_INVALID_PARAMETER. */
@@ -806,9 +811,14 @@ static double time_op(enum handle_op op, int calls, HBC valid, HBC stale)
         tour(population, (unsigned int)population_count, calls);
         break;
     case OP_PREPARE_END:
+        /* One backup at a time: the valid handle's backup gives way meanwhile. */
+        DsBackupEnd(*valid);
+        t0 = now();
         for (i = 0; i < calls; i++)
             if (DsBackupEnd(bare_prepare())) die("DsBackupEnd failed");
-        break;
+        t1 = now();
+        *valid = bare_prepare();
+        return t1 - t0;
     default:
         break;
     }
@@ -833,7 +843,7 @@ static int cmd_handles(int max_population, int batches)
     stale = bare_prepare();             /* an ended handle: never valid again */
     DsBackupEnd(stale);
     valid = bare_prepare();
-    time_op(OP_PREPARE_END, 20, valid, stale);   /* warm */
+    time_op(OP_PREPARE_END, 20, &valid, stale);   /* warm */
     for (v = 0; v < level_count; v++)
     {
         set_population(levels[v]);
@@ -842,7 +852,7 @@ static int cmd_handles(int max_population, int batches)
             for (o = 0; o < OP_COUNT; o++)
             {
                 enum handle_op op = (enum handle_op)((o + b) % OP_COUNT);
-                double secs = time_op(op, calls[op], valid, stale);
+                double secs = time_op(op, calls[op], &valid, stale);
                 printf("S handles visit=%d population=%d batch=%d op=%s calls=%d secs=%.6f\n", v,
                        population_count, b, op_names[op], calls[op], secs);
             }
@@ -917,99 +927,86 @@ static int cmd_memory(BOOL dll, DWORD buffer_size, int passes)
 }
 
 /* ---------------------------------------------------------------------------
- * threads: two contexts streaming from two threads, against one. */
+ * online: what DsIsNTDSOnline and DsBackupPrepare cost to decide whether the
+ * directory runs, with the NTDS stand-in running (run.sh started it) or stopped,
+ * against what the DLL did before on every call: asking the service manager
+ * (an RPC to services.exe), and against one registry read, a wineserver round
+ * trip or three. */
 
-struct worker
+enum online_op { ONLINE_IS_ONLINE, ONLINE_PREPARE_END, ONLINE_SCM_QUERY, ONLINE_REGISTRY_READ, ONLINE_OP_COUNT };
+static const char *const online_op_names[] = {"is-online", "prepare-end", "scm-query", "registry-read"};
+
+static void scm_query(void)
 {
-    BOOL dll;
-    HBC hbc;
-    BYTE *buffer;
-    DWORD buffer_size;
-    int passes;
-    HANDLE go;
-    volatile LONG *ready;
-};
+    SC_HANDLE manager, service;
+    SERVICE_STATUS status;
 
-static DWORD WINAPI worker_main(void *arg)
-{
-    struct worker *worker = arg;
-    int p;
-
-    InterlockedIncrement(worker->ready);
-    WaitForSingleObject(worker->go, INFINITE);
-    for (p = 0; p < worker->passes; p++)
-        read_all(worker->dll, worker->hbc, worker->buffer, worker->buffer_size);
-    return 0;
+    if (!(manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT))) die("OpenSCManagerW failed: %lu", GetLastError());
+    if ((service = OpenServiceW(manager, NTDS_SERVICE_NAME, SERVICE_QUERY_STATUS)))
+    {
+        QueryServiceStatus(service, &status);
+        CloseServiceHandle(service);
+    }
+    CloseServiceHandle(manager);
 }
 
-static double run_workers(struct worker *workers, int count)
+static double time_online_op(enum online_op op, int calls, BOOL running)
 {
-    HANDLE threads[2], go = CreateEventW(NULL, TRUE, FALSE, NULL);
-    volatile LONG ready = 0;
-    double t0, t1;
+    void *token;
+    DWORD token_size, start_type, size;
+    double t0 = now();
+    BOOL online;
+    HRESULT hr;
+    HBC hbc;
     int i;
 
-    for (i = 0; i < count; i++)
-    {
-        workers[i].go = go;
-        workers[i].ready = &ready;
-        if (!(threads[i] = CreateThread(NULL, 0, worker_main, &workers[i], 0, NULL))) die("CreateThread failed");
-    }
-    while (ready < count) Sleep(0);
-    Sleep(1);
-    t0 = now();
-    SetEvent(go);
-    WaitForMultipleObjects(count, threads, TRUE, INFINITE);
-    t1 = now();
-    for (i = 0; i < count; i++) CloseHandle(threads[i]);
-    CloseHandle(go);
-    return t1 - t0;
+    for (i = 0; i < calls; i++)
+        switch (op)
+        {
+        case ONLINE_IS_ONLINE:
+            if ((hr = DsIsNTDSOnlineW(NULL, &online)) || online != running)
+                die("DsIsNTDSOnlineW returned %#lx, online %d", hr, online);
+            break;
+        case ONLINE_PREPARE_END:
+            hr = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc);
+            if (hr != (running ? S_OK : hrCouldNotConnect)) die("DsBackupPrepareW returned %#lx", hr);
+            if (!hr)
+            {
+                DsBackupFree(token);
+                DsBackupEnd(hbc);
+            }
+            break;
+        case ONLINE_SCM_QUERY:
+            scm_query();
+            break;
+        case ONLINE_REGISTRY_READ:
+            size = sizeof(start_type);
+            RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_SERVICE_KEY, NTDS_SERVICE_VALUE_START, RRF_RT_REG_DWORD, NULL,
+                         &start_type, &size);
+            break;
+        default:
+            break;
+        }
+    return now() - t0;
 }
 
-static int cmd_threads(int rounds, int passes)
+static int cmd_online(int rounds, BOOL running)
 {
-    static const DWORD sizes[] = {64 * KIB, 1 * MIB};
-    struct worker workers[2];
-    HBC contexts[2];
-    BYTE *buffers[2];
-    int r, s, v, i;
+    static const int calls[ONLINE_OP_COUNT] = {200, 200, 200, 2000};
+    int r, o;
 
-    for (i = 0; i < 2; i++)
-    {
-        contexts[i] = prepare_context(FALSE);
-        buffers[i] = buffer_alloc(1 * MIB);
-    }
-    read_all(TRUE, contexts[0], buffers[0], 1 * MIB);   /* warm */
+    for (o = 0; o < ONLINE_OP_COUNT; o++) time_online_op((enum online_op)o, 10, running);   /* warm */
     for (r = 0; r < rounds; r++)
     {
-        for (s = 0; s < 2; s++)
-            for (v = 0; v < 4; v++)
-            {
-                int variant = (v + r) % 4;         /* rotate the order */
-                BOOL dll = variant < 2;
-                int count = variant % 2 ? 2 : 1;
-                double secs;
-
-                for (i = 0; i < count; i++)
-                {
-                    workers[i].dll = dll;
-                    workers[i].hbc = contexts[i];
-                    workers[i].buffer = buffers[i];
-                    workers[i].buffer_size = sizes[s];
-                    workers[i].passes = passes;
-                }
-                secs = run_workers(workers, count);
-                printf("S threads size=%lu round=%d who=%s threads=%d bytes=%llu secs=%.6f\n", sizes[s], r,
-                       dll ? "dll" : "plain", count, total_bytes * count * passes, secs);
-            }
+        for (o = 0; o < ONLINE_OP_COUNT; o++)
+        {
+            enum online_op op = (enum online_op)((o + r) % ONLINE_OP_COUNT);
+            printf("S online state=%s round=%d op=%s calls=%d secs=%.6f\n", running ? "running" : "stopped", r,
+                   online_op_names[op], calls[op], time_online_op(op, calls[op], running));
+        }
         fflush(stdout);
-        progress("threads: round %d of %d", r + 1, rounds);
     }
-    for (i = 0; i < 2; i++)
-    {
-        DsBackupEnd(contexts[i]);
-        buffer_free(buffers[i]);
-    }
+    progress("online: %d rounds with the stand-in %s", rounds, running ? "running" : "stopped");
     return 0;
 }
 
@@ -1019,7 +1016,7 @@ static int usage(void)
 {
     fputs("usage: bench stream ROUNDS COLD_ROUNDS PASSES | files ROUNDS | alone read|hash\n"
           "       | logs ROUNDS N... | handles MAXPOP BATCHES\n"
-          "       | memory dll|plain BUFSIZE PASSES | threads ROUNDS PASSES\n", stderr);
+          "       | memory dll|plain BUFSIZE PASSES | online ROUNDS running|stopped\n", stderr);
     return 2;
 }
 
@@ -1032,6 +1029,8 @@ int main(int argc, char **argv)
     qpc_frequency = (double)frequency.QuadPart;
     if (argc < 2) return usage();
     if (!strcmp(argv[1], "handles") && argc == 4) return cmd_handles(atoi(argv[2]), atoi(argv[3]));
+    if (!strcmp(argv[1], "online") && argc == 4 && (!strcmp(argv[3], "running") || !strcmp(argv[3], "stopped")))
+        return cmd_online(atoi(argv[2]), !strcmp(argv[3], "running"));
     if (!strcmp(argv[1], "logs") && argc >= 4 && argc - 3 <= (int)ARRAYSIZE(sizes))
     {
         for (i = 3; i < argc; i++)
@@ -1045,6 +1044,5 @@ int main(int argc, char **argv)
         return cmd_alone(argv[2]);
     if (!strcmp(argv[1], "memory") && argc == 5)
         return cmd_memory(!strcmp(argv[2], "dll"), (DWORD)strtoul(argv[3], NULL, 0), atoi(argv[4]));
-    if (!strcmp(argv[1], "threads") && argc == 4) return cmd_threads(atoi(argv[2]), atoi(argv[3]));
     return usage();
 }

@@ -8,8 +8,8 @@
 #      it, each section in its own process: streaming, the fixed cost of a file,
 #      dsbackup's backup against its two halves (each run a process started
 #      and timed here, as a user runs it), many small logs (folders of their own),
-#      two threads, handles, then memory (a fresh process for each
-#      configuration);
+#      handles, the online check with the NTDS stand-in running and stopped, then
+#      memory (a fresh process for each configuration);
 #   3. tests/bench/report.py: the table on stdout, docs/performance.md and
 #      docs/bench.png.
 #
@@ -19,7 +19,7 @@
 #   BENCH_DLL=path  benchmark this ntdsbcli.dll instead of $BUILD/x86_64's (to
 #                   measure a candidate change side by side)
 #   BENCH_OUT=dir   where the report goes (default: docs/, or $BUILD/bench/ when quick)
-#   BENCH_SECTIONS="stream files backup logs threads handles memory"
+#   BENCH_SECTIONS="stream files backup logs handles online memory"
 #                   the sections to run (default: all)
 #   BUILD           the build folder (make passes its $(BUILD))
 #
@@ -42,17 +42,17 @@ mkdir -p "$work" "$out"
 if [ "$quick" = 1 ]; then
     db_bytes=$((256 * 1048576)); log_bytes=$((4 * 1048576))
     stream_rounds=6; cold_rounds=2; passes=2; backup_rounds=2; log_rounds=1
-    thread_rounds=4; file_rounds=4; max_population=10000; handle_batches=3; memory_repeats=1
+    online_rounds=4; file_rounds=4; max_population=10000; handle_batches=3; memory_repeats=1
 else
     db_bytes=$((1024 * 1048576)); log_bytes=$((10 * 1048576))
     stream_rounds=16; cold_rounds=20; passes=3; backup_rounds=16; log_rounds=6
-    thread_rounds=8; file_rounds=10; max_population=100000; handle_batches=7; memory_repeats=3
+    online_rounds=12; file_rounds=10; max_population=100000; handle_batches=7; memory_repeats=3
 fi
 log_count=10
 log_sizes="1000 5000 20000"             # the many-logs section: numbered logs per folder
 memory_passes=4                          # 4 x the database: 4 GiB in a full run
 
-for f in "$build/x86_64/bench.exe" "$build/x86_64/dsbackup.exe" "$dll"; do
+for f in "$build/x86_64/bench.exe" "$build/x86_64/dsbackup.exe" "$build/x86_64/ntdssvc.exe" "$dll"; do
     [ -f "$f" ] || { echo "bench: $f is missing" >&2; exit 1; }
 done
 
@@ -76,7 +76,7 @@ sync
 
 bin="$WINEPREFIX/drive_c/bench"
 mkdir -p "$bin"
-cp "$build/x86_64/bench.exe" "$build/x86_64/dsbackup.exe" "$dll" "$bin/"
+cp "$build/x86_64/bench.exe" "$build/x86_64/dsbackup.exe" "$build/x86_64/ntdssvc.exe" "$dll" "$bin/"
 cd "$bin" || exit 1
 # One wineserver for the whole run, so that no program pays for starting it
 # and Wine's own services again.  They are started here, away from any pipe: a
@@ -196,7 +196,7 @@ backup_rounds() {
     rm -rf "$backup_dir"
 }
 
-sections=" ${BENCH_SECTIONS:-stream files backup logs threads handles memory} "
+sections=" ${BENCH_SECTIONS:-stream files backup logs handles online memory} "
 section() { case "$sections" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 if section stream; then
@@ -215,13 +215,20 @@ if section logs; then
     echo "bench: many logs ($log_sizes, $log_rounds rounds)"
     bench logs "$log_rounds" $log_sizes
 fi
-if section threads; then
-    echo "bench: two contexts on two threads"
-    bench threads "$thread_rounds" "$passes"
-fi
 if section handles; then
     echo "bench: handles (up to $max_population other live contexts)"
     bench handles "$max_population" "$handle_batches"
+fi
+if section online; then
+    # The NTDS stand-in registered, brought online and taken offline as an
+    # administrator does, then removed again: the other sections run without it.
+    echo "bench: the online check, with the NTDS stand-in running and stopped ($online_rounds rounds each)"
+    { wine 'C:\bench\ntdssvc.exe' install && wine dsbackup.exe online; } > "$work/online-setup.out" 2>&1 < /dev/null \
+        || { tr -d '\r' < "$work/online-setup.out" >&2; exit 1; }
+    bench online "$online_rounds" running
+    wine dsbackup.exe offline > "$work/online-setup.out" 2>&1 < /dev/null || { tr -d '\r' < "$work/online-setup.out" >&2; exit 1; }
+    bench online "$online_rounds" stopped
+    wine 'C:\bench\ntdssvc.exe' uninstall > /dev/null 2>&1 < /dev/null
 fi
 section memory && echo "bench: memory ($memory_passes passes over the database, a fresh process each)"
 i=0
