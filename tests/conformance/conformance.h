@@ -53,6 +53,8 @@ int run_one_backup_tests(void);
 int whole_backup(void);
 int hold_backup(const char *flag);
 int expect_backup(const char *expected);
+int expect_online(BOOL expected);
+int stand_in_starting(int starting_ms, int running_ms);
 int register_and_crash(void);
 int check_registration_survived(void);
 

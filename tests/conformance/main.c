@@ -4,6 +4,7 @@
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stdlib.h>
 #include <string.h>
 #include "conformance.h"
 
@@ -22,6 +23,8 @@ int main(int argc, char **argv)
     if (!strcmp(mode, "whole-backup")) return whole_backup();
     if (!strcmp(mode, "hold-backup") && argc > 2) return hold_backup(argv[2]);
     if (!strcmp(mode, "expect-backup") && argc > 2) return expect_backup(argv[2]);
+    if (!strcmp(mode, "expect-online") && argc > 2) return expect_online(atoi(argv[2]));
+    if (!strcmp(mode, "stand-in-starting") && argc > 3) return stand_in_starting(atoi(argv[2]), atoi(argv[3]));
     if (!strcmp(mode, "register-and-crash")) return register_and_crash();
     if (!strcmp(mode, "check-registration-survived")) return check_registration_survived();
     if (!strcmp(mode, "set-identity"))

@@ -5,7 +5,7 @@
  * it never breaks the one that runs (its logs truncated underneath it); a backup
  * whose process died leaves nothing that blocks the next.
  *
- * The other processes are this program again, in the modes below; run.sh also
+ * The other processes are this program again (other_process.c); run.sh also
  * pairs a holder of one architecture with a second backup of the other.
  *
  * Copyright 2026 The ntdsbcli project authors
@@ -200,79 +200,4 @@ int run_one_backup_tests(void)
     };
     assert_true(read_dsa_paths(&paths));
     return cmocka_run_group_tests_name("one backup at a time", tests, NULL, NULL);
-}
-
-/* ---- the other processes ---------------------------------------------------------- */
-
-/* conformance.exe whole-backup: the documented sequence to the end, logs
- * truncated; the exit code is the first failure, or S_OK. */
-int whole_backup(void)
-{
-    void *token;
-    DWORD token_size, size, got;
-    WCHAR *list, *entry;
-    BYTE buffer[65536];
-    LARGE_INTEGER file_size;
-    HRESULT hr;
-    HBC hbc;
-    int pass;
-
-    if ((hr = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc))) return hr;
-    DsBackupFree(token);
-    for (pass = 0; pass < 2 && !hr; pass++)
-    {
-        if ((hr = pass ? DsBackupGetBackupLogsW(hbc, &list, &size) : DsBackupGetDatabaseNamesW(hbc, &list, &size)))
-            break;
-        for (entry = list; !hr && *entry; entry += wcslen(entry) + 1)
-        {
-            if ((hr = DsBackupOpenFileW(hbc, entry, sizeof(buffer), &file_size))) break;
-            while ((hr = DsBackupRead(hbc, buffer, sizeof(buffer), &got)) == S_OK) ;
-            if (hr == ERROR_HANDLE_EOF) hr = DsBackupClose(hbc);
-        }
-        DsBackupFree(list);
-    }
-    if (!hr) hr = DsBackupTruncateLogs(hbc);
-    DsBackupEnd(hbc);
-    return hr;
-}
-
-/* conformance.exe hold-backup FLAG: prepares a backup, creates FLAG, and once
- * FLAG is gone exits without ending the backup. */
-int hold_backup(const char *flag)
-{
-    void *token;
-    DWORD token_size;
-    HANDLE file;
-    HBC hbc;
-    HRESULT hr;
-
-    if ((hr = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc)))
-    {
-        fprintf(stderr, "hold-backup: DsBackupPrepareW gave %#lx\n", (unsigned long)hr);
-        return 1;
-    }
-    file = CreateFileA(flag, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
-    if (file == INVALID_HANDLE_VALUE) return 1;
-    CloseHandle(file);
-    while (GetFileAttributesA(flag) != INVALID_FILE_ATTRIBUTES) Sleep(20);
-    return 0;
-}
-
-/* conformance.exe expect-backup HRESULT: exit code 0 if DsBackupPrepareW gives
- * that code now (a backup it starts is ended at once), 1 if not. */
-int expect_backup(const char *expected)
-{
-    HRESULT want = (HRESULT)strtoul(expected, NULL, 0), hr;
-    void *token;
-    DWORD token_size;
-    HBC hbc;
-
-    hr = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc);
-    if (hr == S_OK)
-    {
-        DsBackupFree(token);
-        DsBackupEnd(hbc);
-    }
-    printf("DsBackupPrepareW gave %#lx, expected %#lx\n", (unsigned long)hr, (unsigned long)want);
-    return hr != want;
 }

@@ -1,5 +1,6 @@
 # The directory-service stand-in (tools/ntdssvc.c), a Windows service named NTDS,
-# installed, started, stopped and refused under Wine (tests/service/run.sh), for
+# installed, started, stopped and refused under Wine (tests/service/run.sh), and
+# online or offline as it was left across Wine sessions (tests/service/sessions.sh), for
 # every architecture: the i686 service runs through the emulated 32-bit Wine,
 # started by the prefix's 64-bit services.exe as on Windows.
 
@@ -17,5 +18,6 @@ $(BUILD)/service/x86_64/ntdssvc.exe $(BUILD)/service/i686/ntdssvc.exe: \
 
 .PHONY: check-service
 check-service: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdssvc.exe $(BUILD)/$(a)/svcprobe.exe \
-        $(BUILD)/service/$(a)/ntdssvc.exe) $(WINE32_READY)
+        $(BUILD)/service/$(a)/ntdssvc.exe $(BUILD)/$(a)/dsbackup.exe $(BUILD)/$(a)/conformance.exe) $(WINE32_READY)
 	@for a in $(ARCHES); do BUILD=$(BUILD) tests/run-suite.sh service-$$a bash tests/service/run.sh $$a; done
+	@for a in $(ARCHES); do BUILD=$(BUILD) tests/run-suite.sh service-sessions-$$a bash tests/service/sessions.sh $$a; done
