@@ -29,7 +29,12 @@
 #       install-wine registered it, then removes what the record lists.
 #       ntdssvc.log, which the service writes beside itself, is data and stays.
 #   Both wait for the wineserver to end (wineserver -w) after changing the
-#   service, so that the registry is saved.
+#   service, so that the registry is saved; at most a minute: a wineserver kept
+#   running (wineserver -p, or a program still open) saves it by itself.
+#   A 64-bit prefix without its 32-bit side (syswow64 empty: made by a 64-bit
+#   Wine alone), where no 32-bit program can start, gets it from the emulated
+#   32-bit Wine first (tools/wine32 --setup-prefix) if that is there; otherwise
+#   install-wine says what to run.
 #
 # Other packages' files are safe:
 # - A file is ours if it is a regular file and: a header or .pc with our
@@ -246,8 +251,44 @@ open_prefix() {
 
 need_wine() { command -v "$wine" >/dev/null || die "$wine is not installed (WINE= names it)"; }
 save_registry() {
+    local waiter i
     say "waiting for the prefix's wineserver to end, which saves the registry ($wineserver -w)"
-    "$wineserver" -w
+    "$wineserver" -w &
+    waiter=$!
+    # NTDSBCLI_WINESERVER_WAIT: the bound in seconds (the tests shorten it).
+    for i in $(seq $((${NTDSBCLI_WINESERVER_WAIT:-60} * 10))); do
+        kill -0 "$waiter" 2> /dev/null || { wait "$waiter"; return 0; }
+        sleep 0.1
+    done
+    kill "$waiter" 2> /dev/null || true
+    wait "$waiter" 2> /dev/null || true
+    say "the prefix's wineserver still runs after ${NTDSBCLI_WINESERVER_WAIT:-60} s (a program is open in the prefix, or it was"
+    say "started with 'wineserver -p'): what was registered is in its registry, which Wine writes to disk"
+    say "every 30 s and when it ends; 'WINEPREFIX=$pfx $wineserver -k' ends it now"
+}
+
+# A 64-bit prefix whose 32-bit side was never installed.
+lacks_32bit_side() { [ -d "$pfx/$win/syswow64" ] && [ ! -f "$pfx/$win/syswow64/kernel32.dll" ]; }
+
+# Gives such a prefix its 32-bit side with the emulated 32-bit Wine, if it is
+# there; otherwise says, at the end, what to run.
+setup_32bit_side() {
+    lacks_32bit_side || return 0
+    if tools/wine32 --bindir > /dev/null 2>&1; then
+        say "the prefix has no 32-bit side yet: installing Wine's 32-bit files with the emulated 32-bit Wine"
+        WINEPREFIX=$pfx tools/wine32 --setup-prefix || die "could not give $pfx its 32-bit side"
+    fi
+}
+
+explain_32bit_side() {
+    lacks_32bit_side || return 0
+    say "note: $pfx has no 32-bit side (its syswow64 is empty: it was made by a 64-bit Wine alone),"
+    say "  so no 32-bit program starts in it yet; the i686 DLL waits in syswow64. To run 32-bit tools there:"
+    say "    make wine32 && WINEPREFIX=$pfx tools/wine32 --setup-prefix"
+    say "  then start each with 'tools/wine32 TOOL.exe', or 'wine TOOL.exe' with the folder that"
+    say "  'tools/wine32 --bindir' prints first in PATH. Where 32-bit code runs natively, Debian's"
+    say "  wine32:i386 does it instead:"
+    say "    rm $pfx/.update-timestamp && WINEPREFIX=$pfx wineboot -u"
 }
 
 # service_image: the program the service NTDS runs, without quotes, or nothing.
@@ -299,6 +340,8 @@ install_wine() {
         die "nothing was changed; FORCE=1 replaces it (keeping it in $pfx/$saved, to be put back by make uninstall-wine)"
     fi
 
+    setup_32bit_side
+
     # Each line of the record is written before what it records is done.
     for i in "${!rels[@]}"; do
         rel=${rels[i]}
@@ -341,6 +384,7 @@ install_wine() {
         say "  LINK    $pfx/$link -> ../../c: (\\\\${host^^}\\C\$)"
     fi
     say "  RECORD  $record"
+    explain_32bit_side
 }
 
 uninstall_wine() {
