@@ -20,6 +20,15 @@
  *
  * Under Wine: wine 'C:\ntds\ntdssvc.exe' install, then wine net start NTDS.
  *
+ * Online lasts until the directory is taken offline, as on a domain controller:
+ * once it runs the service sets its own start type to automatic, so that Wine
+ * starts it again with every session of the prefix (Wine ends a prefix's
+ * services with its last program), and an administrator's stop (net stop,
+ * dsbackup offline) sets it back to demand start.  The end of a session changes
+ * nothing.  While its service thread runs it keeps the named event of
+ * ntds_layout.h (NTDS_RUNNING_EVENT_NAME), signalled while the database is held:
+ * the DLL asks that instead of the service manager.
+ *
  * Configuration, read at each start (as docs/behaviour.md describes for the DLL):
  *   HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Parameters
  *       "DSA Database file"        REG_SZ or REG_EXPAND_SZ, absolute path of ntds.dit
@@ -713,7 +722,8 @@ static void usage(FILE *f)
           "HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters \"DSA Database file\" and\n"
           "<\"Database log files path\">\\edb.log open without FILE_SHARE_DELETE, so they cannot\n"
           "be deleted or replaced. It does not start while the key ...\\NTDS\\Restore In Progress\n"
-          "exists. Start and stop it with: net start NTDS / net stop NTDS.\n"
+          "exists. Start and stop it with: net start NTDS / net stop NTDS; once started it\n"
+          "starts with every Wine session until it is stopped again.\n"
           "Exit status: 0 done, 1 failed, 2 bad usage.\n", f);
 }
 

@@ -142,6 +142,7 @@ struct ntds_service
     BOOL known;                 /* the SCM answered */
     BOOL registered;            /* a service named NTDS exists */
     SERVICE_STATUS_PROCESS status;
+    DWORD start_type;           /* SERVICE_AUTO_START: kept online across sessions */
     DWORD error;                /* why not known */
 };
 

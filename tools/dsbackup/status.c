@@ -268,8 +268,14 @@ static void print_how_to_switch(BOOL online)
     if (!service.known) return;
     if (service.registered)
     {
-        print("%-24s %s\n", "", online ? "(the NTDS service runs: 'dsbackup offline' stops it for a restore)"
-              : "(a restore needs it offline; 'dsbackup online' starts the NTDS service again)");
+        if (online && service.start_type == SERVICE_AUTO_START)
+            print("%-24s %s\n", "", "(the NTDS service runs, and starts with every Wine session of this prefix: "
+                  "the directory stays online until 'dsbackup offline' stops it for a restore)");
+        else if (online)
+            print("%-24s %s\n", "", "(the NTDS service runs: 'dsbackup offline' stops it for a restore; "
+                  "'dsbackup online' keeps it online across Wine sessions)");
+        else
+            print("%-24s %s\n", "", "(it stays offline until 'dsbackup online' starts the NTDS service again)");
         return;
     }
     marked = !RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, NTDS_VALUE_OFFLINE, RRF_RT_REG_DWORD, NULL,

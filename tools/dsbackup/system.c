@@ -330,6 +330,17 @@ BOOL hash_file(const WCHAR *path, BYTE *buffer, ULONGLONG *size_out, char sha256
 
 /* ---- the NTDS service and its parameters -------------------------------------- */
 
+/* SERVICE_DEMAND_START if it cannot be read: only automatic start keeps the
+ * directory online across sessions. */
+static DWORD service_start_type(SC_HANDLE service)
+{
+    union { QUERY_SERVICE_CONFIGW config; BYTE bytes[8192]; } buffer;
+    DWORD needed;
+
+    if (!QueryServiceConfigW(service, &buffer.config, sizeof(buffer), &needed)) return SERVICE_DEMAND_START;
+    return buffer.config.dwStartType;
+}
+
 void query_ntds_service(struct ntds_service *service)
 {
     SC_HANDLE manager, handle;
@@ -341,7 +352,7 @@ void query_ntds_service(struct ntds_service *service)
         service->error = GetLastError();
         return;
     }
-    if (!(handle = OpenServiceW(manager, NTDS_SERVICE_NAME, SERVICE_QUERY_STATUS)))
+    if (!(handle = OpenServiceW(manager, NTDS_SERVICE_NAME, SERVICE_QUERY_STATUS | SERVICE_QUERY_CONFIG)))
     {
         service->error = GetLastError();
         service->known = service->error == ERROR_SERVICE_DOES_NOT_EXIST;
@@ -353,6 +364,7 @@ void query_ntds_service(struct ntds_service *service)
                                  sizeof(service->status), &needed))
             service->known = TRUE;
         else service->error = GetLastError();
+        service->start_type = service_start_type(handle);
         CloseServiceHandle(handle);
     }
     CloseServiceHandle(manager);
