@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/install/run.sh: make install / uninstall and make install-wine /
-# uninstall-wine (install.mk, tools/install.sh), as a user of each would meet them.
+# uninstall-wine (install.mk, tools/install.sh, tools/ntdsbcli-setup), as a user of
+# each would meet them.
 #
 #   1. make install into an empty staging folder (DESTDIR, PREFIX=/usr/local): the
 #      files where mingw-w64 looks, the manifests; a client (client.c) built for
@@ -14,8 +15,9 @@
 #      and lib by default; a file that stopped being ours is kept by uninstall; a
 #      relative PREFIX is refused.
 #   2. make install-wine into a throwaway Wine prefix (without the UNC link):
-#      an unmodified program in C:\apps (probe.c: LoadLibraryA by name) and the
-#      client of (1) alone in C:\apps load C:\windows\system32\ntdsbcli.dll; the
+#      the files are the copies make marked as Wine builtins; an unmodified program
+#      in C:\apps (probe.c: LoadLibraryA by name), which Wine shows loading a builtin,
+#      and the client of (1) alone in C:\apps load C:\windows\system32\ntdsbcli.dll; the
 #      service NTDS is registered; dsbackup status runs; the link exists; a second
 #      install-wine is idempotent; make uninstall-wine removes exactly what was
 #      installed (listings of system32, syswow64 and dosdevices as before).  A
@@ -334,10 +336,13 @@ check "... leaving it untouched" "$(find "$tmp/not-a-prefix" -type f | wc -l)" 0
 mk install-wine WINEPREFIX="$WINEPREFIX"
 check "make install-wine exits 0" "$RC" 0
 [ "$RC" = 0 ] || echo "  output: $OUT"
-check_same_file "the x86_64 DLL is in C:\\windows\\system32" "$sys32/ntdsbcli.dll" "$BUILD/x86_64/ntdsbcli.dll"
-check_same_file "the i686 DLL is in C:\\windows\\syswow64" "$wow64/ntdsbcli.dll" "$BUILD/i686/ntdsbcli.dll"
-check_same_file "dsbackup.exe (x86_64) is in system32" "$sys32/dsbackup.exe" "$BUILD/x86_64/dsbackup.exe"
-check_same_file "ntdssvc.exe (x86_64) is in system32" "$sys32/ntdssvc.exe" "$BUILD/x86_64/ntdssvc.exe"
+check_same_file "the x86_64 DLL is in C:\\windows\\system32" "$sys32/ntdsbcli.dll" "$BUILD/x86_64/builtin/ntdsbcli.dll"
+check_same_file "the i686 DLL is in C:\\windows\\syswow64" "$wow64/ntdsbcli.dll" "$BUILD/i686/builtin/ntdsbcli.dll"
+check_same_file "dsbackup.exe (x86_64) is in system32" "$sys32/dsbackup.exe" "$BUILD/x86_64/builtin/dsbackup.exe"
+check_same_file "ntdssvc.exe (x86_64) is in system32" "$sys32/ntdssvc.exe" "$BUILD/x86_64/builtin/ntdssvc.exe"
+for f in "$sys32/ntdsbcli.dll" "$wow64/ntdsbcli.dll" "$sys32/dsbackup.exe" "$sys32/ntdssvc.exe"; do
+    check "${f#"$WINEPREFIX"/} carries Wine's builtin marker" "$(grep -c 'Wine builtin DLL' "$f")" 1
+done
 check "the UNC link dosdevices/unc/$host/c\$ -> ../../c: exists" "$(readlink "$link")" "../../c:"
 expected_record=$(printf '%s\n' drive_c/windows/system32/ntdsbcli.dll drive_c/windows/syswow64/ntdsbcli.dll \
     drive_c/windows/system32/dsbackup.exe drive_c/windows/system32/ntdssvc.exe '@service NTDS' \
@@ -360,6 +365,9 @@ check "... and finds its exports" "$(printf '%s' "$OUT" | grep -o 'export [A-Za-
 check "... and the service NTDS through the service control manager" \
     "$(lower "$(printf '%s' "$OUT" | sed -n 's/.*service NTDS: \([^|]*\).*/\1/p' | sed 's/ *$//')")" \
     '"c:\windows\system32\ntdssvc.exe"'
+OUT=$(WINEDEBUG=+loaddll timeout 60 wine 'C:\apps\probe.exe' DsBackupFree 2>&1)
+check_match "... and Wine loads it as a builtin (WINEDEBUG=+loaddll)" "$(oneline "$OUT")" \
+    'Loaded L"C:\\\\windows\\\\system32\\\\ntdsbcli.dll" at [0-9A-Fa-f]*: builtin'
 cp "$tmp/client-x86_64.exe" "$WINEPREFIX/drive_c/apps/client.exe"
 run_wine 'C:\apps\client.exe'
 check "the import-library client alone in C:\\apps runs" "$RC" 0
@@ -414,7 +422,7 @@ check "... registering no service" "$(service_image)" ""
 
 mk install-wine WINEPREFIX="$WINEPREFIX" FORCE=1 SERVICE=0
 check "make install-wine FORCE=1 SERVICE=0 exits 0" "$RC" 0
-check_same_file "FORCE=1 replaces it with ours" "$sys32/ntdsbcli.dll" "$BUILD/x86_64/ntdsbcli.dll"
+check_same_file "FORCE=1 replaces it with ours" "$sys32/ntdsbcli.dll" "$BUILD/x86_64/builtin/ntdsbcli.dll"
 check_same_file "... keeping it in C:\\windows\\ntdsbcli-replaced" \
     "$WINEPREFIX/drive_c/windows/ntdsbcli-replaced/system32/ntdsbcli.dll" "$tmp/foreign.dll"
 check_absent "SERVICE=0 installs no ntdssvc.exe" "$sys32/ntdssvc.exe"
@@ -436,8 +444,8 @@ tree_state "$p32" > "$tmp/p32.before"
 mk install-wine WINEPREFIX="$p32" SERVICE=0
 check "install-wine into a 32-bit prefix exits 0" "$RC" 0
 check_match "... and calls it 32-bit" "$OUT" 'installing into the 32-bit Wine prefix'
-check_same_file "the i686 DLL is in its system32" "$p32/drive_c/windows/system32/ntdsbcli.dll" "$BUILD/i686/ntdsbcli.dll"
-check_same_file "the i686 dsbackup.exe is in its system32" "$p32/drive_c/windows/system32/dsbackup.exe" "$BUILD/i686/dsbackup.exe"
+check_same_file "the i686 DLL is in its system32" "$p32/drive_c/windows/system32/ntdsbcli.dll" "$BUILD/i686/builtin/ntdsbcli.dll"
+check_same_file "the i686 dsbackup.exe is in its system32" "$p32/drive_c/windows/system32/dsbackup.exe" "$BUILD/i686/builtin/dsbackup.exe"
 check_absent "no syswow64 is made" "$p32/drive_c/windows/syswow64"
 check "the UNC link is made" "$(readlink "$p32/dosdevices/unc/$host/c\$")" "../../c:"
 mk uninstall-wine WINEPREFIX="$p32"
