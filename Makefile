@@ -8,6 +8,8 @@
 #   make deps       installs what a fresh Debian 12 machine lacks (.ci/install-deps)
 #   make install    headers, import libraries, DLLs and pkg-config files for both
 #                   mingw-w64 triplets (PREFIX, DESTDIR); make uninstall undoes it
+#   make deb        Debian packages of the DLLs (Wine builtins), the tools and the
+#                   headers and import libraries, into build/deb/ (deb.mk, debian/)
 #   make install-wine WINEPREFIX=...   the DLLs, dsbackup and the NTDS stand-in
 #                   into a Wine prefix; make uninstall-wine undoes it
 #   make bench      performance figures against a plain ReadFile baseline
@@ -173,6 +175,7 @@ builtin: $(foreach a,$(ARCHES),$(addprefix $(BUILD)/$(a)/builtin/,$(WINE_FILES))
 # --- tests ----------------------------------------------------------------------
 include tests/tests.mk
 include install.mk
+include deb.mk
 
 clean:
 	rm -rf $(BUILD)
