@@ -22,8 +22,8 @@
 .PHONY: deb
 DEB_DIR := $(BUILD)/deb
 DEB_SRC := $(DEB_DIR)/ntdsbcli-$(VERSION)
-# dpkg-buildpackage's jobs: as many as make -j was given, at most the machine's cores.
-DEB_JOBS := $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),1)
+# dpkg-buildpackage's jobs: as many as make -j was given, else one per core.
+DEB_JOBS := $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),$(shell nproc))
 
 deb:
 	@rm -rf $(DEB_DIR)
