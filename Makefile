@@ -8,6 +8,8 @@
 #   make deps       installs what a fresh Debian 12 machine lacks (.ci/install-deps)
 #   make install    headers, import libraries, DLLs and pkg-config files for both
 #                   mingw-w64 triplets (PREFIX, DESTDIR); make uninstall undoes it
+#   make deb        Debian packages of the DLLs (Wine builtins), the tools and the
+#                   headers and import libraries, into build/deb/ (deb.mk, debian/)
 #   make install-wine WINEPREFIX=...   the DLLs, dsbackup and the NTDS stand-in
 #                   into a Wine prefix; make uninstall-wine undoes it
 #   make bench      performance figures against a plain ReadFile baseline
@@ -130,6 +132,15 @@ $(BUILD)/$(1)/libntdsbcli.a: $(BUILD)/$(1)/ntdsbcli.def
 $(BUILD)/$(1)/ntdsbcli.lib: $(BUILD)/$(1)/ntdsbcli.def
 	$(LLVM_DLLTOOL) -m $(LLVM_MACHINE_$(1)) -d $$< -D ntdsbcli.dll -k -l $$@
 
+# Wine's builtin marker (winebuild --builtin, package wine64-tools rewrites 32
+# bytes of the DOS stub): Wine loads a PE file from its own folder, and copies it
+# into every prefix, only with it.  The packages and make install-wine ship these
+# copies; the files of make all stay as a Windows program ships them.
+$(BUILD)/$(1)/builtin/%: $(BUILD)/$(1)/%
+	@mkdir -p $$(@D)
+	@echo "  MARK    $$@"
+	@cp $$< $$@.tmp && winebuild --builtin $$@.tmp && mv $$@.tmp $$@
+
 # --- the tools: the public headers and common/ only, never the DLL's src/ ---------
 $(1)_DSBACKUP_OBJS := $$(patsubst tools/dsbackup/%.c,$(BUILD)/$(1)/obj/dsbackup/%.o,$(DSBACKUP_SRCS)) \
                       $(BUILD)/$(1)/obj/tools/errors.o
@@ -156,9 +167,15 @@ $(BUILD)/$(1)/%.exe: tools/%.c $(BUILD)/$(1)/obj/%.res.o $(BUILD)/$(1)/obj/tools
 endef
 $(foreach a,$(ARCHES),$(eval $(call ARCH_RULES,$(a))))
 
+# What goes into Wine's folders, marked as builtins (make deb, make install-wine).
+WINE_FILES := ntdsbcli.dll dsbackup.exe ntdssvc.exe
+.PHONY: builtin
+builtin: $(foreach a,$(ARCHES),$(addprefix $(BUILD)/$(a)/builtin/,$(WINE_FILES)))
+
 # --- tests ----------------------------------------------------------------------
 include tests/tests.mk
 include install.mk
+include deb.mk
 
 clean:
 	rm -rf $(BUILD)

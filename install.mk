@@ -1,7 +1,10 @@
 # install.mk: make install, uninstall, install-wine and uninstall-wine.  The
-# Makefile includes it.  tools/install.sh does the work and documents what goes
-# where and how other packages' files are kept safe; make builds what it installs
-# and passes its variables on (unset ones take the script's defaults).
+# Makefile includes it.  tools/install.sh installs headers, import libraries, DLLs
+# and pkg-config files for mingw-w64 and documents what goes where and how other
+# packages' files are kept safe; tools/ntdsbcli-setup sets up a Wine prefix (the
+# same command the package ntdsbcli-wine installs), here with the files make
+# built.  make builds what they install and passes its variables on (unset ones
+# take the scripts' defaults).
 #
 #   make install   [PREFIX=/usr/local] [DESTDIR=]     make uninstall [PREFIX=] [DESTDIR=]
 #   make install-wine WINEPREFIX=<prefix> [FORCE=1] [SERVICE=0]
@@ -12,9 +15,11 @@
 
 .PHONY: install uninstall install-wine uninstall-wine
 
-INSTALL_SH = PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' BUILD='$(BUILD)' VERSION='$(VERSION)' \
-             WINEPREFIX='$(WINEPREFIX)' FORCE='$(FORCE)' SERVICE='$(SERVICE)' \
-             WINE='$(WINE)' WINESERVER='$(WINESERVER)' tools/install.sh
+INSTALL_SH = PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' BUILD='$(BUILD)' VERSION='$(VERSION)' tools/install.sh
+# The prefix is named, never ~/.wine by default: make is run from a source tree.
+SETUP_WINE = @if [ -z '$(WINEPREFIX)' ]; then \
+	    echo "ntdsbcli $@: needs the Wine prefix: make $@ WINEPREFIX=/path/to/prefix" >&2; exit 1; fi; \
+	WINEPREFIX='$(WINEPREFIX)' WINE='$(WINE)' WINESERVER='$(WINESERVER)' tools/ntdsbcli-setup
 
 install: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a $(BUILD)/$(a)/ntdsbcli.lib)
 	@$(INSTALL_SH) install
@@ -22,8 +27,9 @@ install: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsb
 uninstall:
 	@$(INSTALL_SH) uninstall
 
-install-wine: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/dsbackup.exe $(BUILD)/$(a)/ntdssvc.exe)
-	@$(INSTALL_SH) install-wine
+# The DLLs and tools marked as Wine builtins, as the packages have them.
+install-wine: builtin
+	$(SETUP_WINE) --files-from '$(BUILD)' $(if $(filter 1,$(FORCE)),--force) $(if $(filter 0,$(SERVICE)),--no-service)
 
 uninstall-wine:
-	@$(INSTALL_SH) uninstall-wine
+	$(SETUP_WINE) --undo

@@ -1,6 +1,10 @@
 #!/bin/bash
-# run.sh ARCH: runs the conformance tests of build/ARCH/ntdsbcli.dll under Wine, in
-# a throwaway prefix with a generated directory database.
+# run.sh ARCH [--builtin]: runs the conformance tests of build/ARCH/ntdsbcli.dll under
+# Wine, in a throwaway prefix with a generated directory database.
+# --builtin: of the ntdsbcli.dll (and ntdssvc.exe) Wine has in the new prefix's
+# system folder, copied from its own folders as a builtin: those of WINEDLLPATH, where
+# tests/deb/run.sh unpacked the packages.  Nothing is put beside the program then,
+# and Wine must say it loaded a builtin.
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -13,16 +17,29 @@ wine_use_arch "$arch" || exit 1
 trap wine_prefix_destroy EXIT
 wine_prefix_create || exit 1
 
-# The test program and the DLL side by side, as an application ships them.
-bin="$WINEPREFIX/drive_c/tests"
-mkdir -p "$bin"
-cp "$here/build/$arch/conformance.exe" "$here/build/$arch/ntdsbcli.dll" "$here/build/$arch/ntdssvc.exe" "$bin/"
-cd "$bin" || exit 1
 status=0
 check() {   # check NAME COMMAND...: one TAP line for a shell-level check
     name=$1; shift
     if "$@"; then echo "ok - $name"; else echo "not ok - $name"; status=1; fi
 }
+bin="$WINEPREFIX/drive_c/tests"
+mkdir -p "$bin"
+if [ "${2:-}" = --builtin ]; then
+    # The program alone; the DLL and the service are the prefix's.  A 32-bit
+    # process in a 64-bit prefix sees syswow64 as system32.
+    system=system32
+    [ "$arch" = i686 ] && [ -d "$WINEPREFIX/drive_c/windows/syswow64" ] && system=syswow64
+    cp "$here/build/$arch/conformance.exe" "$bin/"
+    service_exe="C:\\windows\\$system\\ntdssvc.exe"
+    WINEDEBUG=+loaddll wine "C:\\tests\\conformance.exe" not-a-dc > "$bin/loaddll.txt" 2>&1
+    check "ntdsbcli.dll is the system folder's, loaded as a builtin ($arch)" \
+        grep -qE 'Loaded L"C:\\\\windows\\\\system32\\\\ntdsbcli\.dll" at [0-9A-Fa-f]+: builtin' "$bin/loaddll.txt"
+else
+    # The test program and the DLL side by side, as an application ships them.
+    cp "$here/build/$arch/conformance.exe" "$here/build/$arch/ntdsbcli.dll" "$here/build/$arch/ntdssvc.exe" "$bin/"
+    service_exe='C:\tests\ntdssvc.exe'
+fi
+cd "$bin" || exit 1
 
 sample_db_create
 wine_server_keep
@@ -66,7 +83,7 @@ check "NTDSBCLI_DEBUG traces results" grep -qF 'DsBackupPrepareW -> ERROR_ACCESS
 
 # Restore, with the NTDS service stand-in registered (and stopped).
 quiet() { "$@" > /dev/null 2>&1; }
-check "ntdssvc install" quiet wine 'C:\tests\ntdssvc.exe' install
+check "ntdssvc install" quiet wine "$service_exe" install
 tap_program "conformance.exe restore ($arch)" wine conformance.exe restore || status=1
 NTDSBCLI_DEBUG=1 wine conformance.exe set-identity > identity-trace.txt 2>&1
 check "DsSetAuthIdentity is traced" grep -qF 'DsSetAuthIdentityW (L"Administrator", L"EXAMPLE", <password>)' identity-trace.txt

@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/install/run.sh: make install / uninstall and make install-wine /
-# uninstall-wine (install.mk, tools/install.sh), as a user of each would meet them.
+# uninstall-wine (install.mk, tools/install.sh, tools/ntdsbcli-setup), as a user of
+# each would meet them.
 #
 #   1. make install into an empty staging folder (DESTDIR, PREFIX=/usr/local): the
 #      files where mingw-w64 looks, the manifests; a client (client.c) built for
@@ -14,8 +15,9 @@
 #      and lib by default; a file that stopped being ours is kept by uninstall; a
 #      relative PREFIX is refused.
 #   2. make install-wine into a throwaway Wine prefix (without the UNC link):
-#      an unmodified program in C:\apps (probe.c: LoadLibraryA by name) and the
-#      client of (1) alone in C:\apps load C:\windows\system32\ntdsbcli.dll; the
+#      the files are the copies make marked as Wine builtins; an unmodified program
+#      in C:\apps (probe.c: LoadLibraryA by name), which Wine shows loading a builtin,
+#      and the client of (1) alone in C:\apps load C:\windows\system32\ntdsbcli.dll; the
 #      service NTDS is registered; dsbackup status runs; the link exists; a second
 #      install-wine is idempotent; make uninstall-wine removes exactly what was
 #      installed (listings of system32, syswow64 and dosdevices as before).  A
@@ -31,32 +33,11 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/wine.sh
+. tests/lib/checks.sh
 
 BUILD=${BUILD:-build}
 VERSION=$(sed -n 's/^VERSION *:= *//p' Makefile)
 TRIPLETS="x86_64-w64-mingw32 i686-w64-mingw32"
-
-failures=0
-pass() { echo "ok - $1"; }
-fail() { echo "not ok - $1 (got $2, expected $3)"; failures=$((failures + 1)); }
-# check NAME GOT EXPECTED
-check() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "'$2'" "'$3'"; fi; }
-# check_match NAME GOT REGEX (extended)
-check_match() { if printf '%s' "$2" | grep -Eq -- "$3"; then pass "$1"; else fail "$1" "'$2'" "a match for /$3/"; fi; }
-# check_same_file NAME FILE EXPECTED_FILE: byte-identical
-check_same_file() {
-    if cmp -s "$2" "$3"; then pass "$1"
-    elif [ -e "$2" ]; then fail "$1" "$2 differing from $3" "identical files"
-    else fail "$1" "no $2" "a copy of $3"; fi
-}
-check_absent() { if [ -e "$2" ] || [ -L "$2" ]; then fail "$1" "$2 present" "absent"; else pass "$1"; fi; }
-# check_same_listing NAME BEFORE AFTER: two listings (files), with the difference shown
-check_same_listing() {
-    if cmp -s "$2" "$3"; then pass "$1"
-    else fail "$1" "$(diff "$2" "$3" | grep '^[<>]' | head -8 | paste -sd';' | sed 's/;/; /g')" "no difference"; fi
-}
-# oneline TEXT: CRs dropped, lines joined with " | "
-oneline() { printf '%s' "$1" | tr -d '\r' | sed '/^$/d' | paste -sd'|' | sed 's/|/ | /g'; }
 
 # mk ARGS...: make with the Makefile, which includes install.mk.  Sets OUT (oneline)
 # and RC.
@@ -83,25 +64,6 @@ run_wine() {
 # contents; enough to tell that nothing was added, removed or changed.
 tree_state() {
     (cd "$1" && { find . -printf '%P %y %s %l\n'; find . -type f -exec md5sum {} +; } | LC_ALL=C sort)
-}
-# prefix_state [--no-times]: the prefix's system32, syswow64 (names, sizes, times of
-# files) and dosdevices (entries, link targets).
-prefix_state() {
-    local d
-    for d in drive_c/windows/system32 drive_c/windows/syswow64; do
-        if [ "${1:-}" = --no-times ]; then
-            find "$WINEPREFIX/$d" -type f -printf "$d/%P f %s\n"
-        else
-            find "$WINEPREFIX/$d" -type f -printf "$d/%P f %s %T@\n"
-        fi
-        find "$WINEPREFIX/$d" ! -type f -printf "$d/%P %y %l\n"
-    done | LC_ALL=C sort
-    find "$WINEPREFIX/dosdevices" -printf 'dosdevices/%P %y %l\n' | LC_ALL=C sort
-}
-# service_image: ImagePath of the service NTDS, or nothing.
-service_image() {
-    wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\NTDS' /v ImagePath 2>/dev/null \
-        | tr -d '\r' | sed -n 's/^ *ImagePath  *REG_[A-Z_]*  *//p'
 }
 lower() { printf '%s' "$1" | tr 'A-Z' 'a-z'; }
 
@@ -313,8 +275,8 @@ record=$WINEPREFIX/drive_c/windows/ntdsbcli-installed-files
 sys32=$WINEPREFIX/drive_c/windows/system32
 wow64=$WINEPREFIX/drive_c/windows/syswow64
 check_absent "the new prefix has no UNC link (NTDSBCLI_TEST_NO_UNC_LINK=1)" "$link"
-check "the new prefix has no service NTDS" "$(service_image)" ""
-prefix_state > "$tmp/prefix.before"
+check "the new prefix has no service NTDS" "$(ntds_service_image)" ""
+wine_prefix_state > "$tmp/prefix.before"
 
 OUT=$(env -u WINEPREFIX make --no-print-directory BUILD="$BUILD" $BUILT install-wine 2>&1); RC=$?
 check "install-wine without WINEPREFIX is refused" "$([ "$RC" != 0 ] && echo refused || echo accepted)" refused
@@ -334,10 +296,13 @@ check "... leaving it untouched" "$(find "$tmp/not-a-prefix" -type f | wc -l)" 0
 mk install-wine WINEPREFIX="$WINEPREFIX"
 check "make install-wine exits 0" "$RC" 0
 [ "$RC" = 0 ] || echo "  output: $OUT"
-check_same_file "the x86_64 DLL is in C:\\windows\\system32" "$sys32/ntdsbcli.dll" "$BUILD/x86_64/ntdsbcli.dll"
-check_same_file "the i686 DLL is in C:\\windows\\syswow64" "$wow64/ntdsbcli.dll" "$BUILD/i686/ntdsbcli.dll"
-check_same_file "dsbackup.exe (x86_64) is in system32" "$sys32/dsbackup.exe" "$BUILD/x86_64/dsbackup.exe"
-check_same_file "ntdssvc.exe (x86_64) is in system32" "$sys32/ntdssvc.exe" "$BUILD/x86_64/ntdssvc.exe"
+check_same_file "the x86_64 DLL is in C:\\windows\\system32" "$sys32/ntdsbcli.dll" "$BUILD/x86_64/builtin/ntdsbcli.dll"
+check_same_file "the i686 DLL is in C:\\windows\\syswow64" "$wow64/ntdsbcli.dll" "$BUILD/i686/builtin/ntdsbcli.dll"
+check_same_file "dsbackup.exe (x86_64) is in system32" "$sys32/dsbackup.exe" "$BUILD/x86_64/builtin/dsbackup.exe"
+check_same_file "ntdssvc.exe (x86_64) is in system32" "$sys32/ntdssvc.exe" "$BUILD/x86_64/builtin/ntdssvc.exe"
+for f in "$sys32/ntdsbcli.dll" "$wow64/ntdsbcli.dll" "$sys32/dsbackup.exe" "$sys32/ntdssvc.exe"; do
+    check "${f#"$WINEPREFIX"/} carries Wine's builtin marker" "$(grep -c 'Wine builtin DLL' "$f")" 1
+done
 check "the UNC link dosdevices/unc/$host/c\$ -> ../../c: exists" "$(readlink "$link")" "../../c:"
 expected_record=$(printf '%s\n' drive_c/windows/system32/ntdsbcli.dll drive_c/windows/syswow64/ntdsbcli.dll \
     drive_c/windows/system32/dsbackup.exe drive_c/windows/system32/ntdssvc.exe '@service NTDS' \
@@ -345,7 +310,7 @@ expected_record=$(printf '%s\n' drive_c/windows/system32/ntdsbcli.dll drive_c/wi
 check "the record lists what was installed, the service and the link" \
     "$(LC_ALL=C sort "$record" 2>/dev/null | paste -sd' ')" "$expected_record"
 check "the service NTDS is registered to run C:\\windows\\system32\\ntdssvc.exe" \
-    "$(service_image)" '"C:\windows\system32\ntdssvc.exe"'
+    "$(ntds_service_image)" '"C:\windows\system32\ntdssvc.exe"'
 state=$(wine sc query NTDS 2>/dev/null | tr -d '\r' | sed -n 's/^ *STATE *: *[0-9]* *\([A-Z_]*\).*/\1/p')
 check "wine sc query NTDS shows it, stopped" "$state" STOPPED
 
@@ -360,6 +325,9 @@ check "... and finds its exports" "$(printf '%s' "$OUT" | grep -o 'export [A-Za-
 check "... and the service NTDS through the service control manager" \
     "$(lower "$(printf '%s' "$OUT" | sed -n 's/.*service NTDS: \([^|]*\).*/\1/p' | sed 's/ *$//')")" \
     '"c:\windows\system32\ntdssvc.exe"'
+OUT=$(WINEDEBUG=+loaddll timeout 60 wine 'C:\apps\probe.exe' DsBackupFree 2>&1)
+check_match "... and Wine loads it as a builtin (WINEDEBUG=+loaddll)" "$(oneline "$OUT")" \
+    'Loaded L"C:\\\\windows\\\\system32\\\\ntdsbcli.dll" at [0-9A-Fa-f]*: builtin'
 cp "$tmp/client-x86_64.exe" "$WINEPREFIX/drive_c/apps/client.exe"
 run_wine 'C:\apps\client.exe'
 check "the import-library client alone in C:\\apps runs" "$RC" 0
@@ -371,13 +339,13 @@ check_match "... and reports the directory" "$(oneline "$OUT")" 'directory servi
 OUT=$(timeout 60 wine cmd /c "if exist \\\\$(wine_computer_name)\\C\$\\windows\\system32\\ntdsbcli.dll echo reachable" 2>&1)
 check_match "\\\\$(wine_computer_name)\\C\$ resolves through the link" "$(oneline "$OUT")" 'reachable'
 
-prefix_state --no-times > "$tmp/prefix.installed"
+wine_prefix_state --no-times > "$tmp/prefix.installed"
 cp "$record" "$tmp/record.first"
 mk install-wine WINEPREFIX="$WINEPREFIX"
 check "a second make install-wine exits 0" "$RC" 0
 check_match "... finds the service registered already" "$OUT" 'service NTDS is registered already'
 check_match "... and the link there already" "$OUT" 'exists already: kept'
-prefix_state --no-times > "$tmp/prefix.installed2"
+wine_prefix_state --no-times > "$tmp/prefix.installed2"
 check_same_listing "... and leaves the same files" "$tmp/prefix.installed" "$tmp/prefix.installed2"
 check_same_listing "... and the same record" "$tmp/record.first" "$record"
 
@@ -387,10 +355,10 @@ check "make uninstall-wine exits 0" "$RC" 0
 [ "$RC" = 0 ] || echo "  output: $OUT"
 check_absent "the record is removed" "$record"
 check_absent "the UNC link is removed" "$link"
-check "the service NTDS is unregistered" "$(service_image)" ""
+check "the service NTDS is unregistered" "$(ntds_service_image)" ""
 wine sc query NTDS >/dev/null 2>&1
 check "wine sc query NTDS finds no service" "$?" 1
-prefix_state > "$tmp/prefix.after"
+wine_prefix_state > "$tmp/prefix.after"
 check_same_listing "system32, syswow64 and dosdevices are as before install-wine" \
     "$tmp/prefix.before" "$tmp/prefix.after"
 run_wine 'C:\apps\probe.exe' DsBackupFree
@@ -402,28 +370,28 @@ check_match "... and says so" "$OUT" 'nothing to uninstall'
 echo "--- a foreign ntdsbcli.dll in the prefix"
 cp "$sys32/ntdsapi.dll" "$tmp/foreign.dll"
 cp -p "$tmp/foreign.dll" "$sys32/ntdsbcli.dll"
-prefix_state > "$tmp/prefix.foreign"
+wine_prefix_state > "$tmp/prefix.foreign"
 mk install-wine WINEPREFIX="$WINEPREFIX"
 check "make install-wine refuses to overwrite it" "$([ "$RC" != 0 ] && echo refused || echo accepted)" refused
 check_match "... saying why" "$OUT" "refusing to overwrite $sys32/ntdsbcli.dll: it is not ours"
 check_same_file "... leaving it byte-identical" "$sys32/ntdsbcli.dll" "$tmp/foreign.dll"
-prefix_state > "$tmp/prefix.refused"
+wine_prefix_state > "$tmp/prefix.refused"
 check_same_listing "... and changing nothing else" "$tmp/prefix.foreign" "$tmp/prefix.refused"
 check_absent "... recording nothing" "$record"
-check "... registering no service" "$(service_image)" ""
+check "... registering no service" "$(ntds_service_image)" ""
 
 mk install-wine WINEPREFIX="$WINEPREFIX" FORCE=1 SERVICE=0
 check "make install-wine FORCE=1 SERVICE=0 exits 0" "$RC" 0
-check_same_file "FORCE=1 replaces it with ours" "$sys32/ntdsbcli.dll" "$BUILD/x86_64/ntdsbcli.dll"
+check_same_file "FORCE=1 replaces it with ours" "$sys32/ntdsbcli.dll" "$BUILD/x86_64/builtin/ntdsbcli.dll"
 check_same_file "... keeping it in C:\\windows\\ntdsbcli-replaced" \
     "$WINEPREFIX/drive_c/windows/ntdsbcli-replaced/system32/ntdsbcli.dll" "$tmp/foreign.dll"
 check_absent "SERVICE=0 installs no ntdssvc.exe" "$sys32/ntdssvc.exe"
-check "SERVICE=0 registers no service" "$(service_image)" ""
+check "SERVICE=0 registers no service" "$(ntds_service_image)" ""
 mk uninstall-wine WINEPREFIX="$WINEPREFIX"
 check "make uninstall-wine exits 0" "$RC" 0
 check_same_file "uninstall-wine puts the replaced DLL back, byte-identical" "$sys32/ntdsbcli.dll" "$tmp/foreign.dll"
 check_absent "... and removes C:\\windows\\ntdsbcli-replaced" "$WINEPREFIX/drive_c/windows/ntdsbcli-replaced"
-prefix_state > "$tmp/prefix.restored"
+wine_prefix_state > "$tmp/prefix.restored"
 check_same_listing "... leaving the prefix as it was with the foreign DLL" "$tmp/prefix.foreign" "$tmp/prefix.restored"
 rm -f "$sys32/ntdsbcli.dll"
 
@@ -436,8 +404,8 @@ tree_state "$p32" > "$tmp/p32.before"
 mk install-wine WINEPREFIX="$p32" SERVICE=0
 check "install-wine into a 32-bit prefix exits 0" "$RC" 0
 check_match "... and calls it 32-bit" "$OUT" 'installing into the 32-bit Wine prefix'
-check_same_file "the i686 DLL is in its system32" "$p32/drive_c/windows/system32/ntdsbcli.dll" "$BUILD/i686/ntdsbcli.dll"
-check_same_file "the i686 dsbackup.exe is in its system32" "$p32/drive_c/windows/system32/dsbackup.exe" "$BUILD/i686/dsbackup.exe"
+check_same_file "the i686 DLL is in its system32" "$p32/drive_c/windows/system32/ntdsbcli.dll" "$BUILD/i686/builtin/ntdsbcli.dll"
+check_same_file "the i686 dsbackup.exe is in its system32" "$p32/drive_c/windows/system32/dsbackup.exe" "$BUILD/i686/builtin/dsbackup.exe"
 check_absent "no syswow64 is made" "$p32/drive_c/windows/syswow64"
 check "the UNC link is made" "$(readlink "$p32/dosdevices/unc/$host/c\$")" "../../c:"
 mk uninstall-wine WINEPREFIX="$p32"

@@ -119,6 +119,25 @@ wine_server_keep() {
     export NTDSBCLI_WINE_PERSISTENT=1
 }
 
+# wine_prefix_state [--no-times]: the prefix's system32, syswow64 (names, sizes, times of
+# files) and dosdevices (entries, link targets).
+wine_prefix_state() {
+    local d
+    for d in drive_c/windows/system32 drive_c/windows/syswow64; do
+        if [ "${1:-}" = --no-times ]; then
+            find "$WINEPREFIX/$d" -type f -printf "$d/%P f %s\n"
+        else
+            find "$WINEPREFIX/$d" -type f -printf "$d/%P f %s %T@\n"
+        fi
+        find "$WINEPREFIX/$d" ! -type f -printf "$d/%P %y %l\n"
+    done | LC_ALL=C sort
+    find "$WINEPREFIX/dosdevices" -printf 'dosdevices/%P %y %l\n' | LC_ALL=C sort
+}
+# ntds_service_image: ImagePath of the service NTDS, or nothing.
+ntds_service_image() {
+    wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\NTDS' /v ImagePath 2>/dev/null \
+        | tr -d '\r' | sed -n 's/^ *ImagePath  *REG_[A-Z_]*  *//p'
+}
 # The NTDS service's state as "STATE WIN32_EXIT_CODE SERVICE_EXIT_CODE" (the last
 # in hex, upper case), e.g. "RUNNING 0 0x0", "STOPPED 1066 0xC7FF0004"; "ABSENT"
 # if there is no such service.  sc's output goes through a file, not a pipe: a
