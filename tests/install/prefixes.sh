@@ -75,7 +75,7 @@ install_wine
 check "make install-wine exits 0" test "$RC" = 0
 check "... saying it installs Wine's 32-bit files" contains "$OUT" "installing Wine's 32-bit files with the emulated 32-bit Wine"
 check "... which are there afterwards (syswow64/kernel32.dll)" has_32bit_side
-check "... with the i686 DLL in syswow64" cmp "$WINEPREFIX/drive_c/windows/syswow64/ntdsbcli.dll" "$BUILD/i686/ntdsbcli.dll"
+check "... with the i686 DLL in syswow64" cmp "$WINEPREFIX/drive_c/windows/syswow64/ntdsbcli.dll" "$BUILD/i686/builtin/ntdsbcli.dll"
 check "... and no note that it is missing" sh -c "! printf '%s' \"\$1\" | grep -q 'no 32-bit program starts in it yet'" - "$OUT"
 check "an unmodified 32-bit program loads it, through tools/wine32" loads_ours tools/wine32
 check "... and through wine with tools/wine32 --bindir first in PATH" \
