@@ -8,7 +8,7 @@
 #
 # Included from tests/unit/unit.mk; BUILD, CORE_SRCS and HEADERS come from the Makefile.
 
-FUZZ_TARGETS       := fuzz_attachment_name fuzz_expiry_token fuzz_name_list fuzz_restore_map \
+FUZZ_TARGETS       := fuzz_attachment_name fuzz_expiry_token fuzz_name_list fuzz_restore_map fuzz_config_path \
                       fuzz_manifest
 FUZZ_SUITES        := $(addprefix fuzz-,$(FUZZ_TARGETS))
 FUZZ_CHECK_SECONDS := 15
