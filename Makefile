@@ -32,7 +32,7 @@ WIN_LDFLAGS   := -static -static-libgcc
 
 # The platform-neutral core: builds natively too (unit tests, sanitizers, fuzzers).
 CORE_SRCS := src/handle_table.c src/name_list.c src/names.c src/expiry_token.c \
-             src/restore_map.c src/memory.c src/wstr.c src/name_index.c common/errors.c
+             src/restore_map.c src/memory.c src/wstr.c src/name_index.c common/errors.c common/config_path.c
 # The Windows side of the DLL.
 WIN_SRCS  := src/main.c src/trace.c src/platform.c src/dsa_config.c src/online.c src/backup_slot.c \
              src/backup.c src/restore.c src/restore_state.c src/auth_identity.c src/unc_share.c
@@ -54,6 +54,12 @@ TOOL_CFLAGS      := $(CFLAGS_COMMON) -Iinclude -Icommon -D_WIN32_WINNT=0x0601 -D
 TOOL_HEADERS     := $(wildcard include/*.h common/*.h)
 DSBACKUP_SRCS    := $(sort $(wildcard tools/dsbackup/*.c))
 DSBACKUP_HEADERS := $(wildcard tools/dsbackup/*.h)
+# The NTDS stand-in: the service, its install and uninstall (tools/ntdssvc/).
+NTDSSVC_SRCS     := $(sort $(wildcard tools/ntdssvc/*.c))
+NTDSSVC_HEADERS  := $(wildcard tools/ntdssvc/*.h)
+# What the tools share with the DLL from common/: return-code names, the rule for
+# configured paths.
+TOOL_COMMON_SRCS := common/errors.c common/config_path.c
 
 DESCRIPTION_ntdsbcli := Directory Backup Functions (ntdsbcli.dll for Wine)
 DESCRIPTION_dsbackup := Back up and restore the directory database through ntdsbcli.dll
@@ -142,15 +148,23 @@ $(BUILD)/$(1)/builtin/%: $(BUILD)/$(1)/%
 	@cp $$< $$@.tmp && winebuild --builtin $$@.tmp && mv $$@.tmp $$@
 
 # --- the tools: the public headers and common/ only, never the DLL's src/ ---------
+$(1)_TOOL_COMMON_OBJS := $$(patsubst common/%.c,$(BUILD)/$(1)/obj/tools/%.o,$(TOOL_COMMON_SRCS))
 $(1)_DSBACKUP_OBJS := $$(patsubst tools/dsbackup/%.c,$(BUILD)/$(1)/obj/dsbackup/%.o,$(DSBACKUP_SRCS)) \
-                      $(BUILD)/$(1)/obj/tools/errors.o
+                      $$($(1)_TOOL_COMMON_OBJS)
+$(1)_NTDSSVC_OBJS  := $$(patsubst tools/ntdssvc/%.c,$(BUILD)/$(1)/obj/ntdssvc/%.o,$(NTDSSVC_SRCS)) \
+                      $$($(1)_TOOL_COMMON_OBJS)
 
 $(BUILD)/$(1)/obj/dsbackup/%.o: tools/dsbackup/%.c $(DSBACKUP_HEADERS) $(TOOL_HEADERS)
 	@mkdir -p $$(@D)
 	@echo "  CC      $$@"
 	@$$($(1)_CC) $(TOOL_CFLAGS) -Itools/dsbackup -c $$< -o $$@
 
-$(BUILD)/$(1)/obj/tools/errors.o: common/errors.c $(TOOL_HEADERS)
+$(BUILD)/$(1)/obj/ntdssvc/%.o: tools/ntdssvc/%.c $(NTDSSVC_HEADERS) $(TOOL_HEADERS)
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	@$$($(1)_CC) $(TOOL_CFLAGS) -Werror -c $$< -o $$@
+
+$(BUILD)/$(1)/obj/tools/%.o: common/%.c $(TOOL_HEADERS)
 	@mkdir -p $$(@D)
 	@echo "  CC      $$@"
 	@$$($(1)_CC) $(TOOL_CFLAGS) -c $$< -o $$@
@@ -160,10 +174,9 @@ $(BUILD)/$(1)/dsbackup.exe: $$($(1)_DSBACKUP_OBJS) $(BUILD)/$(1)/obj/dsbackup.re
 	@$$($(1)_CC) -o $$@ $$($(1)_DSBACKUP_OBJS) $(BUILD)/$(1)/obj/dsbackup.res.o -L$(BUILD)/$(1) -lntdsbcli \
 	    $(WIN_LDFLAGS) -ladvapi32 -lbcrypt
 
-$(BUILD)/$(1)/%.exe: tools/%.c $(BUILD)/$(1)/obj/%.res.o $(BUILD)/$(1)/obj/tools/errors.o $(TOOL_HEADERS)
-	@echo "  CCLD    $$@"
-	@$$($(1)_CC) $(TOOL_CFLAGS) -o $$@ $$< $(BUILD)/$(1)/obj/$$*.res.o $(BUILD)/$(1)/obj/tools/errors.o \
-	    $(WIN_LDFLAGS) -ladvapi32
+$(BUILD)/$(1)/ntdssvc.exe: $$($(1)_NTDSSVC_OBJS) $(BUILD)/$(1)/obj/ntdssvc.res.o
+	@echo "  LINK    $$@"
+	@$$($(1)_CC) -o $$@ $$^ $(WIN_LDFLAGS) -ladvapi32
 endef
 $(foreach a,$(ARCHES),$(eval $(call ARCH_RULES,$(a))))
 

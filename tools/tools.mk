@@ -1,7 +1,7 @@
 # tools/: programs built on the DLL.  They are built, for every architecture, by
 # rules of the Makefile, with the public headers (include/) and common/ only:
-# dsbackup.exe from the files of tools/dsbackup/ (one per subcommand), ntdssvc.exe
-# and any other single-file tool by the $(BUILD)/<arch>/%.exe rule.
+# dsbackup.exe from the files of tools/dsbackup/ (one per subcommand), ntdssvc.exe,
+# the NTDS stand-in, from those of tools/ntdssvc/ (the service, its install).
 #
 #   make demo         a backup of a generated sample database with dsbackup.exe,
 #                     under a throwaway Wine prefix, checked on the Unix side

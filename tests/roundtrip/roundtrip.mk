@@ -1,5 +1,5 @@
 # Backup and restore round trips with dsbackup.exe and the NTDS service stand-in
-# (tools/ntdssvc.c), under Wine in a throwaway prefix (tests/roundtrip/run.sh), for
+# (tools/ntdssvc/), under Wine in a throwaway prefix (tests/roundtrip/run.sh), for
 # every architecture (i686 through the emulated 32-bit Wine).  About 30 s for x86-64.
 
 .PHONY: check-roundtrip

@@ -1,6 +1,6 @@
 #!/bin/bash
 # tests/roundtrip/run.sh [ARCH]: backup and restore round trips with dsbackup.exe
-# through ntdsbcli.dll, with the NTDS service stand-in (tools/ntdssvc.c) installed,
+# through ntdsbcli.dll, with the NTDS service stand-in (tools/ntdssvc/) installed,
 # under Wine in a throwaway prefix.  Needs build/ARCH/{dsbackup.exe,ntdsbcli.dll,
 # ntdssvc.exe} (make all); ARCH is x86_64 (the default) or i686, through the
 # emulated 32-bit Wine (tools/wine32).

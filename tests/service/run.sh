@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/service/run.sh [ARCH]: the directory-service stand-in (tools/ntdssvc.c), a
+# tests/service/run.sh [ARCH]: the directory-service stand-in (tools/ntdssvc/), a
 # Windows service named NTDS, under Wine in a throwaway prefix with a generated
 # database.  Needs build/ARCH/ntdssvc.exe and build/ARCH/svcprobe.exe (make
 # check-service); ARCH is x86_64 (the default) or i686, whose programs run through

@@ -1,4 +1,4 @@
-# The directory-service stand-in (tools/ntdssvc.c), a Windows service named NTDS,
+# The directory-service stand-in (tools/ntdssvc/), a Windows service named NTDS,
 # installed, started, stopped and refused under Wine (tests/service/run.sh), and
 # online or offline as it was left across Wine sessions (tests/service/sessions.sh), for
 # every architecture: the i686 service runs through the emulated 32-bit Wine,
@@ -10,14 +10,8 @@ $(BUILD)/%/svcprobe.exe: tests/service/probe.c
 	@mkdir -p $(@D)
 	$*-w64-mingw32-gcc $(SERVICE_CFLAGS) -o $@ $< -static
 
-# The service on its own, as its header comment documents (no DLL, no errors.c).
-$(BUILD)/service/x86_64/ntdssvc.exe $(BUILD)/service/i686/ntdssvc.exe: \
-        $(BUILD)/service/%/ntdssvc.exe: tools/ntdssvc.c include/ntdsbmsg.h common/ntds_layout.h
-	@mkdir -p $(@D)
-	$*-w64-mingw32-gcc $(SERVICE_CFLAGS) -o $@ $< -static -ladvapi32
-
 .PHONY: check-service
 check-service: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdssvc.exe $(BUILD)/$(a)/svcprobe.exe \
-        $(BUILD)/service/$(a)/ntdssvc.exe $(BUILD)/$(a)/dsbackup.exe $(BUILD)/$(a)/conformance.exe) $(WINE32_READY)
+        $(BUILD)/$(a)/dsbackup.exe $(BUILD)/$(a)/conformance.exe) $(WINE32_READY)
 	@for a in $(ARCHES); do BUILD=$(BUILD) tests/run-suite.sh service-$$a bash tests/service/run.sh $$a; done
 	@for a in $(ARCHES); do BUILD=$(BUILD) tests/run-suite.sh service-sessions-$$a bash tests/service/sessions.sh $$a; done
