@@ -15,6 +15,7 @@
 #include <bcrypt.h>
 #include "ntdsbcli.h"
 #include "manifest.h"
+#include "config_path.h"
 
 #define EXIT_OK     0
 #define EXIT_FAILED 1
@@ -152,6 +153,10 @@ const char *service_state_name(DWORD state);
 /* A string value of the NTDS parameters, expanded; NULL with *error set if absent
  * or unreadable. */
 WCHAR *read_parameter(const WCHAR *value_name, LONG *error);
+/* A path of NTDS\Parameters by the rule the DLL and the stand-in apply
+ * (common/config_path.h): NULL if the value cannot be read (*error), or names no
+ * usable path (*status other than CONFIG_PATH_OK; *error is then 0). */
+WCHAR *read_configured_path(const WCHAR *value_name, LONG *error, enum config_path_status *status);
 
 /* ---- shared by subcommands ----------------------------------------------------------- */
 

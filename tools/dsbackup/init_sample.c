@@ -87,6 +87,7 @@ static BOOL set_parameter(HKEY key, const WCHAR *name, const WCHAR *value)
 static BOOL check_nothing_overwritten(const WCHAR *dir, const WCHAR *database, BOOL force)
 {
     WCHAR *path, *configured;
+    enum config_path_status path_status;
     char existing[512] = "";
     BOOL refused = FALSE;
     LONG error;
@@ -110,7 +111,7 @@ static BOOL check_nothing_overwritten(const WCHAR *dir, const WCHAR *database, B
                "(--force does)", u8(dir), existing);
         refused = TRUE;
     }
-    if ((configured = read_parameter(NTDS_VALUE_DATABASE_FILE, &error)))
+    if ((configured = read_configured_path(NTDS_VALUE_DATABASE_FILE, &error, &path_status)))
     {
         if (!force && _wcsicmp(configured, database) && GetFileAttributesW(configured) != INVALID_FILE_ATTRIBUTES)
         {

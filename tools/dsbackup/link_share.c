@@ -190,13 +190,14 @@ static BOOL link_drive(const WCHAR *computer, WCHAR drive)
 static DWORD directory_drives(void)
 {
     static const WCHAR *const values[] = {NTDS_VALUE_DATABASE_FILE, NTDS_VALUE_LOG_DIR, NTDS_VALUE_WORKING_DIR};
+    enum config_path_status status;
     DWORD drives = 1u << ('C' - 'A');
     LONG error;
     size_t i;
 
     for (i = 0; i < ARRAYSIZE(values); i++)
     {
-        WCHAR *value = read_parameter(values[i], &error), letter;
+        WCHAR *value = read_configured_path(values[i], &error, &status), letter;
 
         if (value && value[0] && value[1] == ':')
         {

@@ -188,12 +188,22 @@ static BOOL print_parameters(void)
 
     for (i = 0; i < ARRAYSIZE(values); i++)
     {
-        WCHAR *value = read_parameter(values[i], &error);
+        enum config_path_status status;
+        WCHAR *value = read_configured_path(values[i], &error, &status), *raw;
         char label[64];
 
         snprintf(label, sizeof(label), "%s:", u8(values[i]));
         if (value) print("%-24s %s\n", label, u8(value));
         else if (error == ERROR_FILE_NOT_FOUND) print("%-24s (not set)\n", label);
+        else if (!error)
+        {
+            /* By the rule the DLL and the stand-in apply: the directory is not configured. */
+            raw = read_parameter(values[i], &error);
+            print("%-24s %s (%s: not configured)\n", label, raw ? u8(raw) : "",
+                  status == CONFIG_PATH_EMPTY ? "empty" : status == CONFIG_PATH_TOO_LONG ? "too long"
+                  : "not an absolute path");
+            free(raw);
+        }
         else
         {
             print("%-24s (unreadable)\n", label);
