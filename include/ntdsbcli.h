@@ -13,6 +13,13 @@
  * headers are used (BOOL, not mingw-w64's WINBOOL; no __MINGW_* macros), so the
  * header compiles with mingw-w64 and with Microsoft-style compilers (cl, clang-cl)
  * against the Windows SDK alike; tests/msvc checks this.
+ *
+ * Credit: the layout of the declarations (the order of the prototypes, the A and W
+ * pairs with their generic names, the EDB_RSTMAP structures, the BACKUP_TYPE_* and
+ * BFT_* constants) follows mingw-w64's ntdsbcli.h, which its authors placed in the
+ * public domain ("This file has no copyright assigned and is placed in the Public
+ * Domain. This file is part of the mingw-w64 runtime package."). Thanks to the
+ * mingw-w64 project.
  */
 #ifndef _NTDSBCLI_H_
 #define _NTDSBCLI_H_

@@ -27,7 +27,7 @@ def token(t, days, ident, version=1, size=40, flags=0, reserved=0):
 
 
 for target in ('fuzz_attachment_name', 'fuzz_expiry_token', 'fuzz_name_list', 'fuzz_restore_map',
-               'fuzz_manifest'):
+               'fuzz_manifest', 'fuzz_config_path'):
     shutil.rmtree(os.path.join(ROOT, target), ignore_errors=True)
 
 dit = '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit'
@@ -96,11 +96,11 @@ put(R, 'not_device_com0', bytes([1]) + gens(1, 5) + w('COM0'))
 M = 'fuzz_manifest'
 real = (
     'ntdsbcli-backup 1\n'
-    '44 3145739 ec0b912b6765dba4a306141c9537c45ab49409d8632c1a8e5adf7d2e03489aae database\\ntds.dit \\\\VM\\C$\\Windows\\NTDS\\ntds.dit\n'
-    '21 1052675 b7b7270103154dd5b38dbe1e8cb8dcb2416dada75dc9e78a1e8d6e9e5ad08eb6 logs\\edb00001.log \\\\VM\\C$\\Windows\\NTDS\\edb00001.log\n'
-    '21 1056774 f8fb2bb5d15a50d7a0c9c74aca42bd2b9a5f52bfa8e73756e1cab47d87eae072 logs\\edb00002.log \\\\VM\\C$\\Windows\\NTDS\\edb00002.log\n'
-    '21 1060873 abffec14fa808a38f8cb91fdacae520be680f0a932e7e104bfd4a8c68463fa5a logs\\edb00003.log \\\\VM\\C$\\Windows\\NTDS\\edb00003.log\n'
-    '21 1048576 2fbe9797ee9b3604fd10797c1843dfb6fe2e015e6da62d535fe7ae80f44c9622 logs\\edb.log \\\\VM\\C$\\Windows\\NTDS\\edb.log\n'
+    '44 3145739 ec0b912b6765dba4a306141c9537c45ab49409d8632c1a8e5adf7d2e03489aae database\\ntds.dit \\\\DC01\\C$\\Windows\\NTDS\\ntds.dit\n'
+    '21 1052675 b7b7270103154dd5b38dbe1e8cb8dcb2416dada75dc9e78a1e8d6e9e5ad08eb6 logs\\edb00001.log \\\\DC01\\C$\\Windows\\NTDS\\edb00001.log\n'
+    '21 1056774 f8fb2bb5d15a50d7a0c9c74aca42bd2b9a5f52bfa8e73756e1cab47d87eae072 logs\\edb00002.log \\\\DC01\\C$\\Windows\\NTDS\\edb00002.log\n'
+    '21 1060873 abffec14fa808a38f8cb91fdacae520be680f0a932e7e104bfd4a8c68463fa5a logs\\edb00003.log \\\\DC01\\C$\\Windows\\NTDS\\edb00003.log\n'
+    '21 1048576 2fbe9797ee9b3604fd10797c1843dfb6fe2e015e6da62d535fe7ae80f44c9622 logs\\edb.log \\\\DC01\\C$\\Windows\\NTDS\\edb.log\n'
     'token e56b23356f497fa7e174e67e3ccb6b5a61e4a8ebcf0dff7e19ef041d8a26640f\n'
     'end\n'
 )
@@ -127,10 +127,17 @@ put(M, 'bad_token', real.replace('token e', 'token g').encode())
 put(M, 'size_overflow', real.replace(' 3145739 ', ' 18446744073709551616 ').encode())
 put(M, 'size_max', real.replace(' 3145739 ', ' 18446744073709551615 ').encode())
 put(M, 'upper_hex', real.replace('44 3145739 ec0b', '4A 3145739 EC0B').encode())
-esc = (lines[0] + '25 7 ' + '0' * 64 + ' database\\a%20b%25c%7f caf\xe9\u65e5\U0001d11e\\%7E%41 \\\\VM\\C$\\%20x\n'
+esc = (lines[0] + '25 7 ' + '0' * 64 + ' database\\a%20b%25c%7f caf\xe9\u65e5\U0001d11e\\%7E%41 \\\\DC01\\C$\\%20x\n'
        + ''.join(lines[-2:]))
 put(M, 'escapes_utf8', esc.encode())
 put(M, 'bad_escape', esc.replace('%20b', '%2gb').encode())
 put(M, 'escaped_nul', esc.replace('%20b', '%00b').encode())
 put(M, 'overlong_utf8', esc.encode().replace(b'\xc3\xa9', b'\xc0\xaf'))
 put(M, 'surrogate_utf8', esc.encode().replace(b'\xc3\xa9', b'\xed\xa0\x80'))
+
+# fuzz_config_path: the output size byte (mod 64, + 1), a pad byte, UTF-16LE path.
+P = 'fuzz_config_path'
+for name, path in (('drive', 'C:\\Windows\\NTDS\\ntds.dit'), ('dots', 'C:\\a\\.\\b\\..\\c\\'),
+                   ('unc', '\\\\dc01\\share\\x\\..\\y'), ('slash', 'D:/x//y/z. '), ('rel', 'Windows\\NTDS'),
+                   ('root', 'C:\\..\\..')):
+    put(P, name, bytes([200, 0]) + w(path))
