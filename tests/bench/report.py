@@ -23,7 +23,7 @@ SHA256_TARGET = 0.9       # dsbackup's SHA-256 / openssl speed -evp sha256, 1 Mi
 BACKUP_TARGET = 1.10      # dsbackup backup / (cp + sync of the same files)
 VERIFY_TARGET = 1.10      # dsbackup verify / openssl dgst -sha256 of the same files
 PIPELINE_DEPTH = 8        # tools/dsbackup/dsbackup.h: buffers of 1 MiB in flight
-DSBACKUP_MEMORY_TARGET = PIPELINE_DEPTH + 4   # peak growth, in buffers
+DSBACKUP_MEMORY_TARGET = 2 * PIPELINE_DEPTH  # peak growth, in buffers of 1 MiB
 LOGS_TARGET = 1.5         # cost per log with the most logs / with the fewest
 
 
@@ -268,7 +268,7 @@ def backup_section(samples):
              '\nRatios of the times in the same round, medians over the rounds and their middle half:\n',
              table(['', 'ratio', '(middle half)', 'target'], targets),
              f'\nWhat bounds them. A backup reads (through the DLL), hashes and writes every byte, then flushes '
-             f'each copy; the three run at once on their own threads (tools/dsbackup/pipeline.c), which saves '
+             f'each copy; a reader thread reads and hashes while the main thread writes (tools/dsbackup/pipeline.c), which saves '
              f'{median(gain):+.1f} % ({quartiles(gain, "{:+.1f}")}) of the time of the build without overlap. The '
              f'slowest of its parts alone was, round by round, '
              + ', '.join(f'{k} in {n}' for k, n in sorted(slowest.items(), key=lambda x: -x[1]))

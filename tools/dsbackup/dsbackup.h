@@ -117,9 +117,9 @@ BOOL environment_flag(const WCHAR *name);
 
 /* ---- reading, hashing and writing a file's data (pipeline.c) ---------------------------- */
 
-/* Buffers in flight per file: one being read, one being hashed, one being
- * written, and enough others (a few ms of work each) that no stage waits when
- * another is held up for a moment, by the disk or by other programs. */
+/* Buffers in flight per file: one being read and hashed, one being written or
+ * hashed, and enough others (a millisecond of work each) that neither thread
+ * waits when the other is held up for a moment, by the disk or by other programs. */
 #define PIPELINE_DEPTH 8
 
 /* The buffers of every file a command reads, allocated once. */
