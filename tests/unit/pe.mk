@@ -23,8 +23,9 @@ $(BUILD)/$(1)/unit/%.exe: tests/unit/%.c tests/unit/unit.h $$(PE_UNIT_$(1)_CORE)
 	$(1)-w64-mingw32-gcc $(PE_UNIT_CFLAGS) -I$(BUILD)/cmocka/$(1)/include -o $$@ $$< $$(PE_UNIT_$(1)_CORE) \
 	    -L$(BUILD)/cmocka/$(1)/lib -lcmocka-static -static -lpthread -lbcrypt
 
-# test_sha256 checks against Windows' own SHA-256 (BCrypt) too.
-$(BUILD)/$(1)/unit/test_sha256.exe: $(SHA256_VECTORS_H)
+# test_sha256 checks against Windows' own SHA-256 (BCrypt) too; test_sha256_model
+# builds sha256_x86.c itself.
+$(BUILD)/$(1)/unit/test_sha256.exe $(BUILD)/$(1)/unit/test_sha256_model.exe: $(SHA256_VECTORS_H) tools/dsbackup/sha256_x86.c
 
 unit-pe-build-$(1): $$(PE_UNIT_$(1)_BINS)
 endef

@@ -67,7 +67,8 @@ $(NATIVE_DIR)/$(1)/unit/%.o: tests/unit/%.c tests/unit/unit.h $(HEADERS) $(TOOL_
 	@mkdir -p $$(@D)
 	$(2) $(UNIT_CFLAGS) $(3) -Itools/dsbackup -c $$< -o $$@
 
-$(NATIVE_DIR)/$(1)/unit/test_sha256.o: $(SHA256_VECTORS_H)
+$(NATIVE_DIR)/$(1)/unit/test_sha256.o $(NATIVE_DIR)/$(1)/unit/test_sha256_model.o: $(SHA256_VECTORS_H) \
+    tools/dsbackup/sha256_x86.c
 
 $(NATIVE_DIR)/$(1)/test_%: $(NATIVE_DIR)/$(1)/unit/test_%.o $$(UNIT_$(1)_CORE)
 	$(2) $(3) -o $$@ $$^ $(UNIT_LIBS)

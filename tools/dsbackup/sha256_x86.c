@@ -25,6 +25,16 @@
 #define bit_SHA (1 << 29)
 #endif
 
+/* The three instructions of the extensions.  A test build may define
+ * SHA256_SHA_NI_MODEL and provide them in C (tests/unit/test_sha256_model.c),
+ * so that the rest of this function runs, and is checked, on a processor or
+ * an emulator without them (qemu-i386). */
+#ifndef SHA256_SHA_NI_MODEL
+#define sha256_rounds2   _mm_sha256rnds2_epu32
+#define sha256_message1  _mm_sha256msg1_epu32
+#define sha256_message2  _mm_sha256msg2_epu32
+#endif
+
 int sha256_cpu_has_sha_ni(void)
 {
     unsigned int eax, ebx, ecx, edx;
@@ -47,14 +57,14 @@ int sha256_cpu_has_sha_ni(void)
  * msg1 adds sigma0 of the word after to each of W0..W3, the sum gets W9..W12,
  * and msg2 adds sigma1 of the words two before. */
 #define NEXT_WORDS(w0, w1, w2, w3) \
-    _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(w0, w1), _mm_alignr_epi8(w3, w2, 4)), w3)
+    sha256_message2(_mm_add_epi32(sha256_message1(w0, w1), _mm_alignr_epi8(w3, w2, 4)), w3)
 
 /* Rounds 4G to 4G+3 with the message words W. */
 #define FOUR_ROUNDS(g, w) \
     do { \
         __m128i wk_ = _mm_add_epi32(w, _mm_loadu_si128((const __m128i *)(sha256_round_constants + 4 * (g)))); \
-        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk_); \
-        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk_, 0x0e)); \
+        cdgh = sha256_rounds2(cdgh, abef, wk_); \
+        abef = sha256_rounds2(abef, cdgh, _mm_shuffle_epi32(wk_, 0x0e)); \
     } while (0)
 
 /* Rounds 4G to 4G+3, G >= 4: W0 (the oldest group) becomes the group's words. */
