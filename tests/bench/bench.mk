@@ -12,9 +12,9 @@
 
 BENCH_EXE := $(BUILD)/x86_64/bench.exe
 BENCH_SHA256_SRCS := tools/dsbackup/sha256.c tools/dsbackup/sha256_x86.c
-# dsbackup with every file copied in turn, one buffer read, hashed and written
-# after the other (DSBACKUP_SEQUENTIAL_COPY, tools/dsbackup/pipeline.c): what
-# the overlap gains.  Only the benchmark builds it; the tool has no such switch.
+# dsbackup without its reader thread: verify reads and hashes each buffer in
+# turn (DSBACKUP_NO_READER_THREAD, tools/dsbackup/pipeline.c), to measure what
+# the thread gains.  Only the benchmark builds it; the tool has no such switch.
 BENCH_SEQUENTIAL_EXE := $(BUILD)/x86_64/bench/dsbackup-sequential.exe
 
 $(BENCH_EXE): tests/bench/bench.c $(BENCH_SHA256_SRCS) tools/dsbackup/sha256.h $(BUILD)/x86_64/libntdsbcli.a \
@@ -26,7 +26,7 @@ $(BENCH_EXE): tests/bench/bench.c $(BENCH_SHA256_SRCS) tools/dsbackup/sha256.h $
 $(BENCH_SEQUENTIAL_EXE): $(DSBACKUP_SRCS) $(DSBACKUP_HEADERS) $(TOOL_HEADERS) common/errors.c $(BUILD)/x86_64/obj/dsbackup.res.o \
                          $(BUILD)/x86_64/libntdsbcli.a
 	@mkdir -p $(@D)
-	x86_64-w64-mingw32-gcc $(TOOL_CFLAGS) -Itools/dsbackup -DDSBACKUP_SEQUENTIAL_COPY -o $@ $(DSBACKUP_SRCS) common/errors.c \
+	x86_64-w64-mingw32-gcc $(TOOL_CFLAGS) -Itools/dsbackup -DDSBACKUP_NO_READER_THREAD -o $@ $(DSBACKUP_SRCS) common/errors.c \
 	    $(BUILD)/x86_64/obj/dsbackup.res.o -L$(BUILD)/x86_64 -lntdsbcli $(WIN_LDFLAGS) -ladvapi32 -lbcrypt
 
 bench: $(BENCH_EXE) $(BENCH_SEQUENTIAL_EXE) $(BUILD)/x86_64/ntdsbcli.dll $(BUILD)/x86_64/dsbackup.exe

@@ -163,7 +163,7 @@ copy_dir="$WINEPREFIX/drive_c/bench-copy"
 # timed_run VARIANT: one program of the backup section, as a user runs it, timed
 # from here, its output folder removed first:
 #   backup      dsbackup backup, as shipped
-#   sequential  the benchmark's build of dsbackup that copies without overlap
+#   sequential  dsbackup verify, the benchmark's build without the reader thread
 #   copy        cp of the same files, then sync of the copies (fsync, as dsbackup
 #               flushes each file): the disk's part of a backup
 #   verify      dsbackup verify of a backup made before the rounds
@@ -180,7 +180,7 @@ timed_run() {
     t0=$(date +%s%N)
     case $1 in
         backup) /usr/bin/time -f %M -o "$work/rss.txt" wine dsbackup.exe backup 'C:\bench-backup' > "$work/program.out" 2>&1 ;;
-        sequential) /usr/bin/time -f %M -o "$work/rss.txt" wine dsbackup-sequential.exe backup 'C:\bench-backup' > "$work/program.out" 2>&1 ;;
+        sequential) /usr/bin/time -f %M -o "$work/rss.txt" wine dsbackup-sequential.exe verify 'C:\bench-verify' > "$work/program.out" 2>&1 ;;
         verify) /usr/bin/time -f %M -o "$work/rss.txt" wine dsbackup.exe verify 'C:\bench-verify' > "$work/program.out" 2>&1 ;;
         start) /usr/bin/time -f %M -o "$work/rss.txt" wine dsbackup.exe --help > "$work/program.out" 2>&1 ;;
         copy) mkdir -p "$copy_dir" && cp $(backup_sources) "$copy_dir/" && sync "$copy_dir"/* > "$work/program.out" 2>&1 ;;
@@ -196,8 +196,8 @@ timed_run() {
         return 1
     fi
     case $1 in
-        backup|sequential) bytes=$(sed -n 's/^backup complete: [0-9]* files, \([0-9]*\) bytes.*/\1/p' "$work/program.txt") ;;
-        verify|dgst) bytes=$(cat "$verify_dir"/database/* "$verify_dir"/logs/* | wc -c) ;;
+        backup) bytes=$(sed -n 's/^backup complete: [0-9]* files, \([0-9]*\) bytes.*/\1/p' "$work/program.txt") ;;
+        verify|sequential|dgst) bytes=$(cat "$verify_dir"/database/* "$verify_dir"/logs/* | wc -c) ;;
         copy) bytes=$(cat $(backup_sources) | wc -c) ;;
         start) bytes=0 ;;
         *) bytes=$(sed -n 's/^S alone .*bytes=\([0-9]*\).*/\1/p' "$work/program.txt")

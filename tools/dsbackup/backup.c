@@ -12,13 +12,12 @@
  *   DIR\manifest.txt      written last (manifest.h), so that a folder without it is
  *                         never taken for a complete backup
  *
- * Each file's data goes through the pipeline of pipeline.c: a reader thread
- * calls DsBackupRead into a ring of buffers and hashes each one while this
- * thread writes the one before to the copy.  The reader judges each read as a
- * plain loop would and stops at the first failure or at the announced size; a
- * write that fails stops the reader too.  The data before a failure is written,
- * then the failure is reported (a write's first: it concerns data read before
- * any read failure), and the backup is left without a manifest.
+ * Each file's data goes through pipeline.c, which reads it (DsBackupRead),
+ * hashes it and writes it to the copy, a buffer at a time.  The reads are
+ * judged as a plain loop would and stop at the first failure or at the
+ * announced size; a write that fails stops the reads too.  The data before a
+ * failure is written, then the failure is reported, and the backup is left
+ * without a manifest.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later

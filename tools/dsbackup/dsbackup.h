@@ -117,9 +117,9 @@ BOOL environment_flag(const WCHAR *name);
 
 /* ---- reading, hashing and writing a file's data (pipeline.c) ---------------------------- */
 
-/* Buffers in flight per file: one being read and hashed, one being written or
- * hashed, and enough others (a millisecond of work each) that neither thread
- * waits when the other is held up for a moment, by the disk or by other programs. */
+/* Buffers in flight per file while verifying: one being read, one being hashed,
+ * and enough others (a millisecond of work each) that neither thread waits when
+ * the other is held up for a moment by other programs. */
 #define PIPELINE_DEPTH 8
 
 /* The buffers of every file a command reads, allocated once. */
@@ -131,7 +131,7 @@ struct pipeline_buffers
 /* Where the data comes from: puts up to READ_BUFFER_SIZE bytes in BUFFER and
  * their count in *GOT (they are hashed and written, even when it returns FALSE);
  * returns FALSE when no read is to follow: the end, or a failure that the source
- * records for its caller to report.  It runs on a thread of its own. */
+ * records for its caller to report.  It may run on a thread of its own. */
 typedef BOOL pipeline_read_fn(void *source, BYTE *buffer, DWORD *got);
 
 struct pipeline
@@ -143,7 +143,7 @@ struct pipeline
     struct progress *progress;  /* updated as the data is hashed, or NULL */
     /* The outcome: */
     struct sha256 sha;          /* of every byte given, not finished */
-    ULONGLONG bytes;            /* given and hashed */
+    ULONGLONG bytes;            /* given, hashed and (for a copy) written */
     DWORD write_error;          /* the error of a write that failed (the source is
                                  * not read further), or 0 */
 };

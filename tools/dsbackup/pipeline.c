@@ -1,30 +1,30 @@
 /*
- * The data of one file through dsbackup: read, hashed and, for a copy, written,
- * on two threads at once (dsbackup.h, "pipeline").
+ * The data of one file through dsbackup: read, hashed and, for a copy, written
+ * (dsbackup.h, "pipeline").
  *
- * A reader thread fills the buffers of a ring in order; this thread takes them
- * in the same order.  For a copy, the reader also hashes each buffer right after
- * reading it, while it is still in its core's cache, and this thread writes it:
- * hashing (about 1.5 GB/s with the SHA extensions) and writing (a copy into the
- * page cache, about 1.3 GB/s under Wine) are the two slow stages, and they run
- * on different cores.  Without a copy (verify, the read-back of a restore) this
- * thread hashes while the reader reads.  A buffer is filled again once this
- * thread is done with it, so at most PIPELINE_DEPTH buffers are in flight,
- * whatever the file's size.
+ * Without a copy (verify, the read-back of a restore), a reader thread fills
+ * the buffers of a ring in order while this thread hashes them: reading from
+ * the page cache and hashing (about 1.5 GB/s with the SHA extensions) run on
+ * the two cores at once.  A buffer is filled again once it is hashed, so at most
+ * PIPELINE_DEPTH buffers are in flight, whatever the file's size.
  *
- * Two threads, not one per stage: a third one, measured, was slower on a busy
- * 2-core machine (each buffer then crosses between cores twice, and every
- * hand-over is one more trip through the scheduler).
+ * A copy (backup, the copy of a restore) reads, hashes and writes each buffer
+ * in turn, on this thread.  Copies were measured both ways on the 2-core
+ * machine of docs/performance.md, busy with other work: with the writes on a
+ * thread of their own (and in another version a third thread for the hash), a
+ * backup took half as long again as in turn (16 rounds; the kernel's work of
+ * a write into the page cache grew when reads ran beside it).  So a copy
+ * overlaps nothing until a measurement shows that it pays.
  *
  * The threads hand the buffers to each other through two counters under one
  * lock and two condition variables, which Wine implements in the process
  * (futexes): a semaphore or an event would cost a round trip to the wineserver
  * per buffer on each side.  A thread is woken only when it sleeps waiting.
  *
- * A file of at most one buffer gains nothing from a thread and takes none: one
- * read, hash and write in turn (many small logs stay cheap).  So does every file
- * in the benchmark's build with DSBACKUP_SEQUENTIAL_COPY (tests/bench/bench.mk),
- * which measures what the overlap gains; the program that ships has no switch.
+ * A file of at most one buffer gains nothing from a thread and takes none (many
+ * small logs stay cheap).  Nor does any file in the benchmark's build with
+ * DSBACKUP_NO_READER_THREAD (tests/bench/bench.mk), which measures what the
+ * reader thread gains; the program that ships has no switch.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -39,12 +39,11 @@ struct pipeline_run
     DWORD got[PIPELINE_DEPTH];      /* bytes in each buffer */
     SRWLOCK lock;
     CONDITION_VARIABLE filled_changed, taken_changed;
-    BOOL consumer_waiting, reader_waiting;
+    BOOL hasher_waiting, reader_waiting;
     /* Counts of buffers since the start, under the lock: buffer N of the file is
      * buffers[N % PIPELINE_DEPTH]. */
     unsigned filled, taken;
     BOOL reading_done;              /* the reader fills no more */
-    BOOL stop;                      /* a write failed: the reader stops */
 };
 
 BOOL pipeline_buffers_allocate(struct pipeline_buffers *buffers)
@@ -77,11 +76,6 @@ static BOOL writes(const struct pipeline *pipeline)
     return pipeline->out && pipeline->out != INVALID_HANDLE_VALUE;
 }
 
-static void hash_buffer(struct pipeline *pipeline, const BYTE *data, DWORD size)
-{
-    sha256_update(&pipeline->sha, data, size);
-}
-
 /* The last part of a buffer, in order, on this thread: FALSE (write_error set)
  * if its write failed. */
 static BOOL finish_buffer(struct pipeline *pipeline, const BYTE *data, DWORD size)
@@ -108,14 +102,14 @@ static void run_in_turn(struct pipeline *pipeline, BYTE *buffer)
     {
         got = 0;
         more = pipeline->read(pipeline->source, buffer, &got);
-        hash_buffer(pipeline, buffer, got);
+        sha256_update(&pipeline->sha, buffer, got);
         if (!finish_buffer(pipeline, buffer, got)) return;
     } while (more);
 }
 
-/* ---- two threads ------------------------------------------------------------------ */
+/* ---- a reader thread ------------------------------------------------------------- */
 
-#ifndef DSBACKUP_SEQUENTIAL_COPY
+#ifndef DSBACKUP_NO_READER_THREAD
 
 static void run_changed(struct pipeline_run *run, unsigned *count, BOOL *flag, CONDITION_VARIABLE *changed,
                         const BOOL *waiting)
@@ -133,39 +127,33 @@ static void run_changed(struct pipeline_run *run, unsigned *count, BOOL *flag, C
 static DWORD WINAPI reader_thread(void *arg)
 {
     struct pipeline_run *run = arg;
-    struct pipeline *pipeline = run->pipeline;
     BOOL more = TRUE;
     unsigned slot;
 
     while (more)
     {
         AcquireSRWLockExclusive(&run->lock);
-        /* The oldest buffer must be taken before it is filled again. */
-        while (!run->stop && run->filled - run->taken >= PIPELINE_DEPTH)
+        /* The oldest buffer must be hashed before it is filled again. */
+        while (run->filled - run->taken >= PIPELINE_DEPTH)
         {
             run->reader_waiting = TRUE;
             SleepConditionVariableSRW(&run->taken_changed, &run->lock, INFINITE, 0);
             run->reader_waiting = FALSE;
         }
         slot = run->filled % PIPELINE_DEPTH;
-        more = !run->stop;
         ReleaseSRWLockExclusive(&run->lock);
-        if (!more) break;
         run->got[slot] = 0;
-        more = pipeline->read(pipeline->source, run->buffers[slot], &run->got[slot]);
-        if (writes(pipeline)) hash_buffer(pipeline, run->buffers[slot], run->got[slot]);
-        run_changed(run, &run->filled, NULL, &run->filled_changed, &run->consumer_waiting);
+        more = run->pipeline->read(run->pipeline->source, run->buffers[slot], &run->got[slot]);
+        run_changed(run, &run->filled, NULL, &run->filled_changed, &run->hasher_waiting);
     }
-    run_changed(run, NULL, &run->reading_done, &run->filled_changed, &run->consumer_waiting);
+    run_changed(run, NULL, &run->reading_done, &run->filled_changed, &run->hasher_waiting);
     return 0;
 }
 
-/* This thread's side: every buffer in order, until the reader is done or a
- * write fails; then it waits for the reader, so that nothing reads once it
- * returns. */
-static void take_buffers(struct pipeline_run *run, HANDLE reader)
+/* This thread's side: every buffer in order, hashed, until the reader is done;
+ * then it waits for the reader, so that nothing reads once it returns. */
+static void hash_buffers(struct pipeline_run *run, HANDLE reader)
 {
-    struct pipeline *pipeline = run->pipeline;
     unsigned slot;
     BOOL ready;
 
@@ -174,26 +162,22 @@ static void take_buffers(struct pipeline_run *run, HANDLE reader)
         AcquireSRWLockExclusive(&run->lock);
         while (run->taken == run->filled && !run->reading_done)
         {
-            run->consumer_waiting = TRUE;
+            run->hasher_waiting = TRUE;
             SleepConditionVariableSRW(&run->filled_changed, &run->lock, INFINITE, 0);
-            run->consumer_waiting = FALSE;
+            run->hasher_waiting = FALSE;
         }
         ready = run->taken != run->filled;
         ReleaseSRWLockExclusive(&run->lock);
         if (!ready) break;
         slot = run->taken % PIPELINE_DEPTH;
-        if (!writes(pipeline)) hash_buffer(pipeline, run->buffers[slot], run->got[slot]);
-        if (!finish_buffer(pipeline, run->buffers[slot], run->got[slot]))
-        {
-            run_changed(run, NULL, &run->stop, &run->taken_changed, &run->reader_waiting);
-            break;
-        }
+        sha256_update(&run->pipeline->sha, run->buffers[slot], run->got[slot]);
+        finish_buffer(run->pipeline, run->buffers[slot], run->got[slot]);
         run_changed(run, &run->taken, NULL, &run->taken_changed, &run->reader_waiting);
     }
     WaitForSingleObject(reader, INFINITE);
 }
 
-static BOOL run_overlapped(struct pipeline *pipeline, BYTE **buffers)
+static BOOL run_with_reader(struct pipeline *pipeline, BYTE **buffers)
 {
     struct pipeline_run run = {0};
     HANDLE reader;
@@ -208,7 +192,7 @@ static BOOL run_overlapped(struct pipeline *pipeline, BYTE **buffers)
         report_sys((HRESULT)GetLastError(), "cannot start a thread to read the data");
         return FALSE;
     }
-    take_buffers(&run, reader);
+    hash_buffers(&run, reader);
     CloseHandle(reader);
     return TRUE;
 }
@@ -219,9 +203,9 @@ BOOL pipeline_run(struct pipeline *pipeline, struct pipeline_buffers *buffers)
     sha256_init(&pipeline->sha);
     pipeline->bytes = 0;
     pipeline->write_error = 0;
-#ifndef DSBACKUP_SEQUENTIAL_COPY
-    if (!pipeline->expected || pipeline->expected > READ_BUFFER_SIZE)
-        return run_overlapped(pipeline, buffers->buffer);
+#ifndef DSBACKUP_NO_READER_THREAD
+    if (!writes(pipeline) && (!pipeline->expected || pipeline->expected > READ_BUFFER_SIZE))
+        return run_with_reader(pipeline, buffers->buffer);
 #endif
     run_in_turn(pipeline, buffers->buffer[0]);
     return TRUE;
