@@ -27,7 +27,7 @@ def token(t, days, ident, version=1, size=40, flags=0, reserved=0):
 
 
 for target in ('fuzz_attachment_name', 'fuzz_expiry_token', 'fuzz_name_list', 'fuzz_restore_map',
-               'fuzz_manifest'):
+               'fuzz_manifest', 'fuzz_sha256'):
     shutil.rmtree(os.path.join(ROOT, target), ignore_errors=True)
 
 dit = '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit'
@@ -134,3 +134,11 @@ put(M, 'bad_escape', esc.replace('%20b', '%2gb').encode())
 put(M, 'escaped_nul', esc.replace('%20b', '%00b').encode())
 put(M, 'overlong_utf8', esc.encode().replace(b'\xc3\xa9', b'\xc0\xaf'))
 put(M, 'surrogate_utf8', esc.encode().replace(b'\xc3\xa9', b'\xed\xa0\x80'))
+
+# fuzz_sha256: a repeat count less one, a seed for the pieces, the message.
+S = 'fuzz_sha256'
+put(S, 'empty', b'\0\0')
+put(S, 'abc', b'\0\x01abc')
+put(S, 'two_blocks', b'\0\x02abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')
+put(S, 'block_edges', b'\x07\x03' + bytes(range(55)))
+put(S, 'many_blocks', b'\xff\x04' + bytes(range(256)) * 4)
