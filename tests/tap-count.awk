@@ -3,6 +3,8 @@
 #   ok - DESCRIPTION                   a check that passed
 #   not ok - DESCRIPTION               one that failed
 #   ok - DESCRIPTION # SKIP REASON     one that could not run here, and why
+#                                      (cmocka writes its skips "not ok N # SKIP NAME":
+#                                      a skip too, never a pass or a failure)
 #   1..N                               a program announcing N numbered results
 #   ok 3 - NAME / not ok 3 - NAME      the numbered results of such a program
 # (cmocka writes the last two with CMOCKA_MESSAGE_OUTPUT=TAP; every other line,
@@ -47,7 +49,9 @@ FNR == 1 { finish(); suite = suite_of(FILENAME); passed = failed = skipped = pla
     sub(/^(not )?ok/, "", line)
     if (line ~ /^[ \t]+[0-9]+/) numbered++
     sub(/^[ \t]*[0-9]*[ \t]*-?[ \t]*/, "", line)
-    if (!bad && line ~ /#[ \t]*[Ss][Kk][Ii][Pp]/) { skipped++; print "SKIP " suite ": " line; next }
+    if (line ~ /^#[ \t]*[Ss][Kk][Ii][Pp]/ || (!bad && line ~ /#[ \t]*[Ss][Kk][Ii][Pp]/)) {
+        skipped++; print "SKIP " suite ": " line; next
+    }
     if (bad) { failed++; print "FAIL " suite ": " line } else passed++
 }
 END { finish() }

@@ -11,13 +11,25 @@
 # it is missing.
 
 BENCH_EXE := $(BUILD)/x86_64/bench.exe
+BENCH_SHA256_SRCS := tools/dsbackup/sha256.c tools/dsbackup/sha256_x86.c
+# dsbackup without its reader thread: verify reads and hashes each buffer in
+# turn (DSBACKUP_NO_READER_THREAD, tools/dsbackup/pipeline.c), to measure what
+# the thread gains.  Only the benchmark builds it; the tool has no such switch.
+BENCH_SEQUENTIAL_EXE := $(BUILD)/x86_64/bench/dsbackup-sequential.exe
 
-$(BENCH_EXE): tests/bench/bench.c $(BUILD)/x86_64/libntdsbcli.a include/ntdsbcli.h include/ntdsbmsg.h common/ntds_layout.h
+$(BENCH_EXE): tests/bench/bench.c $(BENCH_SHA256_SRCS) tools/dsbackup/sha256.h $(BUILD)/x86_64/libntdsbcli.a \
+              include/ntdsbcli.h include/ntdsbmsg.h common/ntds_layout.h
 	@mkdir -p $(@D)
-	x86_64-w64-mingw32-gcc $(CFLAGS_COMMON) -Iinclude -Icommon -D_WIN32_WINNT=0x0601 -D__USE_MINGW_ANSI_STDIO=1 \
-	    -o $@ $< -L$(BUILD)/x86_64 -lntdsbcli -static -static-libgcc -lpsapi -lbcrypt
+	x86_64-w64-mingw32-gcc $(CFLAGS_COMMON) -Iinclude -Icommon -Itools/dsbackup -D_WIN32_WINNT=0x0601 \
+	    -D__USE_MINGW_ANSI_STDIO=1 -o $@ $< $(BENCH_SHA256_SRCS) -L$(BUILD)/x86_64 -lntdsbcli -static -static-libgcc -lpsapi
 
-bench: $(BENCH_EXE) $(BUILD)/x86_64/ntdsbcli.dll $(BUILD)/x86_64/dsbackup.exe
+$(BENCH_SEQUENTIAL_EXE): $(DSBACKUP_SRCS) $(DSBACKUP_HEADERS) $(TOOL_HEADERS) common/errors.c $(BUILD)/x86_64/obj/dsbackup.res.o \
+                         $(BUILD)/x86_64/libntdsbcli.a
+	@mkdir -p $(@D)
+	x86_64-w64-mingw32-gcc $(TOOL_CFLAGS) -Itools/dsbackup -DDSBACKUP_NO_READER_THREAD -o $@ $(DSBACKUP_SRCS) common/errors.c \
+	    $(BUILD)/x86_64/obj/dsbackup.res.o -L$(BUILD)/x86_64 -lntdsbcli $(WIN_LDFLAGS) -ladvapi32 -lbcrypt
+
+bench: $(BENCH_EXE) $(BENCH_SEQUENTIAL_EXE) $(BUILD)/x86_64/ntdsbcli.dll $(BUILD)/x86_64/dsbackup.exe
 	@if ! command -v gnuplot >/dev/null 2>&1; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	        echo "bench: installing gnuplot-nox for the plot"; \

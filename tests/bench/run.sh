@@ -6,10 +6,11 @@
 #      Active Directory's logs);
 #   2. bench.exe (tests/bench/bench.c), dsbackup.exe and the DLL side by side in
 #      it, each section in its own process: streaming, the fixed cost of a file,
-#      dsbackup's backup against its two halves (each run a process started
-#      and timed here, as a user runs it), many small logs (folders of their own),
-#      handles, the online check with the NTDS stand-in running and stopped, then
-#      memory (a fresh process for each configuration);
+#      dsbackup's SHA-256 against openssl speed, dsbackup backup and verify
+#      against cp + sync, openssl dgst and each half of the work alone (each run
+#      a process started and timed here, as a user runs it), many small logs
+#      (folders of their own), handles, the online check with the NTDS stand-in
+#      running and stopped, then memory (a fresh process for each configuration);
 #   3. tests/bench/report.py: the table on stdout, docs/performance.md and
 #      docs/bench.png.
 #
@@ -19,7 +20,7 @@
 #   BENCH_DLL=path  benchmark this ntdsbcli.dll instead of $BUILD/x86_64's (to
 #                   measure a candidate change side by side)
 #   BENCH_OUT=dir   where the report goes (default: docs/, or $BUILD/bench/ when quick)
-#   BENCH_SECTIONS="stream files backup logs handles online memory"
+#   BENCH_SECTIONS="stream files sha256 backup logs handles online memory"
 #                   the sections to run (default: all)
 #   BUILD           the build folder (make passes its $(BUILD))
 #
@@ -41,18 +42,20 @@ mkdir -p "$work" "$out"
 # round to round, and report.py pairs consecutive rounds.
 if [ "$quick" = 1 ]; then
     db_bytes=$((256 * 1048576)); log_bytes=$((4 * 1048576))
-    stream_rounds=6; cold_rounds=2; passes=2; backup_rounds=2; log_rounds=1
+    stream_rounds=6; cold_rounds=2; passes=2; backup_rounds=2; log_rounds=1; sha256_rounds=2
     online_rounds=4; file_rounds=4; max_population=10000; handle_batches=3; memory_repeats=1
 else
     db_bytes=$((1024 * 1048576)); log_bytes=$((10 * 1048576))
-    stream_rounds=16; cold_rounds=20; passes=3; backup_rounds=16; log_rounds=6
+    stream_rounds=16; cold_rounds=20; passes=3; backup_rounds=16; log_rounds=6; sha256_rounds=8
     online_rounds=12; file_rounds=10; max_population=100000; handle_batches=7; memory_repeats=3
 fi
 log_count=10
 log_sizes="1000 5000 20000"             # the many-logs section: numbered logs per folder
 memory_passes=4                          # 4 x the database: 4 GiB in a full run
+sha256_mib=2048; sha256_secs=2           # a run of each SHA-256 takes a second or two
 
-for f in "$build/x86_64/bench.exe" "$build/x86_64/dsbackup.exe" "$build/x86_64/ntdssvc.exe" "$dll"; do
+for f in "$build/x86_64/bench.exe" "$build/x86_64/dsbackup.exe" "$build/x86_64/bench/dsbackup-sequential.exe" \
+         "$build/x86_64/ntdssvc.exe" "$dll"; do
     [ -f "$f" ] || { echo "bench: $f is missing" >&2; exit 1; }
 done
 
@@ -76,7 +79,8 @@ sync
 
 bin="$WINEPREFIX/drive_c/bench"
 mkdir -p "$bin"
-cp "$build/x86_64/bench.exe" "$build/x86_64/dsbackup.exe" "$build/x86_64/ntdssvc.exe" "$dll" "$bin/"
+cp "$build/x86_64/bench.exe" "$build/x86_64/dsbackup.exe" "$build/x86_64/bench/dsbackup-sequential.exe" \
+   "$build/x86_64/ntdssvc.exe" "$dll" "$bin/"
 cd "$bin" || exit 1
 # One wineserver for the whole run, so that no program pays for starting it
 # and Wine's own services again.  They are started here, away from any pipe: a
@@ -149,18 +153,39 @@ bench() {
     [ "$status" -eq 0 ] || { echo "bench: bench.exe $* failed (status $status)" >&2; exit 1; }
 }
 
+# The files a backup copies (what the DLL lists: the database, the numbered logs,
+# edb.log), for the baselines that do the same work with Unix tools.
+backup_sources() {
+    ls "$ntds"/ntds.dit "$ntds"/edb0*.log "$ntds"/edb.log
+}
+verify_dir="$WINEPREFIX/drive_c/bench-verify"
+copy_dir="$WINEPREFIX/drive_c/bench-copy"
+
 # timed_run VARIANT: one program of the backup section, as a user runs it, timed
-# from here: "pipeline" is dsbackup backup as shipped, "sequential" the same with
-# DSBACKUP_PIPELINE=0, "read" and "hash" bench.exe alone (each half of the work
-# by itself).  Prints "bytes=N secs=S", and for bench.exe "inner=S", its own
-# time without starting the process; the output folder is removed first.
+# from here, its output folder removed first:
+#   backup      dsbackup backup, as shipped
+#   sequential  dsbackup verify, the benchmark's build without the reader thread
+#   copy        cp of the same files, then sync of the copies (fsync, as dsbackup
+#               flushes each file): the disk's part of a backup
+#   verify      dsbackup verify of a backup made before the rounds
+#   dgst        openssl dgst -sha256 of the same files: hashing at the speed of
+#               the SHA extensions, with no Wine process
+#   read, hash  bench.exe alone: each half of a backup's work by itself
+#   start       dsbackup --help: the cost of starting a Wine process
+# Prints "bytes=N secs=S" (and "maxrss_kib=K" for dsbackup, GNU time's peak
+# resident set; "inner=S" for bench.exe, its own time without the start).
 timed_run() {
-    local t0 t1 status bytes inner=
-    rm -rf "$backup_dir"
+    local t0 t1 status bytes inner= rss=
+    rm -rf "$backup_dir" "$copy_dir"
+    rm -f "$work/rss.txt"
     t0=$(date +%s%N)
     case $1 in
-        pipeline) wine dsbackup.exe backup 'C:\bench-backup' > "$work/program.out" 2>&1 ;;
-        sequential) DSBACKUP_PIPELINE=0 wine dsbackup.exe backup 'C:\bench-backup' > "$work/program.out" 2>&1 ;;
+        backup) /usr/bin/time -f %M -o "$work/rss.txt" wine dsbackup.exe backup 'C:\bench-backup' > "$work/program.out" 2>&1 ;;
+        sequential) /usr/bin/time -f %M -o "$work/rss.txt" wine dsbackup-sequential.exe verify 'C:\bench-verify' > "$work/program.out" 2>&1 ;;
+        verify) /usr/bin/time -f %M -o "$work/rss.txt" wine dsbackup.exe verify 'C:\bench-verify' > "$work/program.out" 2>&1 ;;
+        start) /usr/bin/time -f %M -o "$work/rss.txt" wine dsbackup.exe --help > "$work/program.out" 2>&1 ;;
+        copy) mkdir -p "$copy_dir" && cp $(backup_sources) "$copy_dir/" && sync "$copy_dir"/* > "$work/program.out" 2>&1 ;;
+        dgst) openssl dgst -sha256 "$verify_dir"/database/* "$verify_dir"/logs/* "$verify_dir"/expiry.token > "$work/program.out" 2>&1 ;;
         *) wine bench.exe alone "$1" > "$work/program.out" 2>&1 ;;
     esac
     status=$?
@@ -172,31 +197,69 @@ timed_run() {
         return 1
     fi
     case $1 in
-        pipeline|sequential) bytes=$(sed -n 's/^backup complete: [0-9]* files, \([0-9]*\) bytes.*/\1/p' "$work/program.txt") ;;
+        backup) bytes=$(sed -n 's/^backup complete: [0-9]* files, \([0-9]*\) bytes.*/\1/p' "$work/program.txt") ;;
+        verify|sequential|dgst) bytes=$(cat "$verify_dir"/database/* "$verify_dir"/logs/* | wc -c) ;;
+        copy) bytes=$(cat $(backup_sources) | wc -c) ;;
+        start) bytes=0 ;;
         *) bytes=$(sed -n 's/^S alone .*bytes=\([0-9]*\).*/\1/p' "$work/program.txt")
-           inner=" inner=$(sed -n 's/^S alone .*secs=\([0-9.]*\).*/\1/p' "$work/program.txt")" ;;
+           inner=" inner=$(sed -n 's/^S alone .*secs=\([0-9.]*\).*/\1/p' "$work/program.txt")"
+           inner="$inner sha256=$(sed -n 's/^S alone .*sha256=\([^ ]*\).*/\1/p' "$work/program.txt")" ;;
     esac
-    echo "bytes=${bytes:-0} secs=$(awk -v t="$((t1 - t0))" 'BEGIN { printf "%.6f", t / 1e9 }')$inner"
+    [ -s "$work/rss.txt" ] && rss=" maxrss_kib=$(tail -n 1 "$work/rss.txt")"
+    echo "bytes=${bytes:-0} secs=$(awk -v t="$((t1 - t0))" 'BEGIN { printf "%.6f", t / 1e9 }')$inner$rss"
 }
 
-# backup_rounds N: N rounds of the four runs, their order rotating, from the
-# page cache (a read first, untimed, to fill it).
+# backup_rounds N: N rounds of the runs above, their order rotating, from the
+# page cache (a read first, untimed, to fill it; and the backup that verify and
+# dgst read, made once).
 backup_rounds() {
-    local r k variants=(pipeline sequential read hash) v result
+    local r k variants=(backup sequential copy verify dgst read hash start) v result n=8
     echo "S load section=backup load1=$(cut -d' ' -f1 /proc/loadavg)" >> "$raw"
     timed_run read > /dev/null || return 1
+    rm -rf "$verify_dir"
+    wine dsbackup.exe backup 'C:\bench-verify' > "$work/program.out" 2>&1 \
+        || { echo "bench: the backup for verify failed:" >&2; tr -d '\r' < "$work/program.out" >&2; return 1; }
     for ((r = 0; r < $1; r++)); do
-        for ((k = 0; k < 4; k++)); do
-            v=${variants[(k + r) % 4]}
+        for ((k = 0; k < n; k++)); do
+            v=${variants[(k + r) % n]}
             result=$(timed_run "$v") || return 1
             echo "S backup round=$r variant=$v $result" >> "$raw"
         done
         echo "bench: backup: round $((r + 1)) of $1" >&2
     done
-    rm -rf "$backup_dir"
+    rm -rf "$backup_dir" "$copy_dir" "$verify_dir"
 }
 
-sections=" ${BENCH_SECTIONS:-stream files backup logs handles online memory} "
+# sha256_rounds N: dsbackup's SHA-256 (bench.exe sha256, under Wine) and
+# OpenSSL's (openssl speed -evp sha256, natively) over 1 MiB messages, in turn,
+# the order alternating: the implementation dsbackup chooses against OpenSSL's
+# best, and the portable one against OpenSSL's best without the SHA extensions
+# (OPENSSL_ia32cap masks them: bit 29 of cpuid leaf 7's EBX).
+sha256_rounds() {
+    local r k order line
+    echo "S load section=sha256 load1=$(cut -d' ' -f1 /proc/loadavg)" >> "$raw"
+    for ((r = 0; r < $1; r++)); do
+        if [ $((r % 2)) = 0 ]; then order="ours openssl ours-portable openssl-no-sha"
+        else order="openssl ours openssl-no-sha ours-portable"; fi
+        for k in $order; do
+            case $k in
+                ours) wine bench.exe sha256 chosen "$sha256_mib" | tr -d '\r' | sed "s/^S sha256 /S sha256 round=$r who=dsbackup /" >> "$raw" ;;
+                ours-portable) wine bench.exe sha256 portable "$((sha256_mib / 4))" | tr -d '\r' \
+                                   | sed "s/^S sha256 /S sha256 round=$r who=dsbackup /" >> "$raw" ;;
+                openssl|openssl-no-sha)
+                    if [ "$k" = openssl ]; then line=$(openssl speed -evp sha256 -bytes 1048576 -seconds "$sha256_secs" 2>/dev/null)
+                    else line=$(OPENSSL_ia32cap=':~0x20000000' openssl speed -evp sha256 -bytes 1048576 -seconds "$sha256_secs" 2>/dev/null); fi
+                    # "sha256   1642950.17k": thousands of bytes a second.
+                    line=$(printf '%s\n' "$line" | awk '$1 == "sha256" && $2 ~ /k$/ {sub(/k$/, "", $2); print $2 * 1000}' | tail -n 1)
+                    [ -n "$line" ] || { echo "bench: openssl speed gave no figure" >&2; return 1; }
+                    echo "S sha256 round=$r who=openssl implementation=$([ "$k" = openssl ] && echo best || echo no-sha) bytes_per_sec=$line" >> "$raw" ;;
+            esac
+        done
+        echo "bench: sha256: round $((r + 1)) of $1" >&2
+    done
+}
+
+sections=" ${BENCH_SECTIONS:-stream files sha256 backup logs handles online memory} "
 section() { case "$sections" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 if section stream; then
@@ -207,8 +270,12 @@ if section files; then
     echo "bench: the fixed cost of a file"
     bench files "$file_rounds"
 fi
+if section sha256; then
+    echo "bench: SHA-256, dsbackup's against OpenSSL's ($sha256_rounds rounds)"
+    sha256_rounds "$sha256_rounds" || exit 1
+fi
 if section backup; then
-    echo "bench: dsbackup backup against reading alone and hashing alone ($backup_rounds rounds)"
+    echo "bench: dsbackup backup and verify against cp + sync, openssl dgst and each half alone ($backup_rounds rounds)"
     backup_rounds "$backup_rounds" || exit 1
 fi
 if section logs; then

@@ -1,5 +1,5 @@
 # libFuzzer targets of the platform-neutral core and of dsbackup's manifest parser
-# (clang, with ASan and UBSan).
+# and SHA-256 (clang, with ASan and UBSan).
 #   make check-fuzz          each target for $(FUZZ_CHECK_SECONDS) s, as suites fuzz-<target>
 #   make fuzz                each target for $(FUZZ_SECONDS) s (default 300)
 #   make fuzz-merge-corpus   deliberately adds what the working corpora found, minimised,
@@ -9,7 +9,7 @@
 # Included from tests/unit/unit.mk; BUILD, CORE_SRCS and HEADERS come from the Makefile.
 
 FUZZ_TARGETS       := fuzz_attachment_name fuzz_expiry_token fuzz_name_list fuzz_restore_map fuzz_config_path \
-                      fuzz_manifest
+                      fuzz_manifest fuzz_sha256
 FUZZ_SUITES        := $(addprefix fuzz-,$(FUZZ_TARGETS))
 FUZZ_CHECK_SECONDS := 15
 FUZZ_SECONDS       ?= 300
@@ -27,6 +27,12 @@ $(NATIVE_DIR)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS) $(FAULT_SRCS) $(HEADERS)
 $(NATIVE_DIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(TOOL_CORE_SRCS) $(TOOL_CORE_HEADERS)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -Itools/dsbackup -o $@ $< $(TOOL_CORE_SRCS)
+
+# dsbackup's SHA-256 against OpenSSL's (libcrypto, from libssl-dev).
+FUZZ_SHA256_SRCS := tools/dsbackup/sha256.c tools/dsbackup/sha256_x86.c
+$(NATIVE_DIR)/fuzz/fuzz_sha256: tests/fuzz/fuzz_sha256.c $(FUZZ_SHA256_SRCS) tools/dsbackup/sha256.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Itools/dsbackup -o $@ $< $(FUZZ_SHA256_SRCS) -lcrypto
 
 .PHONY: check-fuzz fuzz fuzz-build fuzz-suites fuzz-merge-corpus
 fuzz-build: $(FUZZ_BINS)

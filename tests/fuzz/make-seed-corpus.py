@@ -27,7 +27,7 @@ def token(t, days, ident, version=1, size=40, flags=0, reserved=0):
 
 
 for target in ('fuzz_attachment_name', 'fuzz_expiry_token', 'fuzz_name_list', 'fuzz_restore_map',
-               'fuzz_manifest', 'fuzz_config_path'):
+               'fuzz_manifest', 'fuzz_config_path', 'fuzz_sha256'):
     shutil.rmtree(os.path.join(ROOT, target), ignore_errors=True)
 
 dit = '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit'
@@ -141,3 +141,11 @@ for name, path in (('drive', 'C:\\Windows\\NTDS\\ntds.dit'), ('dots', 'C:\\a\\.\
                    ('unc', '\\\\dc01\\share\\x\\..\\y'), ('slash', 'D:/x//y/z. '), ('rel', 'Windows\\NTDS'),
                    ('root', 'C:\\..\\..')):
     put(P, name, bytes([200, 0]) + w(path))
+
+# fuzz_sha256: a repeat count less one, a seed for the pieces, the message.
+S = 'fuzz_sha256'
+put(S, 'empty', b'\0\0')
+put(S, 'abc', b'\0\x01abc')
+put(S, 'two_blocks', b'\0\x02abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')
+put(S, 'block_edges', b'\x07\x03' + bytes(range(55)))
+put(S, 'many_blocks', b'\xff\x04' + bytes(range(256)) * 4)

@@ -8,7 +8,7 @@
 # Included from tests/unit/unit.mk.
 
 PE_UNIT_CFLAGS := $(CFLAGS_COMMON) -D_WIN32_WINNT=0x0601 -Isrc -Iinclude -Icommon -Itests/lib -Itools/dsbackup \
-                  $(TEST_BUILD_FLAGS) -DCMOCKA_STATIC
+                  -I$(BUILD)/generated $(TEST_BUILD_FLAGS) -DCMOCKA_STATIC
 
 define PE_UNIT_RULES
 PE_UNIT_$(1)_CORE := $$(patsubst %.c,$(BUILD)/$(1)/unit/core/%.o,$(notdir $(CORE_SRCS) $(FAULT_SRCS) $(TOOL_CORE_SRCS)))
@@ -21,7 +21,11 @@ $(BUILD)/$(1)/unit/core/%.o: %.c $(HEADERS) $(TOOL_CORE_HEADERS)
 
 $(BUILD)/$(1)/unit/%.exe: tests/unit/%.c tests/unit/unit.h $$(PE_UNIT_$(1)_CORE) $(BUILD)/cmocka/$(1)/lib/libcmocka-static.a
 	$(1)-w64-mingw32-gcc $(PE_UNIT_CFLAGS) -I$(BUILD)/cmocka/$(1)/include -o $$@ $$< $$(PE_UNIT_$(1)_CORE) \
-	    -L$(BUILD)/cmocka/$(1)/lib -lcmocka-static -static -lpthread
+	    -L$(BUILD)/cmocka/$(1)/lib -lcmocka-static -static -lpthread -lbcrypt
+
+# test_sha256 checks against Windows' own SHA-256 (BCrypt) too; test_sha256_model
+# builds sha256_x86.c itself.
+$(BUILD)/$(1)/unit/test_sha256.exe $(BUILD)/$(1)/unit/test_sha256_model.exe: $(SHA256_VECTORS_H) tools/dsbackup/sha256_x86.c
 
 unit-pe-build-$(1): $$(PE_UNIT_$(1)_BINS)
 endef

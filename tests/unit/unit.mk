@@ -18,7 +18,7 @@
 NATIVE_DIR      := $(BUILD)/native
 UNIT_NAMES      := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 UNIT_CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration \
-                   -Isrc -Iinclude -Icommon -Itests/lib $(TEST_BUILD_FLAGS)
+                   -Isrc -Iinclude -Icommon -Itests/lib -I$(BUILD)/generated $(TEST_BUILD_FLAGS)
 UNIT_LIBS       := -lcmocka -lpthread
 UNIT_SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_VALGRIND   := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
@@ -31,9 +31,20 @@ UNIT_ASAN_ENV   := ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:stric
                    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # The tools' pure parts, tested natively like the core: dsbackup's manifest
-# parser and writer (tools/dsbackup/manifest.c).
-TOOL_CORE_SRCS    := tools/dsbackup/manifest.c
-TOOL_CORE_HEADERS := tools/dsbackup/manifest.h
+# parser and writer (tools/dsbackup/manifest.c) and its SHA-256 (sha256.c,
+# sha256_x86.c).
+TOOL_CORE_SRCS    := tools/dsbackup/manifest.c tools/dsbackup/sha256.c tools/dsbackup/sha256_x86.c
+TOOL_CORE_HEADERS := tools/dsbackup/manifest.h tools/dsbackup/sha256.h
+
+# NIST's byte-oriented SHA-256 vectors for test_sha256, from the copy Debian's
+# python3-cryptography-vectors ships (.ci/install-deps), as a C header.
+NIST_SHA2_VECTORS := /usr/lib/python3/dist-packages/cryptography_vectors/hashes/SHA2
+GENERATED_DIR     := $(BUILD)/generated
+SHA256_VECTORS_H  := $(GENERATED_DIR)/sha256_nist_vectors.h
+$(SHA256_VECTORS_H): tests/unit/sha256_nist_vectors.py
+	@mkdir -p $(@D)
+	@test -f $(NIST_SHA2_VECTORS)/SHA256ShortMsg.rsp || { echo "$(NIST_SHA2_VECTORS) is missing: apt-get install python3-cryptography-vectors (make deps)" >&2; exit 1; }
+	python3 $< $(NIST_SHA2_VECTORS) $@
 
 # $(1): flavour (directory under $(NATIVE_DIR)), $(2): compiler, $(3): extra flags
 define UNIT_FLAVOUR_RULES
@@ -55,6 +66,9 @@ $(NATIVE_DIR)/$(1)/tools/%.o: tools/dsbackup/%.c $(TOOL_CORE_HEADERS)
 $(NATIVE_DIR)/$(1)/unit/%.o: tests/unit/%.c tests/unit/unit.h $(HEADERS) $(TOOL_CORE_HEADERS)
 	@mkdir -p $$(@D)
 	$(2) $(UNIT_CFLAGS) $(3) -Itools/dsbackup -c $$< -o $$@
+
+$(NATIVE_DIR)/$(1)/unit/test_sha256.o $(NATIVE_DIR)/$(1)/unit/test_sha256_model.o: $(SHA256_VECTORS_H) \
+    tools/dsbackup/sha256_x86.c
 
 $(NATIVE_DIR)/$(1)/test_%: $(NATIVE_DIR)/$(1)/unit/test_%.o $$(UNIT_$(1)_CORE)
 	$(2) $(3) -o $$@ $$^ $(UNIT_LIBS)

@@ -12,17 +12,12 @@
  *   DIR\manifest.txt      written last (manifest.h), so that a folder without it is
  *                         never taken for a complete backup
  *
- * Each file is copied through a bounded pipeline: a reader thread calls
- * DsBackupRead into the next of PIPELINE_DEPTH buffers and writes it to the
- * copy, while this thread hashes the one before.  Hashing is the slow part
- * (SHA-256 through BCrypt runs at some 200 MB/s under Wine; reading from the
- * page cache and writing are several times faster), so reading and writing both
- * overlap it.  The reader judges each read as the plain loop does and stops at
- * the first failure (of a read or of the write after it) or at the announced
- * size; this thread reports that failure after the data before it, and nothing
- * is read or written after it.  DSBACKUP_PIPELINE=0 in the environment (not
- * documented for users: it is for benchmarks, tests/bench) copies with one
- * buffer and no thread instead, the same steps in the same order.
+ * Each file's data goes through pipeline.c, which reads it (DsBackupRead),
+ * hashes it and writes it to the copy, a buffer at a time.  The reads are
+ * judged as a plain loop would and stop at the first failure or at the
+ * announced size; a write that fails stops the reads too.  The data before a
+ * failure is written, then the failure is reported, and the backup is left
+ * without a manifest.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -35,11 +30,6 @@
 #define READ_HINT_SIZE   65536
 /* A DsBackupRead that succeeds without data this many times in a row is stuck. */
 #define MAX_EMPTY_READS  64
-/* Buffers in flight per file: one being read and written, one being hashed, and
- * enough others (some 40 ms of hashing in all) that the hashing does not wait
- * when the reader is held up for a moment, by a slow write or by other programs
- * on the machine. */
-#define PIPELINE_DEPTH   8
 
 static const char backup_help[] =
     "Usage: dsbackup backup DIR [--truncate-logs]\n"
@@ -61,15 +51,22 @@ struct backup_run
 {
     const WCHAR *dir;           /* absolute */
     HBC hbc;
-    BOOL pipeline;              /* overlap reading with hashing and writing */
-    BYTE *buffers[PIPELINE_DEPTH];
+    struct pipeline_buffers buffers;
     struct manifest manifest;   /* the files copied so far */
     ULONGLONG total_bytes;
 };
 
-/* One file being copied.  The reader's side (read_chunk) owns read_total,
- * empty_reads and the writes to out; the consumer's side (consume_chunk) the
- * hash, the progress and received. */
+enum read_outcome
+{
+    READ_DATA,                  /* got bytes, all expected */
+    READ_SHORT,                 /* ERROR_HANDLE_EOF before the announced size */
+    READ_FAILED,                /* DsBackupRead failed */
+    READ_TOO_LONG,              /* more bytes than the buffer or than still expected */
+    READ_STUCK                  /* MAX_EMPTY_READS reads in a row without data */
+};
+
+/* One file being copied.  The reader's side (read_from_dll) owns read_total,
+ * empty_reads and the outcome of the last read. */
 struct file_copy
 {
     struct backup_run *run;
@@ -77,29 +74,11 @@ struct file_copy
     ULONGLONG size;             /* as DsBackupOpenFileW announced it */
     ULONGLONG read_total;       /* bytes DsBackupRead gave so far */
     unsigned empty_reads;
+    enum read_outcome outcome;
+    HRESULT hr;                 /* of the last DsBackupRead */
+    DWORD got;                  /* what it said it gave */
     HANDLE out;
-    struct sha256 sha;
     struct progress progress;
-    ULONGLONG received;         /* bytes written and hashed */
-};
-
-enum chunk_outcome
-{
-    CHUNK_DATA,                 /* got bytes, all expected */
-    CHUNK_SHORT,                /* ERROR_HANDLE_EOF before the announced size */
-    CHUNK_FAILED,               /* DsBackupRead failed */
-    CHUNK_TOO_LONG,             /* more bytes than the buffer or than still expected */
-    CHUNK_STUCK,                /* MAX_EMPTY_READS reads in a row without data */
-    CHUNK_WRITE_FAILED          /* read, but writing it failed (hr: the system's error) */
-};
-
-struct chunk
-{
-    BYTE *data;
-    DWORD got;
-    enum chunk_outcome outcome;
-    HRESULT hr;
-    ULONGLONG read_before;      /* bytes read before this chunk */
 };
 
 /* DIR must not hold a backup, or anything else: an empty or missing folder only. */
@@ -158,198 +137,91 @@ static BOOL check_backup_folder(const WCHAR *dir)
     return empty;
 }
 
-/* The reader's side, after a read that gave data: the data written to the copy.
- * Returns FALSE (chunk->outcome says why) if that failed. */
-static BOOL write_chunk(struct file_copy *copy, struct chunk *chunk)
+/* The pipeline's source: DsBackupRead until it gives data or fails.  Returns
+ * TRUE if more reads are to follow (data, and the file is not complete yet);
+ * the data of a read that failed is not passed on. */
+static BOOL read_from_dll(void *arg, BYTE *buffer, DWORD *got)
 {
-    if (write_all(copy->out, chunk->data, chunk->got)) return TRUE;
-    chunk->outcome = CHUNK_WRITE_FAILED;
-    chunk->hr = (HRESULT)GetLastError();
-    return FALSE;
-}
+    struct file_copy *copy = arg;
 
-/* The reader's side: DsBackupRead until it gives data or fails, then the data
- * written (write_chunk).  Returns TRUE if more reads are to follow (data, written,
- * and the file is not complete yet). */
-static BOOL read_chunk(struct file_copy *copy, struct chunk *chunk)
-{
     for (;;)
     {
-        chunk->got = 0;
-        chunk->read_before = copy->read_total;
-        chunk->hr = DsBackupRead(copy->run->hbc, chunk->data, READ_BUFFER_SIZE, &chunk->got);
-        if (chunk->hr == ERROR_HANDLE_EOF) chunk->outcome = CHUNK_SHORT;
-        else if (chunk->hr) chunk->outcome = CHUNK_FAILED;
-        else if (chunk->got > READ_BUFFER_SIZE || chunk->got > copy->size - copy->read_total)
-            chunk->outcome = CHUNK_TOO_LONG;
-        else if (!chunk->got)
+        copy->got = 0;
+        copy->hr = DsBackupRead(copy->run->hbc, buffer, READ_BUFFER_SIZE, &copy->got);
+        if (copy->hr == ERROR_HANDLE_EOF) copy->outcome = READ_SHORT;
+        else if (copy->hr) copy->outcome = READ_FAILED;
+        else if (copy->got > READ_BUFFER_SIZE || copy->got > copy->size - copy->read_total)
+            copy->outcome = READ_TOO_LONG;
+        else if (!copy->got)
         {
             if (++copy->empty_reads < MAX_EMPTY_READS) continue;
-            chunk->outcome = CHUNK_STUCK;
+            copy->outcome = READ_STUCK;
         }
-        else chunk->outcome = CHUNK_DATA;
-        if (chunk->outcome != CHUNK_DATA) return FALSE;
+        else copy->outcome = READ_DATA;
+        if (copy->outcome != READ_DATA) return FALSE;
         copy->empty_reads = 0;
-        copy->read_total += chunk->got;
-        return write_chunk(copy, chunk) && copy->read_total < copy->size;
+        copy->read_total += copy->got;
+        *got = copy->got;
+        return copy->read_total < copy->size;
     }
 }
 
-static void report_chunk_failure(const struct file_copy *copy, const struct chunk *chunk)
+/* What stopped the copy before the announced size. */
+static void report_read_failure(const struct file_copy *copy)
 {
     const char *name = u8(copy->unc_name);
 
-    switch (chunk->outcome)
+    switch (copy->outcome)
     {
-    case CHUNK_SHORT:
-        report(chunk->hr, "short copy of %s: DsBackupRead reached the end after %llu of the %llu bytes "
-               "DsBackupOpenFileW announced", name, chunk->read_before, copy->size);
+    case READ_SHORT:
+        report(copy->hr, "short copy of %s: DsBackupRead reached the end after %llu of the %llu bytes "
+               "DsBackupOpenFileW announced", name, copy->read_total, copy->size);
         break;
-    case CHUNK_FAILED:
-        report(chunk->hr, "DsBackupRead failed for %s after %llu of %llu bytes", name, chunk->read_before,
+    case READ_FAILED:
+        report(copy->hr, "DsBackupRead failed for %s after %llu of %llu bytes", name, copy->read_total,
                copy->size);
         break;
-    case CHUNK_TOO_LONG:
+    case READ_TOO_LONG:
         report_sys(ERROR_INVALID_DATA, "DsBackupRead returned %lu bytes for %s, more than the %llu "
-                   "still expected", (unsigned long)chunk->got, name, copy->size - chunk->read_before);
+                   "still expected", (unsigned long)copy->got, name, copy->size - copy->read_total);
         break;
-    case CHUNK_STUCK:
+    case READ_STUCK:
         report(hrError, "DsBackupRead returned no data %u times in a row for %s after %llu of %llu "
-               "bytes", (unsigned)MAX_EMPTY_READS, name, chunk->read_before, copy->size);
+               "bytes", (unsigned)MAX_EMPTY_READS, name, copy->read_total, copy->size);
         break;
-    case CHUNK_WRITE_FAILED:
-        report_sys(chunk->hr, "cannot write %s", u8(copy->destination));
-        break;
-    case CHUNK_DATA:
+    case READ_DATA:
         break;
     }
 }
 
-/* The consumer's side: one chunk, in order, read and written.  FALSE (reported)
- * ends the copy. */
-static BOOL consume_chunk(struct file_copy *copy, const struct chunk *chunk)
-{
-    if (chunk->outcome != CHUNK_DATA)
-    {
-        report_chunk_failure(copy, chunk);
-        return FALSE;
-    }
-    if (!sha256_update(&copy->sha, chunk->data, chunk->got)) return FALSE;
-    copy->received += chunk->got;
-    progress_update(&copy->progress, copy->received);
-    return TRUE;
-}
-
-/* Without overlap: read and write, then hash, one buffer. */
-static BOOL copy_data_sequential(struct file_copy *copy)
-{
-    struct chunk chunk = {0};
-
-    chunk.data = copy->run->buffers[0];
-    while (copy->received < copy->size)
-    {
-        read_chunk(copy, &chunk);
-        if (!consume_chunk(copy, &chunk)) return FALSE;
-    }
-    return TRUE;
-}
-
-/* The reader and this thread hand the buffers to each other through a count
- * under a lock and a condition variable, which Wine implements in the process
- * (futexes): a semaphore would cost a round trip to the wineserver for every
- * chunk on both sides. */
-struct pipeline
-{
-    struct file_copy *copy;
-    struct chunk chunks[PIPELINE_DEPTH];
-    SRWLOCK lock;
-    CONDITION_VARIABLE changed;
-    unsigned filled;                    /* chunks read and not consumed yet */
-    BOOL stop;                          /* the consumer gave up: read no more */
-};
-
-/* Waits until a chunk is there to consume (FOR_DATA) or a buffer is free to
- * fill (or the consumer stopped); returns FALSE if the consumer stopped. */
-static BOOL pipeline_wait(struct pipeline *pipeline, BOOL for_data)
-{
-    BOOL stop;
-
-    AcquireSRWLockExclusive(&pipeline->lock);
-    while (for_data ? !pipeline->filled : pipeline->filled == PIPELINE_DEPTH && !pipeline->stop)
-        SleepConditionVariableSRW(&pipeline->changed, &pipeline->lock, INFINITE, 0);
-    stop = pipeline->stop;
-    ReleaseSRWLockExclusive(&pipeline->lock);
-    return !stop;
-}
-
-/* One more chunk filled (+1) or consumed (-1); STOP also stops the reader. */
-static void pipeline_update(struct pipeline *pipeline, int change, BOOL stop)
-{
-    AcquireSRWLockExclusive(&pipeline->lock);
-    pipeline->filled += change;
-    if (stop) pipeline->stop = TRUE;
-    ReleaseSRWLockExclusive(&pipeline->lock);
-    WakeAllConditionVariable(&pipeline->changed);
-}
-
-static DWORD WINAPI pipeline_reader(void *arg)
-{
-    struct pipeline *pipeline = arg;
-    unsigned slot = 0;
-    BOOL more = TRUE;
-
-    while (more && pipeline_wait(pipeline, FALSE))
-    {
-        more = read_chunk(pipeline->copy, &pipeline->chunks[slot]);
-        pipeline_update(pipeline, +1, FALSE);
-        slot = (slot + 1) % PIPELINE_DEPTH;
-    }
-    return 0;
-}
-
-/* This thread consumes the chunks in the order they were read, until the file
- * is complete or a chunk failed or could not be hashed; then it stops the reader
- * and waits for it, so that no DsBackupRead or write is in flight when the file
- * is closed. */
-static BOOL pipeline_consume(struct pipeline *pipeline, HANDLE reader)
-{
-    unsigned slot = 0;
-    BOOL ok = TRUE;
-
-    while (ok && pipeline->copy->received < pipeline->copy->size)
-    {
-        pipeline_wait(pipeline, TRUE);
-        ok = consume_chunk(pipeline->copy, &pipeline->chunks[slot]);
-        pipeline_update(pipeline, -1, FALSE);
-        slot = (slot + 1) % PIPELINE_DEPTH;
-    }
-    pipeline_update(pipeline, 0, TRUE);
-    WaitForSingleObject(reader, INFINITE);
-    return ok;
-}
-
-/* With overlap: a reader thread reads and writes the buffers while this thread
- * hashes them. */
-static BOOL copy_data_pipelined(struct file_copy *copy)
+/* The file's data, read, hashed and written: TRUE with its SHA-256 once all the
+ * announced bytes are in the copy, else FALSE (reported). */
+static BOOL copy_data(struct file_copy *copy, char sha256[65])
 {
     struct pipeline pipeline = {0};
-    HANDLE reader;
-    BOOL ok;
-    unsigned i;
+    BYTE digest[SHA256_DIGEST_SIZE];
 
-    if (!copy->size) return TRUE;
-    pipeline.copy = copy;
-    for (i = 0; i < PIPELINE_DEPTH; i++) pipeline.chunks[i].data = copy->run->buffers[i];
-    InitializeSRWLock(&pipeline.lock);
-    InitializeConditionVariable(&pipeline.changed);
-    if (!(reader = CreateThread(NULL, 0, pipeline_reader, &pipeline, 0, NULL)))
+    pipeline.read = read_from_dll;
+    pipeline.source = copy;
+    pipeline.expected = copy->size;
+    pipeline.out = copy->out;
+    pipeline.progress = &copy->progress;
+    /* An empty file is not read at all. */
+    if (copy->size && !pipeline_run(&pipeline, &copy->run->buffers)) return FALSE;
+    if (!copy->size) sha256_init(&pipeline.sha);
+    if (pipeline.write_error)
     {
-        report_sys((HRESULT)GetLastError(), "cannot start the reader thread for %s", u8(copy->unc_name));
+        report_sys((HRESULT)pipeline.write_error, "cannot write %s", u8(copy->destination));
         return FALSE;
     }
-    ok = pipeline_consume(&pipeline, reader);
-    CloseHandle(reader);
-    return ok;
+    if (copy->outcome != READ_DATA)
+    {
+        report_read_failure(copy);
+        return FALSE;
+    }
+    sha256_final(&pipeline.sha, digest);
+    sha256_hex(digest, sha256);
+    return TRUE;
 }
 
 /* The copy is on disk: flush and close it, then DsBackupClose.  The manifest,
@@ -428,20 +300,18 @@ static BOOL copy_one_file(struct backup_run *run, const char *kind, unsigned bft
     }
     copy.destination = destination;
     copy.out = INVALID_HANDLE_VALUE;
-    if (!open_file(&copy, &file_open) || !sha256_begin(&copy.sha)) goto done;
+    if (!open_file(&copy, &file_open)) goto done;
     progress_begin(&copy.progress, kind, base_name, copy.size);
-    if (!(run->pipeline ? copy_data_pipelined(&copy) : copy_data_sequential(&copy))) goto done;
-    if (!finish_file(&copy, &file_open) || !sha256_finish(&copy.sha, sha256)) goto done;
+    if (!copy_data(&copy, sha256) || !finish_file(&copy, &file_open)) goto done;
     progress_end(&copy.progress, sha256);
-    if (manifest_add(&run->manifest, bft, copy.received, sha256, relative_path, unc_name))
+    if (manifest_add(&run->manifest, bft, copy.size, sha256, relative_path, unc_name))
     {
         report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot record %s", u8(unc_name));
         goto done;
     }
-    run->total_bytes += copy.received;
+    run->total_bytes += copy.size;
     ok = TRUE;
 done:
-    sha256_abort(&copy.sha);
     if (copy.out != INVALID_HANDLE_VALUE) CloseHandle(copy.out);
     if (file_open) DsBackupClose(run->hbc);
     free(destination);
@@ -579,29 +449,6 @@ static BOOL create_subfolder(const WCHAR *dir, const WCHAR *name)
     return !error;
 }
 
-/* DSBACKUP_PIPELINE=0 turns the overlap off (see the top of this file). */
-static BOOL pipeline_wanted(void)
-{
-    WCHAR value[8];
-    DWORD n = GetEnvironmentVariableW(L"DSBACKUP_PIPELINE", value, ARRAYSIZE(value));
-
-    return !(n && n < ARRAYSIZE(value) && !wcscmp(value, L"0"));
-}
-
-/* The buffers of the copy: PIPELINE_DEPTH with overlap, one without. */
-static BOOL allocate_buffers(struct backup_run *run)
-{
-    unsigned i, count = run->pipeline ? PIPELINE_DEPTH : 1;
-
-    for (i = 0; i < count; i++)
-        if (!(run->buffers[i] = malloc(READ_BUFFER_SIZE)))
-        {
-            report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot allocate the read buffer");
-            return FALSE;
-        }
-    return TRUE;
-}
-
 /* Steps 1 and 2: the directory must be online; a backup context and its token. */
 static BOOL prepare_backup(struct backup_run *run, void **token, DWORD *token_size)
 {
@@ -645,8 +492,8 @@ static BOOL save_token_and_manifest(struct backup_run *run, const void *token, D
         report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot save the expiry token");
         return FALSE;
     }
-    ok = write_new_file(path, token, token_size, CREATE_NEW) && sha256_of_bytes(token, token_size, token_sha256)
-         && write_manifest(run, token_sha256);
+    sha256_hex_of_bytes(token, token_size, token_sha256);
+    ok = write_new_file(path, token, token_size, CREATE_NEW) && write_manifest(run, token_sha256);
     free(path);
     return ok;
 }
@@ -684,7 +531,7 @@ static int run_backup(struct backup_run *run, BOOL truncate_logs)
     int status = EXIT_FAILED;
     HRESULT hr;
 
-    if (allocate_buffers(run) && sha256_open_provider() && prepare_backup(run, &token, &token_size)
+    if (pipeline_buffers_allocate(&run->buffers) && prepare_backup(run, &token, &token_size)
             && back_up_into(run, token, token_size, &folder_created))
     {
         complete = TRUE;
@@ -718,7 +565,6 @@ int cmd_backup(int argc, WCHAR **argv)
     BOOL truncate_logs = FALSE;
     WCHAR *dir;
     int status = EXIT_FAILED, code;
-    unsigned i;
 
     if ((code = parse_folder_arguments(argc, argv, "backup", backup_help, L"--truncate-logs", &truncate_logs,
                                        &dir_argument)) != ARGUMENTS_OK)
@@ -731,11 +577,9 @@ int cmd_backup(int argc, WCHAR **argv)
         return EXIT_FAILED;
     }
     run.dir = dir;
-    run.pipeline = pipeline_wanted();
     if (check_backup_folder(dir)) status = run_backup(&run, truncate_logs);
     manifest_free(&run.manifest);
-    sha256_close_provider();
-    for (i = 0; i < PIPELINE_DEPTH; i++) free(run.buffers[i]);
+    pipeline_buffers_free(&run.buffers);
     free(dir);
     return status;
 }

@@ -136,6 +136,8 @@ int main(void)
     WCHAR **argv;
     int argc, status;
 
+    /* Once, before any thread hashes: the SHA extensions where cpuid reports them. */
+    sha256_choose_implementation();
     /* Wide arguments whatever the code page: the folder may be any Unicode path. */
     if (!(argv = CommandLineToArgvW(GetCommandLineW(), &argc)))
     {

@@ -11,11 +11,12 @@
 #define DSBACKUP_H
 
 #include <stdarg.h>
+#include <stdio.h>   /* __MINGW_PRINTF_FORMAT */
 #include <windows.h>
-#include <bcrypt.h>
 #include "ntdsbcli.h"
 #include "manifest.h"
 #include "config_path.h"
+#include "sha256.h"
 
 #define EXIT_OK     0
 #define EXIT_FAILED 1
@@ -70,10 +71,9 @@ const char *u8(const WCHAR *s);
 /* "dsbackup: <what failed>: <symbolic name> (<hex>): <meaning>" on stderr.
  * report: for a code the DLL returned (the documentation's meaning first);
  * report_sys: for the program's own system calls (the system's message first);
- * report_status: for a BCrypt NTSTATUS. */
+ */
 void report(HRESULT hr, const char *format, ...) PRINTF_LIKE(2, 3);
 void report_sys(HRESULT hr, const char *format, ...) PRINTF_LIKE(2, 3);
-void report_status(NTSTATUS status, const char *what);
 /* "<name> (<hex>): <meaning>", as report_sys shows codes. */
 const char *describe_code(HRESULT hr, char *buffer, size_t size);
 
@@ -116,25 +116,50 @@ BOOL read_whole_file(const WCHAR *path, size_t max_size, char **data_out, size_t
 /* TRUE if the variable is set to something other than "0". */
 BOOL environment_flag(const WCHAR *name);
 
-/* SHA-256 through BCrypt; every failure is reported. */
-struct sha256
+/* ---- reading, hashing and writing a file's data (pipeline.c) ---------------------------- */
+
+/* Buffers in flight per file while verifying: one being read, one being hashed,
+ * and enough others (a millisecond of work each) that neither thread waits when
+ * the other is held up for a moment by other programs. */
+#define PIPELINE_DEPTH 8
+
+/* The buffers of every file a command reads, allocated once. */
+struct pipeline_buffers
 {
-    BCRYPT_HASH_HANDLE hash;
-    BYTE *object;
+    BYTE *buffer[PIPELINE_DEPTH];
 };
 
-BOOL sha256_open_provider(void);
-void sha256_close_provider(void);
-BOOL sha256_begin(struct sha256 *sha);
-void sha256_abort(struct sha256 *sha);
-BOOL sha256_update(struct sha256 *sha, const void *data, ULONG size);
-/* Finishes the hash into 64 lower-case hex digits, and frees it. */
-BOOL sha256_finish(struct sha256 *sha, char hex[65]);
-BOOL sha256_of_bytes(const void *data, size_t size, char hex[65]);
+/* Where the data comes from: puts up to READ_BUFFER_SIZE bytes in BUFFER and
+ * their count in *GOT (they are hashed and written, even when it returns FALSE);
+ * returns FALSE when no read is to follow: the end, or a failure that the source
+ * records for its caller to report.  It may run on a thread of its own. */
+typedef BOOL pipeline_read_fn(void *source, BYTE *buffer, DWORD *got);
+
+struct pipeline
+{
+    pipeline_read_fn *read;
+    void *source;
+    ULONGLONG expected;         /* the bytes the source should give, 0 if unknown */
+    HANDLE out;                 /* also written here, unless NULL */
+    struct progress *progress;  /* updated as the data is hashed, or NULL */
+    /* The outcome: */
+    struct sha256 sha;          /* of every byte given, not finished */
+    ULONGLONG bytes;            /* given, hashed and (for a copy) written */
+    DWORD write_error;          /* the error of a write that failed (the source is
+                                 * not read further), or 0 */
+};
+
+/* FALSE (reported) if the buffers cannot be had. */
+BOOL pipeline_buffers_allocate(struct pipeline_buffers *buffers);
+void pipeline_buffers_free(struct pipeline_buffers *buffers);
+/* Reads the source to its end or first failure, hashing, and writing unless
+ * OUT is NULL.  FALSE (reported) only if a thread could not be started. */
+BOOL pipeline_run(struct pipeline *pipeline, struct pipeline_buffers *buffers);
+
 /* Hashes a whole file; FALSE (reported) if it cannot be read.  With a progress
  * (begun by the caller, whose total may be 0 for "the file's size"), a console
  * shows a bar while it reads; the caller ends the line. */
-BOOL hash_file(const WCHAR *path, BYTE *buffer, ULONGLONG *size_out, char sha256[65],
+BOOL hash_file(const WCHAR *path, struct pipeline_buffers *buffers, ULONGLONG *size_out, char sha256[65],
                struct progress *progress);
 
 /* The NTDS service, as the service control manager sees it. */
@@ -161,10 +186,10 @@ WCHAR *read_configured_path(const WCHAR *value_name, LONG *error, enum config_pa
 /* ---- shared by subcommands ----------------------------------------------------------- */
 
 /* verify.c: reads DIR\manifest.txt and checks every file it lists and the expiry
- * token, with one "ok" line per good file and a report per problem.  TRUE if the
- * manifest is complete and every file matches; *out (if given) then holds the
- * entries, else it is empty. */
-BOOL verify_backup(const WCHAR *dir, struct manifest *out);
+ * token through BUFFERS, with one "ok" line per good file and a report per
+ * problem.  TRUE if the manifest is complete and every file matches; *out (if
+ * given) then holds the entries, else it is empty. */
+BOOL verify_backup(const WCHAR *dir, struct pipeline_buffers *buffers, struct manifest *out);
 
 /* link_share.c: makes \\COMPUTER\X$ resolve under Wine for the drives the
  * directory's configured paths use (and C:), saying what it did; nothing to do

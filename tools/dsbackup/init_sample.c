@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dsbackup.h"
+#include <bcrypt.h>
 #include "ntds_layout.h"
 
 static const char init_sample_help[] =

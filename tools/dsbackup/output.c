@@ -260,32 +260,6 @@ void report_sys(HRESULT hr, const char *format, ...)
     va_end(args);
 }
 
-/* BCrypt returns NTSTATUS values, which share numbers with unrelated HRESULTs. */
-void report_status(NTSTATUS status, const char *what)
-{
-    static const struct { NTSTATUS code; const char *name, *meaning; } names[] =
-    {
-        {(NTSTATUS)0xC0000008L, "STATUS_INVALID_HANDLE", "An invalid handle was specified."},
-        {(NTSTATUS)0xC000000DL, "STATUS_INVALID_PARAMETER", "An invalid parameter was passed."},
-        {(NTSTATUS)0xC0000017L, "STATUS_NO_MEMORY", "Not enough memory."},
-        {(NTSTATUS)0xC0000023L, "STATUS_BUFFER_TOO_SMALL", "The buffer is too small."},
-        {(NTSTATUS)0xC00000BBL, "STATUS_NOT_SUPPORTED", "The request is not supported."},
-        {(NTSTATUS)0xC0000225L, "STATUS_NOT_FOUND", "The algorithm provider was not found."},
-    };
-    size_t i;
-
-    end_progress_line();
-    for (i = 0; i < ARRAYSIZE(names); i++)
-        if (names[i].code == status)
-        {
-            print_error_line("dsbackup: %s: %s (%#lx): %s\n", what, names[i].name,
-                             (unsigned long)status, names[i].meaning);
-            return;
-        }
-    print_error_line("dsbackup: %s: unknown NTSTATUS (%#lx): the cryptography provider failed.\n",
-                     what, (unsigned long)status);
-}
-
 /* "<name> (<hex>): <meaning>", as report_sys() shows codes: for codes that are
  * not the DLL's own answer (a service's exit code, a restoring program's status). */
 const char *describe_code(HRESULT hr, char *buffer, size_t size)

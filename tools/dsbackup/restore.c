@@ -444,58 +444,82 @@ static HRESULT delete_transaction_logs(const WCHAR *log_dir)
     return hr;
 }
 
+/* The source of a restored file: the backed-up file, which must not grow. */
+struct backup_file_source
+{
+    HANDLE in;
+    ULONGLONG size;             /* verified */
+    ULONGLONG read_total;
+    DWORD error;                /* of a ReadFile that failed */
+    BOOL grew;
+};
+
+static BOOL read_backup_file(void *arg, BYTE *buffer, DWORD *got)
+{
+    struct backup_file_source *source = arg;
+
+    if (!ReadFile(source->in, buffer, READ_BUFFER_SIZE, got, NULL))
+    {
+        source->error = GetLastError();
+        *got = 0;
+        return FALSE;
+    }
+    if (*got > source->size - source->read_total)
+    {
+        source->grew = TRUE;
+        *got = 0;
+        return FALSE;
+    }
+    source->read_total += *got;
+    return *got != 0;
+}
+
 /* Copies the verified backup file to the temporary name, hashing on the way;
  * the copy must still be what was verified. */
 static HRESULT copy_to_temporary(const struct restore_item *item, const WCHAR *temporary, HANDLE in,
-                                 HANDLE out, BYTE *buffer, struct progress *progress)
+                                 HANDLE out, struct pipeline_buffers *buffers, struct progress *progress)
 {
     const struct manifest_entry *entry = item->entry;
-    struct sha256 sha = {0};
-    ULONGLONG copied = 0;
+    struct backup_file_source source = {0};
+    struct pipeline pipeline = {0};
+    BYTE digest[SHA256_DIGEST_SIZE];
     char sha256[65];
-    HRESULT hr = S_OK;
-    DWORD got;
+    HRESULT hr;
 
-    if (!sha256_begin(&sha)) return hrError;
-    for (;;)
+    source.in = in;
+    source.size = entry->size;
+    pipeline.read = read_backup_file;
+    pipeline.source = &source;
+    pipeline.expected = entry->size;
+    pipeline.out = out;
+    pipeline.progress = progress;
+    if (!pipeline_run(&pipeline, buffers)) return hrError;
+    if (pipeline.write_error)
     {
-        if (!ReadFile(in, buffer, READ_BUFFER_SIZE, &got, NULL))
-        {
-            hr = (HRESULT)GetLastError();
-            report_sys(hr, "cannot read %s", u8(item->source));
-            goto done;
-        }
-        if (!got) break;
-        if (copied + got > entry->size)
-        {
-            hr = hrReadVerifyFailure;
-            report(hr, "%s grew while it was copied", u8(item->source));
-            goto done;
-        }
-        if (!write_all(out, buffer, got))
-        {
-            hr = (HRESULT)GetLastError();
-            report_sys(hr, "cannot write %s", u8(temporary));
-            goto done;
-        }
-        if (!sha256_update(&sha, buffer, got))
-        {
-            hr = hrError;
-            goto done;
-        }
-        copied += got;
-        progress_update(progress, copied);
+        hr = (HRESULT)pipeline.write_error;
+        report_sys(hr, "cannot write %s", u8(temporary));
+        return hr;
     }
-    if (!sha256_finish(&sha, sha256)) hr = hrError;
-    else if (copied != entry->size || _strnicmp(sha256, entry->sha256, 64))
+    if (source.error)
     {
-        hr = hrReadVerifyFailure;
-        report(hr, "%s changed after it was verified (%llu bytes, SHA-256 %s; the manifest says %llu, %s)",
-               u8(item->source), copied, sha256, entry->size, entry->sha256);
+        hr = (HRESULT)source.error;
+        report_sys(hr, "cannot read %s", u8(item->source));
+        return hr;
     }
-done:
-    sha256_abort(&sha);
-    return hr;
+    if (source.grew)
+    {
+        report(hrReadVerifyFailure, "%s grew while it was copied", u8(item->source));
+        return hrReadVerifyFailure;
+    }
+    sha256_final(&pipeline.sha, digest);
+    sha256_hex(digest, sha256);
+    if (pipeline.bytes != entry->size || _strnicmp(sha256, entry->sha256, 64))
+    {
+        report(hrReadVerifyFailure, "%s changed after it was verified (%llu bytes, SHA-256 %s; the manifest "
+               "says %llu, %s)", u8(item->source), pipeline.bytes, sha256, entry->size, entry->sha256);
+        return hrReadVerifyFailure;
+    }
+    return S_OK;
 }
 
 /* Opens the backed-up file, which must still have its verified size, and
@@ -539,7 +563,7 @@ static HRESULT open_source_and_temporary(const struct restore_item *item, const 
 /* Flushes and closes the temporary copy, then reads it back: what is on disk,
  * not what was meant to be written. */
 static HRESULT check_temporary(const struct restore_item *item, const WCHAR *temporary, HANDLE *out,
-                               BYTE *buffer, struct progress *progress)
+                               struct pipeline_buffers *buffers, struct progress *progress)
 {
     const struct manifest_entry *entry = item->entry;
     ULONGLONG read_back_size;
@@ -561,7 +585,7 @@ static HRESULT check_temporary(const struct restore_item *item, const WCHAR *tem
     }
     *out = INVALID_HANDLE_VALUE;
     progress_begin(progress, "read back", base_name_of(item->target), entry->size);
-    if (!hash_file(temporary, buffer, &read_back_size, sha256, progress)) return hrDiskIO;
+    if (!hash_file(temporary, buffers, &read_back_size, sha256, progress)) return hrDiskIO;
     if (read_back_size != entry->size || _strnicmp(sha256, entry->sha256, 64))
     {
         report(hrReadVerifyFailure, "%s reads back as %llu bytes with SHA-256 %s, not the %llu bytes with %s "
@@ -595,7 +619,7 @@ static HRESULT rename_over_target(const struct restore_item *item, const WCHAR *
 
 /* One backed-up file to its target: copied to <target>.dsbackup-tmp and hashed on
  * the way, flushed, read back and checked, then renamed over the target. */
-static HRESULT restore_one_file(const struct restore_item *item, BYTE *buffer)
+static HRESULT restore_one_file(const struct restore_item *item, struct pipeline_buffers *buffers)
 {
     HANDLE in = INVALID_HANDLE_VALUE, out = INVALID_HANDLE_VALUE;
     struct progress progress;
@@ -614,10 +638,10 @@ static HRESULT restore_one_file(const struct restore_item *item, BYTE *buffer)
     if (!(hr = open_source_and_temporary(item, temporary, &in, &out)))
     {
         progress_begin(&progress, kind, base_name_of(item->target), item->entry->size);
-        hr = copy_to_temporary(item, temporary, in, out, buffer, &progress);
+        hr = copy_to_temporary(item, temporary, in, out, buffers, &progress);
     }
     if (in != INVALID_HANDLE_VALUE) CloseHandle(in);
-    if (!hr) hr = check_temporary(item, temporary, &out, buffer, &progress);
+    if (!hr) hr = check_temporary(item, temporary, &out, buffers, &progress);
     if (!hr) hr = rename_over_target(item, temporary, &progress);
     if (out != INVALID_HANDLE_VALUE) CloseHandle(out);
     if (hr) DeleteFileW(temporary);
@@ -634,7 +658,7 @@ static HRESULT ensure_folder(const WCHAR *path)
 }
 
 /* Step 6, the application's part: only ever called with the restore registered. */
-static HRESULT replace_files(const struct restore_plan *plan, BYTE *buffer)
+static HRESULT replace_files(const struct restore_plan *plan, struct pipeline_buffers *buffers)
 {
     WCHAR *database_dir, *checkpoint;
     size_t length, i;
@@ -663,7 +687,7 @@ static HRESULT replace_files(const struct restore_plan *plan, BYTE *buffer)
     free(checkpoint);
     if (hr) return hr;
     for (i = 0; i < plan->item_count; i++)
-        if ((hr = restore_one_file(&plan->items[i], buffer))) return hr;
+        if ((hr = restore_one_file(&plan->items[i], buffers))) return hr;
     return S_OK;
 }
 
@@ -675,7 +699,7 @@ struct restore_run
     WCHAR *token_path, *locations;
     char *token;
     size_t token_size;
-    BYTE *buffer;
+    struct pipeline_buffers buffers;
     HBC hbc;
 };
 
@@ -784,7 +808,7 @@ static BOOL register_restore(struct restore_run *run)
  * the directory start again.  Returns the exit code. */
 static int replace_and_complete(struct restore_run *run)
 {
-    HRESULT restore_hr = replace_files(&run->plan, run->buffer), hr;
+    HRESULT restore_hr = replace_files(&run->plan, &run->buffers), hr;
     char description[1200];
 
     if ((hr = DsRestoreRegisterComplete(run->hbc, restore_hr ? restore_hr : S_OK)))
@@ -808,7 +832,7 @@ static int replace_and_complete(struct restore_run *run)
 /* The backup must be whole before anything is touched; then its token. */
 static BOOL check_backup(struct restore_run *run)
 {
-    if (!verify_backup(run->dir, &run->plan.manifest) || !check_restorable(&run->plan))
+    if (!verify_backup(run->dir, &run->buffers, &run->plan.manifest) || !check_restorable(&run->plan))
     {
         print_error_line("dsbackup: restore refused: %s is not a complete, intact backup; nothing was changed\n",
                          u8(run->dir));
@@ -827,11 +851,7 @@ static int run_restore(struct restore_run *run)
     int status = EXIT_FAILED;
     HRESULT hr;
 
-    if (!(run->buffer = malloc(READ_BUFFER_SIZE)))
-    {
-        report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot allocate the copy buffer");
-        return EXIT_FAILED;
-    }
+    if (!pipeline_buffers_allocate(&run->buffers)) return EXIT_FAILED;
     if (check_backup(run) && check_offline() && prepare_restore(run) && locate_targets(run)
             && register_restore(run))
         status = replace_and_complete(run);
@@ -864,10 +884,9 @@ int cmd_restore(int argc, WCHAR **argv)
     run.dir = run.plan.dir = dir;
     status = run_restore(&run);
     restore_plan_free(&run.plan);
-    sha256_close_provider();
     free(run.token);
     free(run.token_path);
-    free(run.buffer);
+    pipeline_buffers_free(&run.buffers);
     free(dir);
     return status;
 }

@@ -1,6 +1,6 @@
 /*
  * dsbackup's system helpers: paths and folders, whole-file reads and writes,
- * SHA-256 through BCrypt, the NTDS service as the service control manager sees
+ * hashing a file, the NTDS service as the service control manager sees
  * it, and the directory's parameters in the registry (see dsbackup.h).
  *
  * Copyright 2026 The ntdsbcli project authors
@@ -180,152 +180,61 @@ BOOL environment_flag(const WCHAR *name)
     return n && n < ARRAYSIZE(value) && wcscmp(value, L"0");
 }
 
-/* ---- SHA-256 through BCrypt ---------------------------------------------------- */
+/* ---- hashing a file -------------------------------------------------------------- */
 
-static BCRYPT_ALG_HANDLE sha256_provider;
-static DWORD sha256_object_size;
-
-BOOL sha256_open_provider(void)
+/* The source of hash_file: ReadFile to the end. */
+struct file_source
 {
-    DWORD got;
-    NTSTATUS status;
+    HANDLE file;
+    DWORD error;                /* of a ReadFile that failed */
+};
 
-    if (sha256_provider) return TRUE;
-    status = BCryptOpenAlgorithmProvider(&sha256_provider, BCRYPT_SHA256_ALGORITHM, NULL, 0);
-    if (status >= 0)
-        status = BCryptGetProperty(sha256_provider, BCRYPT_OBJECT_LENGTH, (BYTE *)&sha256_object_size,
-                                   sizeof(sha256_object_size), &got, 0);
-    if (status < 0)
-    {
-        report_status(status, "cannot open the SHA-256 provider (BCryptOpenAlgorithmProvider)");
-        if (sha256_provider) BCryptCloseAlgorithmProvider(sha256_provider, 0);
-        sha256_provider = NULL;
-        return FALSE;
-    }
-    return TRUE;
+static BOOL read_file_source(void *arg, BYTE *buffer, DWORD *got)
+{
+    struct file_source *source = arg;
+
+    if (ReadFile(source->file, buffer, READ_BUFFER_SIZE, got, NULL)) return *got != 0;
+    source->error = GetLastError();
+    *got = 0;
+    return FALSE;
 }
 
-void sha256_close_provider(void)
+BOOL hash_file(const WCHAR *path, struct pipeline_buffers *buffers, ULONGLONG *size_out, char sha256[65],
+               struct progress *progress)
 {
-    if (sha256_provider) BCryptCloseAlgorithmProvider(sha256_provider, 0);
-    sha256_provider = NULL;
-}
-
-BOOL sha256_begin(struct sha256 *sha)
-{
-    NTSTATUS status;
-
-    sha->hash = NULL;
-    if (!sha256_open_provider()) return FALSE;
-    if (!(sha->object = malloc(sha256_object_size ? sha256_object_size : 1)))
-    {
-        report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot start a SHA-256 hash");
-        return FALSE;
-    }
-    status = BCryptCreateHash(sha256_provider, &sha->hash, sha->object, sha256_object_size, NULL, 0, 0);
-    if (status < 0)
-    {
-        report_status(status, "cannot start a SHA-256 hash (BCryptCreateHash)");
-        free(sha->object);
-        sha->object = NULL;
-        sha->hash = NULL;
-        return FALSE;
-    }
-    return TRUE;
-}
-
-void sha256_abort(struct sha256 *sha)
-{
-    if (sha->hash) BCryptDestroyHash(sha->hash);
-    free(sha->object);
-    sha->hash = NULL;
-    sha->object = NULL;
-}
-
-BOOL sha256_update(struct sha256 *sha, const void *data, ULONG size)
-{
-    NTSTATUS status = BCryptHashData(sha->hash, (BYTE *)data, size, 0);
-    if (status < 0) report_status(status, "cannot hash data (BCryptHashData)");
-    return status >= 0;
-}
-
-/* Finishes the hash into 64 lower-case hex digits, and frees it. */
-BOOL sha256_finish(struct sha256 *sha, char hex[65])
-{
-    BYTE digest[32];
-    NTSTATUS status = BCryptFinishHash(sha->hash, digest, sizeof(digest), 0);
-    int i;
-
-    sha256_abort(sha);
-    if (status < 0)
-    {
-        report_status(status, "cannot finish a hash (BCryptFinishHash)");
-        return FALSE;
-    }
-    for (i = 0; i < 32; i++) sprintf(hex + 2 * i, "%02x", digest[i]);
-    return TRUE;
-}
-
-BOOL sha256_of_bytes(const void *data, size_t size, char hex[65])
-{
-    struct sha256 sha;
-
-    if (!sha256_begin(&sha)) return FALSE;
-    if (!sha256_update(&sha, data, (ULONG)size))
-    {
-        sha256_abort(&sha);
-        return FALSE;
-    }
-    return sha256_finish(&sha, hex);
-}
-
-/* Hashes a whole file; FALSE (reported) if it cannot be read.  With a progress
- * (begun by the caller, whose total may be 0 for "the file's size"), a console
- * shows a bar while it reads; the caller ends the line. */
-BOOL hash_file(const WCHAR *path, BYTE *buffer, ULONGLONG *size_out, char sha256[65],
-                      struct progress *progress)
-{
-    HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
-                              FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    struct file_source source = {0};
+    struct pipeline pipeline = {0};
     LARGE_INTEGER file_size;
-    struct sha256 sha;
-    ULONGLONG size = 0;
-    DWORD got;
+    BYTE digest[SHA256_DIGEST_SIZE];
+    BOOL ok;
 
-    if (file == INVALID_HANDLE_VALUE)
+    source.file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN,
+                              NULL);
+    if (source.file == INVALID_HANDLE_VALUE)
     {
         report_sys((HRESULT)GetLastError(), "cannot open %s", u8(path));
         return FALSE;
     }
-    if (progress && !progress->total && GetFileSizeEx(file, &file_size) && file_size.QuadPart > 0)
-        progress->total = (ULONGLONG)file_size.QuadPart;
-    if (!sha256_begin(&sha))
+    if (GetFileSizeEx(source.file, &file_size) && file_size.QuadPart > 0)
     {
-        CloseHandle(file);
+        pipeline.expected = (ULONGLONG)file_size.QuadPart;
+        if (progress && !progress->total) progress->total = pipeline.expected;
+    }
+    pipeline.read = read_file_source;
+    pipeline.source = &source;
+    pipeline.progress = progress;
+    ok = pipeline_run(&pipeline, buffers);
+    CloseHandle(source.file);
+    if (!ok) return FALSE;
+    if (source.error)
+    {
+        report_sys((HRESULT)source.error, "cannot read %s", u8(path));
         return FALSE;
     }
-    for (;;)
-    {
-        if (!ReadFile(file, buffer, READ_BUFFER_SIZE, &got, NULL))
-        {
-            report_sys((HRESULT)GetLastError(), "cannot read %s", u8(path));
-            sha256_abort(&sha);
-            CloseHandle(file);
-            return FALSE;
-        }
-        if (!got) break;
-        if (!sha256_update(&sha, buffer, got))
-        {
-            sha256_abort(&sha);
-            CloseHandle(file);
-            return FALSE;
-        }
-        size += got;
-        if (progress) progress_update(progress, size);
-    }
-    CloseHandle(file);
-    *size_out = size;
-    return sha256_finish(&sha, sha256);
+    sha256_final(&pipeline.sha, digest);
+    sha256_hex(digest, sha256);
+    *size_out = pipeline.bytes;
+    return TRUE;
 }
 
 /* ---- the NTDS service and its parameters -------------------------------------- */

@@ -24,7 +24,8 @@ static const char verify_help[] =
 
 /* Checks one listed file against its size and hash; FALSE (reported) if it differs. */
 static BOOL verify_file(const WCHAR *dir, const WCHAR *relative, const ULONGLONG *expected_size,
-                        const char *expected_sha256, BYTE *buffer, unsigned line_number)
+                        const char *expected_sha256, struct pipeline_buffers *buffers,
+                        unsigned line_number)
 {
     WCHAR *path = path_join(dir, relative);
     struct progress progress;
@@ -38,7 +39,7 @@ static BOOL verify_file(const WCHAR *dir, const WCHAR *relative, const ULONGLONG
         return FALSE;
     }
     progress_begin(&progress, "verify", relative, expected_size ? *expected_size : 0);
-    if (!hash_file(path, buffer, &size, sha256, &progress)) ;
+    if (!hash_file(path, buffers, &size, sha256, &progress)) ;
     else if (expected_size && size != *expected_size)
         report(hrReadVerifyFailure, "%s has %llu bytes, the manifest (line %u) says %llu", u8(relative),
                size, line_number, *expected_size);
@@ -88,7 +89,7 @@ static void report_manifest_error(enum manifest_status status, const struct mani
 
 /* Checks what the manifest lists, in its order: each file, then the token if
  * its line was read.  Returns the number of files that differ. */
-static unsigned verify_listed(const WCHAR *dir, const struct manifest *manifest, BYTE *buffer,
+static unsigned verify_listed(const WCHAR *dir, const struct manifest *manifest, struct pipeline_buffers *buffers,
                               unsigned *checked)
 {
     unsigned bad = 0;
@@ -100,12 +101,12 @@ static unsigned verify_listed(const WCHAR *dir, const struct manifest *manifest,
         ULONGLONG size = entry->size;
 
         (*checked)++;
-        if (!verify_file(dir, entry->path, &size, entry->sha256, buffer, entry->line)) bad++;
+        if (!verify_file(dir, entry->path, &size, entry->sha256, buffers, entry->line)) bad++;
     }
     if (manifest->token_sha256[0])
     {
         (*checked)++;
-        if (!verify_file(dir, TOKEN_FILE_NAME, NULL, manifest->token_sha256, buffer, manifest->token_line))
+        if (!verify_file(dir, TOKEN_FILE_NAME, NULL, manifest->token_sha256, buffers, manifest->token_line))
             bad++;
     }
     return bad;
@@ -124,17 +125,16 @@ static BOOL read_manifest(const WCHAR *manifest_path, struct manifest *manifest,
     return *status != MANIFEST_NO_MEMORY;
 }
 
-BOOL verify_backup(const WCHAR *dir, struct manifest *out)
+BOOL verify_backup(const WCHAR *dir, struct pipeline_buffers *buffers, struct manifest *out)
 {
     struct manifest manifest = {0};
     enum manifest_status status = MANIFEST_OK;
     WCHAR *manifest_path = NULL;
-    BYTE *buffer = NULL;
     unsigned checked = 0, bad;
     BOOL ok = FALSE;
 
     if (out) memset(out, 0, sizeof(*out));
-    if (!(manifest_path = path_join(dir, MANIFEST_FILE_NAME)) || !(buffer = malloc(READ_BUFFER_SIZE)))
+    if (!(manifest_path = path_join(dir, MANIFEST_FILE_NAME)))
     {
         report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot verify %s", u8(dir));
         goto done;
@@ -144,10 +144,9 @@ BOOL verify_backup(const WCHAR *dir, struct manifest *out)
         if (status == MANIFEST_NO_MEMORY) report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot verify %s", u8(dir));
         goto done;
     }
-    if (!sha256_open_provider()) goto done;
     /* What came before any damage is checked first, as a reader going line by
      * line would have; then the damage is reported. */
-    bad = verify_listed(dir, &manifest, buffer, &checked);
+    bad = verify_listed(dir, &manifest, buffers, &checked);
     report_manifest_error(status, &manifest, manifest_path);
     if (status || bad)
     {
@@ -164,13 +163,13 @@ BOOL verify_backup(const WCHAR *dir, struct manifest *out)
     }
 done:
     manifest_free(&manifest);
-    free(buffer);
     free(manifest_path);
     return ok;
 }
 
 int cmd_verify(int argc, WCHAR **argv)
 {
+    struct pipeline_buffers buffers = {0};
     const WCHAR *dir_argument;
     WCHAR *dir;
     BOOL ok;
@@ -186,8 +185,8 @@ int cmd_verify(int argc, WCHAR **argv)
         report_sys((HRESULT)GetLastError(), "cannot use %s as the backup folder", u8(dir_argument));
         return EXIT_FAILED;
     }
-    ok = verify_backup(dir, NULL);
-    sha256_close_provider();
+    ok = pipeline_buffers_allocate(&buffers) && verify_backup(dir, &buffers, NULL);
+    pipeline_buffers_free(&buffers);
     free(dir);
     return ok ? EXIT_OK : EXIT_FAILED;
 }

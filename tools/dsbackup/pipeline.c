@@ -1,0 +1,212 @@
+/*
+ * The data of one file through dsbackup: read, hashed and, for a copy, written
+ * (dsbackup.h, "pipeline").
+ *
+ * Without a copy (verify, the read-back of a restore), a reader thread fills
+ * the buffers of a ring in order while this thread hashes them: reading from
+ * the page cache and hashing (about 1.5 GB/s with the SHA extensions) run on
+ * the two cores at once.  A buffer is filled again once it is hashed, so at most
+ * PIPELINE_DEPTH buffers are in flight, whatever the file's size.
+ *
+ * A copy (backup, the copy of a restore) reads, hashes and writes each buffer
+ * in turn, on this thread.  Copies were measured both ways on the 2-core
+ * machine of docs/performance.md, busy with other work: with the writes on a
+ * thread of their own (and in another version a third thread for the hash), a
+ * backup took half as long again as in turn (16 rounds; the kernel's work of
+ * a write into the page cache grew when reads ran beside it).  So a copy
+ * overlaps nothing until a measurement shows that it pays.
+ *
+ * The threads hand the buffers to each other through two counters under one
+ * lock and two condition variables, which Wine implements in the process
+ * (futexes): a semaphore or an event would cost a round trip to the wineserver
+ * per buffer on each side.  A thread is woken only when it sleeps waiting.
+ *
+ * A file of at most one buffer gains nothing from a thread and takes none (many
+ * small logs stay cheap).  Nor does any file in the benchmark's build with
+ * DSBACKUP_NO_READER_THREAD (tests/bench/bench.mk), which measures what the
+ * reader thread gains; the program that ships has no switch.
+ *
+ * Copyright 2026 The ntdsbcli project authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdlib.h>
+#include "dsbackup.h"
+
+struct pipeline_run
+{
+    struct pipeline *pipeline;
+    BYTE **buffers;
+    DWORD got[PIPELINE_DEPTH];      /* bytes in each buffer */
+    SRWLOCK lock;
+    CONDITION_VARIABLE filled_changed, taken_changed;
+    BOOL hasher_waiting, reader_waiting;
+    /* Counts of buffers since the start, under the lock: buffer N of the file is
+     * buffers[N % PIPELINE_DEPTH]. */
+    unsigned filled, taken;
+    BOOL reading_done;              /* the reader fills no more */
+};
+
+BOOL pipeline_buffers_allocate(struct pipeline_buffers *buffers)
+{
+    unsigned i;
+
+    for (i = 0; i < PIPELINE_DEPTH; i++)
+        if (!(buffers->buffer[i] = malloc(READ_BUFFER_SIZE)))
+        {
+            report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot allocate the copy buffers");
+            pipeline_buffers_free(buffers);
+            return FALSE;
+        }
+    return TRUE;
+}
+
+void pipeline_buffers_free(struct pipeline_buffers *buffers)
+{
+    unsigned i;
+
+    for (i = 0; i < PIPELINE_DEPTH; i++)
+    {
+        free(buffers->buffer[i]);
+        buffers->buffer[i] = NULL;
+    }
+}
+
+static BOOL writes(const struct pipeline *pipeline)
+{
+    return pipeline->out && pipeline->out != INVALID_HANDLE_VALUE;
+}
+
+/* The last part of a buffer, in order, on this thread: FALSE (write_error set)
+ * if its write failed. */
+static BOOL finish_buffer(struct pipeline *pipeline, const BYTE *data, DWORD size)
+{
+    if (writes(pipeline) && !write_all(pipeline->out, data, size))
+    {
+        pipeline->write_error = GetLastError();
+        if (!pipeline->write_error) pipeline->write_error = ERROR_WRITE_FAULT;
+        return FALSE;
+    }
+    pipeline->bytes += size;
+    if (pipeline->progress) progress_update(pipeline->progress, pipeline->bytes);
+    return TRUE;
+}
+
+/* One buffer, read, hashed and written in turn, until the source says it is
+ * done or a write fails. */
+static void run_in_turn(struct pipeline *pipeline, BYTE *buffer)
+{
+    BOOL more;
+    DWORD got;
+
+    do
+    {
+        got = 0;
+        more = pipeline->read(pipeline->source, buffer, &got);
+        sha256_update(&pipeline->sha, buffer, got);
+        if (!finish_buffer(pipeline, buffer, got)) return;
+    } while (more);
+}
+
+/* ---- a reader thread ------------------------------------------------------------- */
+
+#ifndef DSBACKUP_NO_READER_THREAD
+
+static void run_changed(struct pipeline_run *run, unsigned *count, BOOL *flag, CONDITION_VARIABLE *changed,
+                        const BOOL *waiting)
+{
+    BOOL wake;
+
+    AcquireSRWLockExclusive(&run->lock);
+    if (count) (*count)++;
+    if (flag) *flag = TRUE;
+    wake = *waiting;
+    ReleaseSRWLockExclusive(&run->lock);
+    if (wake) WakeConditionVariable(changed);
+}
+
+static DWORD WINAPI reader_thread(void *arg)
+{
+    struct pipeline_run *run = arg;
+    BOOL more = TRUE;
+    unsigned slot;
+
+    while (more)
+    {
+        AcquireSRWLockExclusive(&run->lock);
+        /* The oldest buffer must be hashed before it is filled again. */
+        while (run->filled - run->taken >= PIPELINE_DEPTH)
+        {
+            run->reader_waiting = TRUE;
+            SleepConditionVariableSRW(&run->taken_changed, &run->lock, INFINITE, 0);
+            run->reader_waiting = FALSE;
+        }
+        slot = run->filled % PIPELINE_DEPTH;
+        ReleaseSRWLockExclusive(&run->lock);
+        run->got[slot] = 0;
+        more = run->pipeline->read(run->pipeline->source, run->buffers[slot], &run->got[slot]);
+        run_changed(run, &run->filled, NULL, &run->filled_changed, &run->hasher_waiting);
+    }
+    run_changed(run, NULL, &run->reading_done, &run->filled_changed, &run->hasher_waiting);
+    return 0;
+}
+
+/* This thread's side: every buffer in order, hashed, until the reader is done;
+ * then it waits for the reader, so that nothing reads once it returns. */
+static void hash_buffers(struct pipeline_run *run, HANDLE reader)
+{
+    unsigned slot;
+    BOOL ready;
+
+    for (;;)
+    {
+        AcquireSRWLockExclusive(&run->lock);
+        while (run->taken == run->filled && !run->reading_done)
+        {
+            run->hasher_waiting = TRUE;
+            SleepConditionVariableSRW(&run->filled_changed, &run->lock, INFINITE, 0);
+            run->hasher_waiting = FALSE;
+        }
+        ready = run->taken != run->filled;
+        ReleaseSRWLockExclusive(&run->lock);
+        if (!ready) break;
+        slot = run->taken % PIPELINE_DEPTH;
+        sha256_update(&run->pipeline->sha, run->buffers[slot], run->got[slot]);
+        finish_buffer(run->pipeline, run->buffers[slot], run->got[slot]);
+        run_changed(run, &run->taken, NULL, &run->taken_changed, &run->reader_waiting);
+    }
+    WaitForSingleObject(reader, INFINITE);
+}
+
+static BOOL run_with_reader(struct pipeline *pipeline, BYTE **buffers)
+{
+    struct pipeline_run run = {0};
+    HANDLE reader;
+
+    run.pipeline = pipeline;
+    run.buffers = buffers;
+    InitializeSRWLock(&run.lock);
+    InitializeConditionVariable(&run.filled_changed);
+    InitializeConditionVariable(&run.taken_changed);
+    if (!(reader = CreateThread(NULL, 0, reader_thread, &run, 0, NULL)))
+    {
+        report_sys((HRESULT)GetLastError(), "cannot start a thread to read the data");
+        return FALSE;
+    }
+    hash_buffers(&run, reader);
+    CloseHandle(reader);
+    return TRUE;
+}
+#endif
+
+BOOL pipeline_run(struct pipeline *pipeline, struct pipeline_buffers *buffers)
+{
+    sha256_init(&pipeline->sha);
+    pipeline->bytes = 0;
+    pipeline->write_error = 0;
+#ifndef DSBACKUP_NO_READER_THREAD
+    if (!writes(pipeline) && (!pipeline->expected || pipeline->expected > READ_BUFFER_SIZE))
+        return run_with_reader(pipeline, buffers->buffer);
+#endif
+    run_in_turn(pipeline, buffers->buffer[0]);
+    return TRUE;
+}
