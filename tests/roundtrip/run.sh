@@ -14,8 +14,8 @@
 #   4. the database damaged, a log and edb.chk deleted: dsbackup restore; the
 #      service starts; every file is byte-identical to the backup (sha256sum on
 #      the Unix side); only transaction logs and the checkpoint were deleted;
-#   5. a restore that crashes right after DsRestoreRegister (the test hook
-#      DSBACKUP_TEST_CRASH_AFTER_REGISTER=1): the registration stays and the
+#   5. a restore that crashes right after DsRestoreRegister (a test build of
+#      dsbackup, dsbackup-crash.exe, that ends its process there): the registration stays and the
 #      service refuses to start; dsbackup status shows it as never completed;
 #      the same restore run again replaces it, restores and completes;
 #   6. a restore that fails after DsRestoreRegister: the failure is recorded,
@@ -79,7 +79,8 @@ backup="$c/backup"
 out="$WINEPREFIX/roundtrip-output"
 mkdir -p "$bin" "$out"
 # Copies, so that a rebuild while the test runs cannot change what is tested.
-cp "$BUILD/$arch/dsbackup.exe" "$BUILD/$arch/ntdsbcli.dll" "$BUILD/$arch/ntdssvc.exe" "$bin/"
+cp "$BUILD/$arch/dsbackup.exe" "$BUILD/$arch/ntdsbcli.dll" "$BUILD/$arch/ntdssvc.exe" \
+   "$BUILD/$arch/test/dsbackup-crash.exe" "$bin/"
 
 PARAMS_KEY=$NTDS_KEY
 files="ntds.dit edb00001.log edb00002.log edb00003.log edb.log"
@@ -93,6 +94,16 @@ ds() {
     RC=$?
     tr -d '\r' < "$out/$name.out.raw" > "$out/$name.out"
     # Only the program's own lines: Wine may add notes of its own on stderr.
+    tr -d '\r' < "$out/$name.err.raw" | grep '^dsbackup' > "$out/$name.err"
+}
+# ds_crashing NAME ARGS...: the same with the test build that ends its process
+# right after DsRestoreRegisterW, as a crash would (tests/roundtrip/roundtrip.mk).
+ds_crashing() {
+    local name=$1
+    shift
+    (cd "$bin" && timeout 120 wine dsbackup-crash.exe "$@") > "$out/$name.out.raw" 2> "$out/$name.err.raw"
+    RC=$?
+    tr -d '\r' < "$out/$name.out.raw" > "$out/$name.out"
     tr -d '\r' < "$out/$name.err.raw" | grep '^dsbackup' > "$out/$name.err"
 }
 # show NAME: what the program said, indented, for a reader of the log.
@@ -254,10 +265,10 @@ check "net stop NTDS" "$(service_stop)" "STOPPED 0 0x0"
 echo "=== a restore that crashes after DsRestoreRegister, then the same restore again"
 damage_database
 before=$(folder_print)
-DSBACKUP_TEST_CRASH_AFTER_REGISTER=1 ds crash restore 'C:\backup'
+ds_crashing crash restore 'C:\backup'
 show crash
-check "the test hook ends the process after DsRestoreRegister (exit 99)" "$RC" 99
-check_grep "... and says so" "$out/crash.err" 'test hook DSBACKUP_TEST_CRASH_AFTER_REGISTER'
+check "the test build ends the process after DsRestoreRegister (exit 99)" "$RC" 99
+check_grep "... and says so" "$out/crash.err" 'test build: terminating right after DsRestoreRegisterW'
 check "the crashed restore stays registered" "$(restore_registered)" yes
 check "the crashed restore changed no file" "$(folder_print)" "$before"
 check "the service refuses to start while the restore is registered" "$(service_start STOPPED)" "STOPPED 1066 0xC7FF0004"
@@ -356,7 +367,8 @@ check "restore --help exits 0" "$RC" 0
 check_grep "restore --help says only transaction logs and the checkpoint are deleted" "$out/h1.out" \
     'ONLY these are deleted'
 check_grep "restore --help documents --resume" "$out/h1.out" '^  --resume'
-check_grep "restore --help documents the test hook" "$out/h1.out" 'DSBACKUP_TEST_CRASH_AFTER_REGISTER=1'
+check "restore --help has no test hook: the tool that ships has none" \
+    "$(grep -c 'DSBACKUP_TEST\|test hook' "$out/h1.out")" 0
 ds h2 init-sample --help
 check "init-sample --help exits 0" "$RC" 0
 check_grep "init-sample --help documents --force" "$out/h2.out" '^  --force'

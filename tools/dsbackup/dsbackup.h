@@ -113,8 +113,6 @@ BOOL write_all(HANDLE file, const void *data, size_t size);
 BOOL write_new_file(const WCHAR *path, const void *data, size_t size, DWORD disposition);
 /* A small file into memory, NUL-terminated; at most max_size bytes (reported). */
 BOOL read_whole_file(const WCHAR *path, size_t max_size, char **data_out, size_t *size_out);
-/* TRUE if the variable is set to something other than "0". */
-BOOL environment_flag(const WCHAR *name);
 
 /* ---- reading, hashing and writing a file's data (pipeline.c) ---------------------------- */
 

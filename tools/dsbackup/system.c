@@ -173,13 +173,6 @@ BOOL read_whole_file(const WCHAR *path, size_t max_size, char **data_out, size_t
     return TRUE;
 }
 
-BOOL environment_flag(const WCHAR *name)
-{
-    WCHAR value[8];
-    DWORD n = GetEnvironmentVariableW(name, value, ARRAYSIZE(value));
-    return n && n < ARRAYSIZE(value) && wcscmp(value, L"0");
-}
-
 /* ---- hashing a file -------------------------------------------------------------- */
 
 /* The source of hash_file: ReadFile to the end. */
