@@ -78,6 +78,24 @@ wine32:
 # What the suites that run i686 programs need first: the emulated 32-bit Wine.
 WINE32_READY := $(if $(filter i686,$(ARCHES)),wine32)
 
+# --- the export list ------------------------------------------------------------
+# ntdsbcli.spec, in Wine's format, is the one export list.  The .def that
+# mingw-w64's tools take is made from it: an i686 stdcall name carries its
+# argument bytes (@N), 4 for each ptr, long, str or wstr argument, 8 for int64 and
+# double.  tests/abi checks both against winebuild's reading of the .spec.
+ntdsbcli.def: ntdsbcli.spec
+	@echo "  GEN     $@"
+	@{ echo '; ntdsbcli.dll exports, made from ntdsbcli.spec by "make ntdsbcli.def": edit the .spec.'; \
+	   echo '; The @N suffixes are the i686 stdcall argument sizes; the DLL is linked with'; \
+	   echo '; --kill-at so every export name is undecorated, and the i686 import library is'; \
+	   echo '; generated from this file with "dlltool -k", which keeps the decorated symbols'; \
+	   echo '; (_DsBackupClose@4) bound to the undecorated exports.'; \
+	   echo 'LIBRARY ntdsbcli.dll'; echo 'EXPORTS'; \
+	   awk '$$1 == "@" && $$2 == "stdcall" { name = $$3; sub(/\(.*/, "", name); args = $$0; \
+	        sub(/^[^(]*\(/, "", args); sub(/\).*/, "", args); bytes = 0; n = split(args, arg, " "); \
+	        for (i = 1; i <= n; i++) bytes += (arg[i] == "int64" || arg[i] == "double") ? 8 : 4; \
+	        print "    " name "@" bytes }' $<; } > $@
+
 # --- the DLL, per architecture ------------------------------------------------
 define ARCH_RULES
 $(1)_CC      := $(1)-w64-mingw32-gcc
