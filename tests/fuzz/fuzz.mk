@@ -14,7 +14,7 @@ FUZZ_SUITES        := $(addprefix fuzz-,$(FUZZ_TARGETS))
 FUZZ_CHECK_SECONDS := 15
 FUZZ_SECONDS       ?= 300
 FUZZ_CFLAGS        := -std=gnu11 -O1 -g -Wall -Wextra -Werror=implicit-function-declaration \
-                      -Isrc -Iinclude -Icommon -Itests/lib $(TEST_BUILD_FLAGS) -fsanitize=fuzzer,address,undefined \
+                      $(NATIVE_INCLUDES) -Itests/lib $(TEST_BUILD_FLAGS) -fsanitize=fuzzer,address,undefined \
                       -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_BINS          := $(addprefix $(NATIVE_DIR)/fuzz/,$(FUZZ_TARGETS))
 
