@@ -1,4 +1,5 @@
-# libFuzzer targets of the platform-neutral core and of dsbackup's manifest parser
+# libFuzzer targets of the platform-neutral core (the restore journal's format among
+# it) and of dsbackup's manifest parser
 # (clang, with ASan and UBSan).
 #   make check-fuzz          each target for $(FUZZ_CHECK_SECONDS) s, as suites fuzz-<target>
 #   make fuzz                each target for $(FUZZ_SECONDS) s (default 300)
@@ -9,7 +10,7 @@
 # Included from tests/unit/unit.mk; BUILD, CORE_SRCS and HEADERS come from the Makefile.
 
 FUZZ_TARGETS       := fuzz_attachment_name fuzz_expiry_token fuzz_name_list fuzz_restore_map \
-                      fuzz_manifest
+                      fuzz_restore_journal fuzz_manifest
 FUZZ_SUITES        := $(addprefix fuzz-,$(FUZZ_TARGETS))
 FUZZ_CHECK_SECONDS := 15
 FUZZ_SECONDS       ?= 300
