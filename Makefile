@@ -151,7 +151,7 @@ $(BUILD)/$(1)/ntdsbcli.dll: $$($(1)_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUI
 	@$$($(1)_CC) -shared -o $$@ $$^ -Wl,--kill-at $(WIN_LDFLAGS) -ladvapi32 -lntdll
 
 # The test build: the same DLL with fault injection and its two extra exports
-# (src/test_hooks.c).
+# (src/standalone/test_hooks.c).
 $(BUILD)/$(1)/test/ntdsbcli.dll: $$($(1)_TEST_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUILD)/$(1)/ntdsbcli.def
 	@mkdir -p $$(@D)
 	@echo "  LINK    $$@"
