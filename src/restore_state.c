@@ -277,9 +277,12 @@ static HRESULT register_locked(const struct restore_registration *in, ULONGLONG 
     if (!(status = read_ownership(&current)))
     {
         if (!registration_is_over(&current)) return hrRestoreInProgress;
-        /* Replaced.  (A journal stays until the new one is written over it: if this
-         * process dies in between, the old registration comes back, and the
-         * directory stays offline either way.) */
+        /* Replaced. */
+#ifndef __WINESRC__
+        /* Its journal stays until the new one is written over it: if this process
+         * dies in between, the old registration comes back, and the directory
+         * stays offline either way. */
+#endif
         if ((status = registry_delete_key(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY)))
             return hr_from_status(status);
     }
