@@ -7,7 +7,7 @@
 #
 # Included from tests/unit/unit.mk.
 
-PE_UNIT_CFLAGS := $(CFLAGS_COMMON) -D_WIN32_WINNT=0x0601 -Isrc -Iinclude -Icommon -Itests/lib -Itools/dsbackup \
+PE_UNIT_CFLAGS := $(CFLAGS_COMMON) -D_WIN32_WINNT=0x0601 -Isrc -Isrc/standalone -Iinclude -Icommon -Itests/lib -Itools/dsbackup \
                   -I$(BUILD)/generated $(TEST_BUILD_FLAGS) -DCMOCKA_STATIC
 
 define PE_UNIT_RULES
