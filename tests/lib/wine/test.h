@@ -141,6 +141,9 @@ static LONG winetest_successes, winetest_failures, winetest_todo_successes, wine
 static LONG winetest_results;
 static CRITICAL_SECTION winetest_output;
 static DWORD winetest_tls = TLS_OUT_OF_INDEXES;
+/* The threads' data live in a heap of their own, not in the process heap,
+ * which tests may measure (HeapWalk). */
+static HANDLE winetest_heap;
 
 struct winetest_thread_data
 {
@@ -149,7 +152,7 @@ struct winetest_thread_data
     unsigned int todo_level;   /* a bit per nested todo block, the innermost lowest */
     int todo_do_loop;
     int context_count;
-    char context[8][128];
+    char context[8][256];
 };
 
 static struct winetest_thread_data *winetest_thread_data(void)
@@ -157,10 +160,10 @@ static struct winetest_thread_data *winetest_thread_data(void)
     static struct winetest_thread_data before_main;
     struct winetest_thread_data *data;
 
-    if (winetest_tls == TLS_OUT_OF_INDEXES) return &before_main;
+    if (winetest_tls == TLS_OUT_OF_INDEXES || !winetest_heap) return &before_main;
     if (!(data = TlsGetValue(winetest_tls)))
     {
-        data = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*data));
+        data = HeapAlloc(winetest_heap, HEAP_ZERO_MEMORY, sizeof(*data));
         if (!data) return &before_main;
         data->file = "";
         TlsSetValue(winetest_tls, data);
@@ -431,6 +434,7 @@ int main(int argc, char **argv)
     if ((value = getenv("WINETEST_DEBUG"))) winetest_debug = atoi(value);
     if ((value = getenv("WINETEST_INTERACTIVE"))) winetest_interactive = atoi(value);
     InitializeCriticalSection(&winetest_output);
+    winetest_heap = HeapCreate(0, 0, 0);
     winetest_tls = TlsAlloc();
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
