@@ -22,10 +22,9 @@ static void test_is_online(void)
     WCHAR computer[MAX_COMPUTERNAME_LENGTH + 3] = L"\\\\", lower[MAX_COMPUTERNAME_LENGTH + 1];
     char computer_a[MAX_COMPUTERNAME_LENGTH + 1];
     DWORD n = MAX_COMPUTERNAME_LENGTH + 1;
-    BOOL online, ret;
+    BOOL online;
 
-    ret = GetComputerNameW(computer + 2, &n);
-    ok(ret, "GetComputerNameW failed: error %lu\n", GetLastError());
+    ok_win32(GetComputerNameW(computer + 2, &n));
     wcscpy(lower, computer + 2);
     _wcslwr(lower);
     WideCharToMultiByte(CP_ACP, 0, computer + 2, -1, computer_a, sizeof(computer_a), NULL, NULL);
@@ -63,8 +62,7 @@ static void test_is_online(void)
         }
         ok_hr(DsIsNTDSOnlineA("localhost", &online), S_OK);
         n = ARRAYSIZE(dns) - 1;
-        ret = GetComputerNameExW(ComputerNameDnsFullyQualified, dns, &n);
-        ok(ret, "GetComputerNameExW failed: error %lu\n", GetLastError());
+        ok_win32(GetComputerNameExW(ComputerNameDnsFullyQualified, dns, &n));
         wcscat(dns, L".");        /* the root's dot */
         ok_hr(DsIsNTDSOnlineW(dns, &online), S_OK);
         ok_int(online, TRUE);
@@ -232,7 +230,6 @@ static void test_no_current_log(void)
     WCHAR *list = (WCHAR *)1, folder[MAX_PATH], log[MAX_PATH];
     char *list_a = (char *)1;
     DWORD size = 1;
-    BOOL ret;
     HBC hbc;
 
     GetTempPathW(MAX_PATH - 32, folder);
@@ -254,10 +251,8 @@ static void test_no_current_log(void)
     ok_hr_choice(DsBackupGetBackupLogsW(hbc, &list, &size), hrLogFileNotFound);
     ok_hr(DsBackupEnd(hbc), S_OK);
     set_log_dir(paths.log_dir);
-    ret = DeleteFileW(log);
-    ok(ret, "DeleteFileW failed: error %lu\n", GetLastError());
-    ret = RemoveDirectoryW(folder);
-    ok(ret, "RemoveDirectoryW failed: error %lu\n", GetLastError());
+    ok_win32(DeleteFileW(log));
+    ok_win32(RemoveDirectoryW(folder));
 }
 
 static void test_open_read_close(void)
@@ -530,11 +525,9 @@ static void append_bytes(const WCHAR *path)
 {
     HANDLE file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
     DWORD written;
-    BOOL ret;
 
     ok(file != INVALID_HANDLE_VALUE, "CreateFileW failed: error %lu\n", GetLastError());
-    ret = WriteFile(file, "more", 4, &written, NULL);
-    ok(ret, "WriteFile failed: error %lu\n", GetLastError());
+    ok_win32(WriteFile(file, "more", 4, &written, NULL));
     CloseHandle(file);
 }
 
@@ -542,13 +535,10 @@ static void shrink(const WCHAR *path)
 {
     HANDLE file = CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
     LARGE_INTEGER at = {{100000, 0}};
-    BOOL ret;
 
     ok(file != INVALID_HANDLE_VALUE, "CreateFileW failed: error %lu\n", GetLastError());
-    ret = SetFilePointerEx(file, at, NULL, FILE_BEGIN);
-    ok(ret, "SetFilePointerEx failed: error %lu\n", GetLastError());
-    ret = SetEndOfFile(file);
-    ok(ret, "SetEndOfFile failed: error %lu\n", GetLastError());
+    ok_win32(SetFilePointerEx(file, at, NULL, FILE_BEGIN));
+    ok_win32(SetEndOfFile(file));
     CloseHandle(file);
 }
 
@@ -559,20 +549,16 @@ static void overwrite_in_place(const WCHAR *path)
     FILETIME later;
     ULARGE_INTEGER t;
     DWORD written;
-    BOOL ret;
 
     ok(file != INVALID_HANDLE_VALUE, "CreateFileW failed: error %lu\n", GetLastError());
-    ret = SetFilePointerEx(file, at, NULL, FILE_BEGIN);
-    ok(ret, "SetFilePointerEx failed: error %lu\n", GetLastError());
-    ret = WriteFile(file, "torn", 4, &written, NULL);
-    ok(ret, "WriteFile failed: error %lu\n", GetLastError());
+    ok_win32(SetFilePointerEx(file, at, NULL, FILE_BEGIN));
+    ok_win32(WriteFile(file, "torn", 4, &written, NULL));
     /* Make sure the write time moves even on a coarse clock. */
     GetSystemTimeAsFileTime(&later);
     t.LowPart = later.dwLowDateTime; t.HighPart = later.dwHighDateTime;
     t.QuadPart += 20000000;
     later.dwLowDateTime = t.LowPart; later.dwHighDateTime = t.HighPart;
-    ret = SetFileTime(file, NULL, NULL, &later);
-    ok(ret, "SetFileTime failed: error %lu\n", GetLastError());
+    ok_win32(SetFileTime(file, NULL, NULL, &later));
     CloseHandle(file);
 }
 
@@ -589,7 +575,6 @@ static void test_file_changes_underneath(void)
     WCHAR *list, unc[MAX_PATH];
     LARGE_INTEGER file_size;
     DWORD size;
-    BOOL ret;
     HBC hbc;
 
     check_change_detected(append_bytes, "grown");
@@ -602,8 +587,7 @@ static void test_file_changes_underneath(void)
     hbc = prepare_backup();
     ok_hr(DsBackupGetBackupLogsW(hbc, &list, &size), S_OK);
     DsBackupFree(list);
-    ret = DeleteFileW(log_path(L"edb0000B.log"));
-    ok(ret, "DeleteFileW failed: error %lu\n", GetLastError());
+    ok_win32(DeleteFileW(log_path(L"edb0000B.log")));
     ok(expected_unc(log_path(L"edb0000B.log"), unc, MAX_PATH), "no computer name\n");
     ok_hr_choice(DsBackupOpenFileW(hbc, unc, 65536, &file_size), hrFileNotFound);
     ok_hr(DsBackupEnd(hbc), S_OK);
@@ -810,14 +794,12 @@ static void test_version_resource(void)
     BYTE *info;
     BOOL ret;
 
-    ret = GetModuleFileNameW(GetModuleHandleA("ntdsbcli.dll"), path, MAX_PATH);
-    ok(ret, "GetModuleFileNameW failed: error %lu\n", GetLastError());
+    ok_win32(GetModuleFileNameW(GetModuleHandleA("ntdsbcli.dll"), path, MAX_PATH));
     size = GetFileVersionInfoSizeW(path, &ignored);
     ok(size > 0, "GetFileVersionInfoSizeW failed: error %lu\n", GetLastError());
     if (!size) return;
     info = HeapAlloc(GetProcessHeap(), 0, size);
-    ret = GetFileVersionInfoW(path, 0, size, info);
-    ok(ret, "GetFileVersionInfoW failed: error %lu\n", GetLastError());
+    ok_win32(GetFileVersionInfoW(path, 0, size, info));
     ret = VerQueryValueW(info, L"\\StringFileInfo\\040904B0\\OriginalFilename", (void **)&value, &length);
     ok(ret, "no OriginalFilename\n");
     if (ret) ok(!lstrcmpiW(value, L"ntdsbcli.dll"), "OriginalFilename: got %s\n", debugstr_w(value));

@@ -16,8 +16,9 @@
  *   the one under test there; on Windows the code is accepted as broken() and
  *   shown, since Microsoft's DLL may answer otherwise.  Only the choices are
  *   marked; every other check must hold on Windows as it is.
- * - ok_int(value, expected) for sizes, counts and list codes; ok() for the rest,
- *   its message saying what it got.
+ * - ok_int(value, expected) for sizes, counts and list codes; ok_win32(call)
+ *   for a Win32 call that must succeed; ok() for the rest, its message saying
+ *   what it got.
  * Each unit first checks that the machine is what it needs (a domain controller
  * whose directory is online, or no domain controller) and skips otherwise;
  * run.sh prepares a prefix for each unit and fails it if anything is skipped.
@@ -57,6 +58,15 @@ static inline BOOL ok_int_(const char *file, int line, const char *what, LONGLON
 {
     ok_(file, line)(got == expected, "%s: got %I64d, expected %I64d\n", what, got, expected);
     return got == expected;
+}
+
+/* A Win32 call that returns a BOOL, and the error it set when it failed. */
+#define ok_win32(call) ok_win32_(__FILE__, __LINE__, #call, (call))
+static inline BOOL ok_win32_(const char *file, int line, const char *call, BOOL ret)
+{
+    DWORD error = GetLastError();
+    ok_(file, line)(ret, "%.*s failed: error %lu\n", (int)strcspn(call, "("), call, error);
+    return ret;
 }
 
 /* Reads a whole file into a new buffer (free with HeapFree); NULL on failure. */

@@ -55,12 +55,10 @@ static DWORD on_other_thread(LPTHREAD_START_ROUTINE function, void *argument)
 {
     HANDLE thread = CreateThread(NULL, 0, function, argument, 0, NULL);
     DWORD code = 0xdeadbeef;
-    BOOL ret;
 
     ok(thread != NULL, "CreateThread failed: error %lu\n", GetLastError());
     ok_int(WaitForSingleObject(thread, INFINITE), WAIT_OBJECT_0);
-    ret = GetExitCodeThread(thread, &code);
-    ok(ret, "GetExitCodeThread failed: error %lu\n", GetLastError());
+    ok_win32(GetExitCodeThread(thread, &code));
     CloseHandle(thread);
     return code;
 }
@@ -71,15 +69,12 @@ static HANDLE start_self(const char *mode, const char *argument)
     char **argv, command[2 * MAX_PATH + 64];
     STARTUPINFOA startup;
     PROCESS_INFORMATION process;
-    BOOL ret;
 
     winetest_get_mainargs(&argv);
     memset(&startup, 0, sizeof(startup));
     startup.cb = sizeof(startup);
     snprintf(command, sizeof(command), "\"%s\" one_backup %s %s", argv[0], mode, argument ? argument : "");
-    ret = CreateProcessA(NULL, command, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &process);
-    ok(ret, "CreateProcessA failed: error %lu\n", GetLastError());
-    if (!ret) return NULL;
+    if (!ok_win32(CreateProcessA(NULL, command, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &process))) return NULL;
     CloseHandle(process.hThread);
     return process.hProcess;
 }
@@ -87,12 +82,10 @@ static HANDLE start_self(const char *mode, const char *argument)
 static DWORD wait_exit_code(HANDLE process)
 {
     DWORD code = 0xdeadbeef;
-    BOOL ret;
 
     if (!process) return code;
     ok_int(WaitForSingleObject(process, 120000), WAIT_OBJECT_0);
-    ret = GetExitCodeProcess(process, &code);
-    ok(ret, "GetExitCodeProcess failed: error %lu\n", GetLastError());
+    ok_win32(GetExitCodeProcess(process, &code));
     CloseHandle(process);
     return code;
 }
@@ -177,7 +170,6 @@ static void test_holder_killed(void)
 {
     char flag[MAX_PATH];
     HANDLE holder;
-    BOOL ret;
 
     ok(GetTempPathA(MAX_PATH - 32, flag) > 0, "GetTempPathA failed: error %lu\n", GetLastError());
     strcat(flag, "ntdsbcli-holding.flag");
@@ -186,8 +178,7 @@ static void test_holder_killed(void)
     wait_for_flag(flag, holder);
     ok_hr_choice(try_prepare(), hrBackupInProgress);
     /* Killed half way, with no DsBackupEnd: the next backup may start at once. */
-    ret = TerminateProcess(holder, 9);
-    ok(ret, "TerminateProcess failed: error %lu\n", GetLastError());
+    ok_win32(TerminateProcess(holder, 9));
     ok_int(wait_exit_code(holder), 9);
     ok_hr(try_prepare(), S_OK);
     DeleteFileA(flag);

@@ -33,7 +33,7 @@ static void test_database_locations(void)
     char *list_a = NULL;
     DWORD size, size_a;
     HANDLE file;
-    BOOL ret, share;
+    BOOL share;
     HBC limited;
 
     ok_hr(DsRestorePrepareW(NULL, 0, NULL, 0, &limited), S_OK);
@@ -70,13 +70,11 @@ static void test_database_locations(void)
     ok(file != INVALID_HANDLE_VALUE, "cannot create %s: error %lu\n", debugstr_w(probe), GetLastError());
     if (file != INVALID_HANDLE_VALUE)
     {
-        ret = WriteFile(file, "x", 1, &size, NULL);
-        ok(ret, "WriteFile failed: error %lu\n", GetLastError());
+        ok_win32(WriteFile(file, "x", 1, &size, NULL));
         CloseHandle(file);
         _snwprintf(probe, MAX_PATH, L"%ls\\probe.tmp", paths.working_dir);
         ok(GetFileAttributesW(probe) != INVALID_FILE_ATTRIBUTES, "%s was not written\n", debugstr_w(probe));
-        ret = DeleteFileW(probe);
-        ok(ret, "DeleteFileW failed: error %lu\n", GetLastError());
+        ok_win32(DeleteFileW(probe));
     }
     DsBackupFree(list_a);
 
