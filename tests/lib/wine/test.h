@@ -63,10 +63,8 @@
 
 #if defined(__GNUC__)
 #define WINETEST_PRINTF_ATTR(fmt, args) __attribute__((format(printf, fmt, args)))
-#define WINETEST_NORETURN __attribute__((noreturn))
 #else
 #define WINETEST_PRINTF_ATTR(fmt, args)
-#define WINETEST_NORETURN
 #endif
 
 extern int winetest_debug;
