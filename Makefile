@@ -27,25 +27,37 @@ LLVM_MACHINE_x86_64 := i386:x86-64
 LLVM_MACHINE_i686   := i386
 
 CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration
-WIN_CFLAGS    := $(CFLAGS_COMMON) -Iinclude -Icommon -Isrc -D_WIN32_WINNT=0x0601 -D__USE_MINGW_ANSI_STDIO=1
+# src/standalone: what the standalone build has and Wine's tree does not, among it
+# the stand-ins for Wine's headers (wine/debug.h, winternl.h), found through -I.
+WIN_CFLAGS    := $(CFLAGS_COMMON) -Iinclude -Icommon -Isrc -Isrc/standalone -D_WIN32_WINNT=0x0601 \
+                 -D__USE_MINGW_ANSI_STDIO=1
 WIN_LDFLAGS   := -static -static-libgcc
 
+# The DLL's sources.  Those outside src/standalone are what Wine's tree takes
+# (tools/wine-tree, make check-wine-form); docs/wine-upstream.md says why each file
+# of src/standalone is left out.
 # The platform-neutral core: builds natively too (unit tests, sanitizers, fuzzers).
+# The restore journal's format is part of it, though only the standalone build
+# keeps a journal.
 CORE_SRCS := src/handle_table.c src/name_list.c src/names.c src/expiry_token.c \
-             src/restore_map.c src/memory.c src/wstr.c src/name_index.c common/errors.c common/config_path.c
+             src/restore_map.c src/memory.c src/wstr.c src/name_index.c common/errors.c \
+             common/config_path.c src/standalone/restore_journal.c
 # The Windows side of the DLL.
-WIN_SRCS  := src/main.c src/trace.c src/platform.c src/dsa_config.c src/online.c src/backup_slot.c \
-             src/backup.c src/restore.c src/restore_state.c src/auth_identity.c src/unc_share.c
+WIN_SRCS  := src/main.c src/platform.c src/dsa_config.c src/online.c src/backup_slot.c \
+             src/backup.c src/restore.c src/restore_state.c src/auth_identity.c \
+             src/standalone/debug.c src/standalone/unc_share.c src/standalone/durable_file.c \
+             src/standalone/restore_journal_file.c
 DLL_SRCS  := $(CORE_SRCS) $(WIN_SRCS)
-# Fault injection (src/fault.h) exists only in test builds: the native core's and
-# build/<arch>/test/ntdsbcli.dll, which the reliability tests drive through the
-# exports of test_hooks.c.  The DLL that ships has none of it.
-FAULT_SRCS       := src/fault.c
-TEST_DLL_SRCS    := $(DLL_SRCS) $(FAULT_SRCS) src/test_hooks.c
+WINE_FORM_SRCS := $(filter-out src/standalone/%,$(DLL_SRCS))
+# Fault injection (src/standalone/fault.h) exists only in test builds: the native
+# core's and build/<arch>/test/ntdsbcli.dll, which the reliability tests drive
+# through the exports of test_hooks.c.  The DLL that ships has none of it.
+FAULT_SRCS       := src/standalone/fault.c
+TEST_DLL_SRCS    := $(DLL_SRCS) $(FAULT_SRCS) src/standalone/test_hooks.c
 TEST_BUILD_FLAGS := -DNTDSBCLI_FAULT_INJECTION
-HEADERS   := $(wildcard include/*.h common/*.h src/*.h)
+HEADERS   := $(wildcard include/*.h common/*.h src/*.h src/standalone/*.h src/standalone/*/*.h)
 # The DLL's sources are in src/; what it shares with the tools is in common/.
-vpath %.c src common
+vpath %.c src src/standalone common
 
 # The tools (tools/) see the public headers and common/ only.  dsbackup is one
 # file per subcommand in tools/dsbackup/; its manifest parser is pure C and also
@@ -65,7 +77,7 @@ DESCRIPTION_ntdsbcli := Directory Backup Functions (ntdsbcli.dll for Wine)
 DESCRIPTION_dsbackup := Back up and restore the directory database through ntdsbcli.dll
 DESCRIPTION_ntdssvc  := NTDS directory service stand-in for Wine
 
-.PHONY: all check demo deps clean bench check-abi check-unit check-wine wine32
+.PHONY: all check demo deps clean bench check-abi check-unit check-wine wine32 wine-form-sources
 .DELETE_ON_ERROR:
 
 all: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a $(BUILD)/$(a)/ntdsbcli.lib) \
@@ -85,6 +97,31 @@ wine32:
 
 # What the suites that run i686 programs need first: the emulated 32-bit Wine.
 WINE32_READY := $(if $(filter i686,$(ARCHES)),wine32)
+
+# What tools/wine-tree takes from here: the DLL's sources in Wine's form, and the
+# values of its version resource (src/version.rc), one "name=value" a line.
+wine-form-sources:
+	@printf 'source=%s\n' $(WINE_FORM_SRCS)
+	@printf '%s\n' 'version=$(VERSION)' 'version_comma=$(VERSION_COMMA)' \
+	    'description=$(DESCRIPTION_ntdsbcli)'
+
+# --- the export list ------------------------------------------------------------
+# ntdsbcli.spec, in Wine's format, is the one export list.  The .def that
+# mingw-w64's tools take is made from it: an i686 stdcall name carries its
+# argument bytes (@N), 4 for each ptr, long, str or wstr argument, 8 for int64 and
+# double.  tests/abi checks both against winebuild's reading of the .spec.
+ntdsbcli.def: ntdsbcli.spec
+	@echo "  GEN     $@"
+	@{ echo '; ntdsbcli.dll exports, made from ntdsbcli.spec by "make ntdsbcli.def": edit the .spec.'; \
+	   echo '; The @N suffixes are the i686 stdcall argument sizes; the DLL is linked with'; \
+	   echo '; --kill-at so every export name is undecorated, and the i686 import library is'; \
+	   echo '; generated from this file with "dlltool -k", which keeps the decorated symbols'; \
+	   echo '; (_DsBackupClose@4) bound to the undecorated exports.'; \
+	   echo 'LIBRARY ntdsbcli.dll'; echo 'EXPORTS'; \
+	   awk '$$1 == "@" && $$2 == "stdcall" { name = $$3; sub(/\(.*/, "", name); args = $$0; \
+	        sub(/^[^(]*\(/, "", args); sub(/\).*/, "", args); bytes = 0; n = split(args, arg, " "); \
+	        for (i = 1; i <= n; i++) bytes += (arg[i] == "int64" || arg[i] == "double") ? 8 : 4; \
+	        print "    " name "@" bytes }' $<; } > $@
 
 # --- the DLL, per architecture ------------------------------------------------
 define ARCH_RULES
@@ -122,7 +159,7 @@ $(BUILD)/$(1)/ntdsbcli.dll: $$($(1)_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUI
 	@$$($(1)_CC) -shared -o $$@ $$^ -Wl,--kill-at $(WIN_LDFLAGS) -ladvapi32 -lntdll
 
 # The test build: the same DLL with fault injection and its two extra exports
-# (src/test_hooks.c).
+# (src/standalone/test_hooks.c).
 $(BUILD)/$(1)/test/ntdsbcli.dll: $$($(1)_TEST_OBJS) $(BUILD)/$(1)/obj/ntdsbcli.res.o $(BUILD)/$(1)/ntdsbcli.def
 	@mkdir -p $$(@D)
 	@echo "  LINK    $$@"

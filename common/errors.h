@@ -8,11 +8,7 @@
 #ifndef NTDSBCLI_ERRORS_H
 #define NTDSBCLI_ERRORS_H
 
-#ifdef _WIN32
 #include <windows.h>
-#else
-#include "portable.h"   /* the DLL's native builds (unit tests, fuzzers) */
-#endif
 
 /* "hrContentsExpired", "ERROR_INVALID_PARAMETER", ... or "unknown code". */
 const char *hresult_name(HRESULT hr);

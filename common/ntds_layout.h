@@ -75,13 +75,16 @@
 #define RESTORE_VALUE_OWNER_PROCESS L"Owner Process"
 #define RESTORE_VALUE_OWNER_START_TIME L"Owner Start Time"
 
-/* The journal that keeps the registration durable under Wine: this folder and
- * file in the machine's ProgramData folder (restore_journal_path.h finds it). */
+#ifndef __WINESRC__
+/* The journal that keeps the registration durable under Wine 8, in the
+ * standalone build: this folder and file in the machine's ProgramData folder
+ * (restore_journal_path.h finds it). */
 #define RESTORE_JOURNAL_FOLDER_NAME L"ntdsbcli"
 #define RESTORE_JOURNAL_FILE_NAME L"Restore In Progress.txt"
 /* Where Windows records the machine's ProgramData folder (REG_EXPAND_SZ). */
 #define PROFILE_LIST_KEY L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList"
 #define PROFILE_VALUE_PROGRAM_DATA L"ProgramData"
+#endif
 
 /* ---- files of the database engine ------------------------------------------------- */
 

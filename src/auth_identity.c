@@ -11,12 +11,15 @@
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <windows.h>
 #define _NTDSBCLI_DEFINED
 #include "ntdsbcli.h"
 #include "memory.h"
 #include "platform.h"
 #include "portable.h"
 #include "trace.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(ntdsbcli);
 
 /* The limits of Windows user, domain and password names (CREDUI_MAX_*). */
 #define MAX_USER_NAME 513

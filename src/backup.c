@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <windows.h>
 #define _NTDSBCLI_DEFINED
 #include "ntdsbcli.h"
 #include "backup_slot.h"
@@ -23,6 +24,8 @@
 #include "platform.h"
 #include "restore_state.h"
 #include "trace.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(ntdsbcli);
 
 /* A file this context has listed: only these can be opened, and only numbered
  * logs among them can be truncated, once every listed file was read to the end. */

@@ -5,12 +5,15 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <string.h>
+#include <windows.h>
 #include "dsa_config.h"
 #include "expiry_token.h"
 #include "platform.h"
 #include "portable.h"
 #include "memory.h"
+#ifndef __WINESRC__
 #include "unc_share.h"
+#endif
 
 static BOOL is_absolute_path(const WCHAR *path)
 {
@@ -117,7 +120,9 @@ HRESULT local_path_to_unc(const WCHAR *local_path, WCHAR **unc_path)
     if (local_path[0] == '\\' && local_path[1] == '\\')
         return (*unc_path = wstr_dup(local_path)) ? S_OK : ERROR_NOT_ENOUGH_MEMORY;
     /* "X:\rest" becomes "\\COMPUTER\X$\rest": the administrative share of the drive. */
+#ifndef __WINESRC__
     unc_share_check(local_path[0]);
+#endif
     rest_len = wstr_len(local_path + 2);
     if (!(out = mem_alloc((2 + computer_len + 3 + rest_len + 1) * sizeof(WCHAR))))
         return ERROR_NOT_ENOUGH_MEMORY;

@@ -6,7 +6,6 @@
  */
 #include "handle_table.h"
 #include "memory.h"
-#include "sync.h"
 
 #define SLOT_NONE ((uint32_t)-1)
 #define GENERATION_MASK ((uintptr_t)(((uint64_t)1 << HANDLE_GENERATION_BITS) - 1))
@@ -19,7 +18,7 @@ struct slot
     uint32_t next_free;               /* FIFO link while free */
 };
 
-static struct mutex table_lock = MUTEX_INIT;
+static SRWLOCK table_lock = SRWLOCK_INIT;
 static struct slot *slots;
 static size_t slot_count, live_count;
 static uint32_t free_head = SLOT_NONE, free_tail = SLOT_NONE;
@@ -31,21 +30,17 @@ void context_init(struct context_header *context, enum context_kind kind,
     context->kind = kind;
     context->destroy = destroy;
     context->ended = 0;
-    mutex_init(&context->lock);
+    InitializeSRWLock(&context->lock);
 }
 
 void context_addref(struct context_header *context)
 {
-    __atomic_add_fetch(&context->refcount, 1, __ATOMIC_ACQ_REL);
+    InterlockedIncrement(&context->refcount);
 }
 
 void context_release(struct context_header *context)
 {
-    if (!__atomic_sub_fetch(&context->refcount, 1, __ATOMIC_ACQ_REL))
-    {
-        mutex_destroy(&context->lock);
-        context->destroy(context);
-    }
+    if (!InterlockedDecrement(&context->refcount)) context->destroy(context);
 }
 
 static uintptr_t make_handle(size_t index, uint32_t generation)
@@ -84,10 +79,10 @@ HRESULT handle_table_insert(struct context_header *context, uintptr_t *handle)
 {
     uint32_t index;
 
-    mutex_lock(&table_lock);
+    AcquireSRWLockExclusive(&table_lock);
     if (free_head == SLOT_NONE && !grow_table())
     {
-        mutex_unlock(&table_lock);
+        ReleaseSRWLockExclusive(&table_lock);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
     index = free_head;
@@ -96,7 +91,7 @@ HRESULT handle_table_insert(struct context_header *context, uintptr_t *handle)
     slots[index].context = context;
     live_count++;
     *handle = make_handle(index, slots[index].generation);
-    mutex_unlock(&table_lock);
+    ReleaseSRWLockExclusive(&table_lock);
     return S_OK;
 }
 
@@ -121,13 +116,13 @@ struct context_header *handle_table_lookup(uintptr_t handle, enum context_kind k
     struct context_header *context = NULL;
     struct slot *slot;
 
-    mutex_lock(&table_lock);
+    AcquireSRWLockExclusive(&table_lock);
     if ((slot = find_slot(handle, kind)))
     {
         context = slot->context;
         context_addref(context);
     }
-    mutex_unlock(&table_lock);
+    ReleaseSRWLockExclusive(&table_lock);
     return context;
 }
 
@@ -136,7 +131,7 @@ struct context_header *handle_table_remove(uintptr_t handle, enum context_kind k
     struct context_header *context = NULL;
     struct slot *slot;
 
-    mutex_lock(&table_lock);
+    AcquireSRWLockExclusive(&table_lock);
     if ((slot = find_slot(handle, kind)))
     {
         context = slot->context;
@@ -149,16 +144,16 @@ struct context_header *handle_table_remove(uintptr_t handle, enum context_kind k
             push_free((uint32_t)(slot - slots));
         }
     }
-    mutex_unlock(&table_lock);
+    ReleaseSRWLockExclusive(&table_lock);
     return context;
 }
 
 size_t handle_table_live_count(void)
 {
     size_t n;
-    mutex_lock(&table_lock);
+    AcquireSRWLockExclusive(&table_lock);
     n = live_count;
-    mutex_unlock(&table_lock);
+    ReleaseSRWLockExclusive(&table_lock);
     return n;
 }
 
@@ -167,10 +162,10 @@ struct context_header *context_acquire(uintptr_t handle, enum context_kind kind)
     struct context_header *context = handle_table_lookup(handle, kind);
 
     if (!context) return NULL;
-    mutex_lock(&context->lock);
+    AcquireSRWLockExclusive(&context->lock);
     if (context->ended)
     {
-        mutex_unlock(&context->lock);
+        ReleaseSRWLockExclusive(&context->lock);
         context_release(context);
         return NULL;
     }
@@ -179,7 +174,7 @@ struct context_header *context_acquire(uintptr_t handle, enum context_kind kind)
 
 void context_unlock_release(struct context_header *context)
 {
-    mutex_unlock(&context->lock);
+    ReleaseSRWLockExclusive(&context->lock);
     context_release(context);
 }
 
@@ -188,10 +183,10 @@ BOOL context_end(uintptr_t handle, enum context_kind kind, void (*on_end)(struct
     struct context_header *context = handle_table_remove(handle, kind);
 
     if (!context) return FALSE;
-    mutex_lock(&context->lock);
+    AcquireSRWLockExclusive(&context->lock);
     context->ended = 1;
     if (on_end) on_end(context);
-    mutex_unlock(&context->lock);
+    ReleaseSRWLockExclusive(&context->lock);
     context_release(context);
     return TRUE;
 }

@@ -18,7 +18,6 @@
 #define NTDSBCLI_HANDLE_TABLE_H
 
 #include "portable.h"
-#include "sync.h"
 
 enum context_kind
 {
@@ -28,10 +27,10 @@ enum context_kind
 
 struct context_header
 {
-    long refcount;
+    LONG refcount;
     enum context_kind kind;
     void (*destroy)(struct context_header *context);
-    struct mutex lock;      /* serialises the calls made on one handle */
+    SRWLOCK lock;           /* serialises the calls made on one handle */
     int ended;              /* set under the lock when the handle is ended */
 };
 

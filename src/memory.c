@@ -1,29 +1,22 @@
 /*
- * The DLL's allocator: the process heap on Windows, malloc natively.  Each call is a
- * fault-injection point.
+ * The DLL's allocator (see memory.h): the process heap.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <stdlib.h>
 #include <string.h>
 #include "portable.h"
 #include "memory.h"
 #include "fault.h"
 
-static long mem_live;
+static LONG mem_live;
 
 void *mem_alloc(size_t size)
 {
     void *p;
 
     if (fault_should_fail(FAULT_ALLOC)) return NULL;
-#ifdef _WIN32
-    p = HeapAlloc(GetProcessHeap(), 0, size ? size : 1);
-#else
-    p = malloc(size ? size : 1);
-#endif
-    if (p) __atomic_add_fetch(&mem_live, 1, __ATOMIC_RELAXED);
+    if ((p = HeapAlloc(GetProcessHeap(), 0, size ? size : 1))) InterlockedIncrement(&mem_live);
     return p;
 }
 
@@ -36,30 +29,19 @@ void *mem_alloc_zero(size_t size)
 
 void *mem_realloc(void *p, size_t size)
 {
-    void *q;
-
     if (!p) return mem_alloc(size);
     if (fault_should_fail(FAULT_ALLOC)) return NULL;
-#ifdef _WIN32
-    q = HeapReAlloc(GetProcessHeap(), 0, p, size ? size : 1);
-#else
-    q = realloc(p, size ? size : 1);
-#endif
-    return q;
+    return HeapReAlloc(GetProcessHeap(), 0, p, size ? size : 1);
 }
 
 void mem_free(void *p)
 {
     if (!p) return;
-    __atomic_sub_fetch(&mem_live, 1, __ATOMIC_RELAXED);
-#ifdef _WIN32
+    InterlockedDecrement(&mem_live);
     HeapFree(GetProcessHeap(), 0, p);
-#else
-    free(p);
-#endif
 }
 
 long mem_live_count(void)
 {
-    return __atomic_load_n(&mem_live, __ATOMIC_RELAXED);
+    return InterlockedCompareExchange(&mem_live, 0, 0);
 }

@@ -4,6 +4,8 @@
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <windows.h>
+#include <winsvc.h>
 #define _NTDSBCLI_DEFINED
 #include "ntdsbcli.h"
 #include "online.h"
@@ -12,6 +14,8 @@
 #include "restore_state.h"
 #include "memory.h"
 #include "trace.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(ntdsbcli);
 
 HRESULT check_server_name(const WCHAR *server_name)
 {

@@ -4,8 +4,9 @@
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "platform.h"
+#include <windows.h>
 #include <winternl.h>
+#include "platform.h"
 #include "portable.h"
 #include "memory.h"
 #include "fault.h"
@@ -13,11 +14,7 @@
 
 HANDLE file_open_for_read(const WCHAR *path)
 {
-    if (fault_should_fail(FAULT_FILE_OPEN))
-    {
-        SetLastError(ERROR_SHARING_VIOLATION);
-        return INVALID_HANDLE_VALUE;
-    }
+    if (fault_should_fail(FAULT_FILE_OPEN)) return fault_failed_handle(ERROR_SHARING_VIOLATION);
     /* No FILE_SHARE_DELETE: while the backup reads a file, nobody can delete or
      * rename it.  Writers are let in (the directory service keeps its database
      * open for writing); what they change is caught by the end-of-file check. */
@@ -27,11 +24,7 @@ HANDLE file_open_for_read(const WCHAR *path)
 
 HANDLE file_open_for_delete(const WCHAR *path)
 {
-    if (fault_should_fail(FAULT_FILE_OPEN))
-    {
-        SetLastError(ERROR_SHARING_VIOLATION);
-        return INVALID_HANDLE_VALUE;
-    }
+    if (fault_should_fail(FAULT_FILE_OPEN)) return fault_failed_handle(ERROR_SHARING_VIOLATION);
     return CreateFileW(path, DELETE | FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE
                        | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS
                        | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
@@ -39,12 +32,8 @@ HANDLE file_open_for_delete(const WCHAR *path)
 
 BOOL file_read(HANDLE file, void *buffer, DWORD size, DWORD *read)
 {
-    if (fault_should_fail(FAULT_FILE_READ))
-    {
-        *read = 0;
-        SetLastError(ERROR_READ_FAULT);
-        return FALSE;
-    }
+    *read = 0;
+    if (fault_should_fail(FAULT_FILE_READ)) return fault_failed(ERROR_READ_FAULT);
     return ReadFile(file, buffer, size, read, NULL);
 }
 
@@ -58,11 +47,7 @@ BOOL file_get_contents_stamp(HANDLE file, struct file_identity *identity)
     FILE_STANDARD_INFO standard;
     FILE_BASIC_INFO basic;
 
-    if (fault_should_fail(FAULT_FILE_READ))
-    {
-        SetLastError(ERROR_READ_FAULT);
-        return FALSE;
-    }
+    if (fault_should_fail(FAULT_FILE_READ)) return fault_failed(ERROR_READ_FAULT);
     if (!GetFileInformationByHandleEx(file, FileStandardInfo, &standard, sizeof(standard))
             || !GetFileInformationByHandleEx(file, FileBasicInfo, &basic, sizeof(basic)))
         return FALSE;
@@ -93,8 +78,6 @@ BOOL file_get_identity(HANDLE file, struct file_identity *identity)
     return file_get_contents_stamp(file, identity) && file_get_index(file, &identity->file_index);
 }
 
-NTSTATUS NTAPI NtQueryFullAttributesFile(OBJECT_ATTRIBUTES *attributes, FILE_NETWORK_OPEN_INFORMATION *info);
-
 /* By path, without a handle: under Wine a stat() in the caller's process, where
  * opening the file again would cost three wineserver round trips (open, fetch
  * the descriptor, close), more than a whole 1 MiB read from the page cache.
@@ -107,11 +90,7 @@ BOOL file_path_has_stamp(const WCHAR *path, const struct file_identity *identity
     UNICODE_STRING nt_path;
     NTSTATUS status;
 
-    if (fault_should_fail(FAULT_FILE_READ))
-    {
-        SetLastError(ERROR_READ_FAULT);
-        return FALSE;
-    }
+    if (fault_should_fail(FAULT_FILE_READ)) return fault_failed(ERROR_READ_FAULT);
     if (!RtlDosPathNameToNtPathName_U(path, &nt_path, NULL, NULL))
     {
         SetLastError(ERROR_NOT_ENOUGH_MEMORY);
@@ -142,21 +121,13 @@ BOOL file_delete_by_handle(HANDLE file)
 {
     FILE_DISPOSITION_INFO disposition = {TRUE};
 
-    if (fault_should_fail(FAULT_FILE_WRITE))
-    {
-        SetLastError(ERROR_WRITE_FAULT);
-        return FALSE;
-    }
+    if (fault_should_fail(FAULT_FILE_WRITE)) return fault_failed(ERROR_WRITE_FAULT);
     return SetFileInformationByHandle(file, FileDispositionInfo, &disposition, sizeof(disposition));
 }
 
 HANDLE file_find_first(const WCHAR *pattern, WIN32_FIND_DATAW *data)
 {
-    if (fault_should_fail(FAULT_FILE_OPEN))
-    {
-        SetLastError(ERROR_ACCESS_DENIED);
-        return INVALID_HANDLE_VALUE;
-    }
+    if (fault_should_fail(FAULT_FILE_OPEN)) return fault_failed_handle(ERROR_ACCESS_DENIED);
     return FindFirstFileW(pattern, data);
 }
 
@@ -240,6 +211,73 @@ LONG registry_read_dword(HKEY root, const WCHAR *key, const WCHAR *value, DWORD 
     return RegGetValueW(root, key, value, RRF_RT_REG_DWORD, NULL, out, &size);
 }
 
+LONG registry_read_number(HKEY key, const WCHAR *value, DWORD type, void *out)
+{
+    DWORD size = type == REG_QWORD ? sizeof(ULONGLONG) : sizeof(DWORD);
+
+    if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
+    return RegGetValueW(key, NULL, value, type == REG_QWORD ? RRF_RT_REG_QWORD : RRF_RT_REG_DWORD, NULL,
+                        out, &size);
+}
+
+BOOL registry_key_exists(HKEY root, const WCHAR *path)
+{
+    HKEY key;
+
+    if (RegOpenKeyExW(root, path, 0, KEY_READ, &key)) return FALSE;
+    RegCloseKey(key);
+    return TRUE;
+}
+
+LONG registry_create_new_key(HKEY root, const WCHAR *path, HKEY *key)
+{
+    DWORD disposition;
+    LONG status;
+
+    *key = NULL;
+    if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
+    status = RegCreateKeyExW(root, path, 0, NULL, REG_OPTION_NON_VOLATILE, KEY_READ | KEY_WRITE, NULL, key,
+                             &disposition);
+    if (status) return status;
+    if (disposition != REG_CREATED_NEW_KEY)
+    {
+        RegCloseKey(*key);
+        *key = NULL;
+        return ERROR_ALREADY_EXISTS;
+    }
+    return ERROR_SUCCESS;
+}
+
+LONG registry_open_key_for_write(HKEY root, const WCHAR *path, HKEY *key)
+{
+    *key = NULL;
+    if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
+    return RegOpenKeyExW(root, path, 0, KEY_READ | KEY_WRITE, key);
+}
+
+LONG registry_set_value(HKEY key, const WCHAR *value, DWORD type, const void *data, DWORD size)
+{
+    if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
+    return RegSetValueExW(key, value, 0, type, data, size);
+}
+
+void registry_flush_key(HKEY key)
+{
+    if (fault_should_fail(FAULT_REGISTRY)) return;
+    RegFlushKey(key);
+}
+
+LONG registry_delete_key(HKEY root, const WCHAR *path)
+{
+    if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
+    return RegDeleteKeyW(root, path);
+}
+
+void registry_discard_key(HKEY root, const WCHAR *path)
+{
+    RegDeleteKeyW(root, path);
+}
+
 /* S_OK if the token holds the privilege, ERROR_ACCESS_DENIED if not, or
  * ERROR_NOT_ENOUGH_MEMORY: running out of memory is not a missing privilege. */
 static HRESULT token_holds_privilege(HANDLE token, const LUID *luid)
@@ -297,10 +335,9 @@ static INIT_ONCE names_once = INIT_ONCE_STATIC_INIT;
 
 static BOOL CALLBACK init_computer_names(INIT_ONCE *once, void *param, void **context)
 {
-    DWORD size;
+    DWORD size = ARRAYSIZE(names.netbios);
 
     (void)once; (void)param; (void)context;
-    size = ARRAYSIZE(names.netbios);
     if (!GetComputerNameExW(ComputerNamePhysicalNetBIOS, names.netbios, &size)) names.netbios[0] = 0;
     size = ARRAYSIZE(names.dns_host);
     if (!GetComputerNameExW(ComputerNamePhysicalDnsHostname, names.dns_host, &size)) names.dns_host[0] = 0;

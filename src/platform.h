@@ -1,7 +1,8 @@
 /*
  * The DLL's one door to the system: files, registry, the caller's token, the
  * computer's names and code-page conversion.  Each file and registry call is a
- * fault-injection point (fault.h), so tests can fail the N-th of them.
+ * fault-injection point of the test builds (fault.h), so tests can fail the N-th
+ * of them.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -51,6 +52,23 @@ LONG registry_open_key(HKEY root, const WCHAR *path, HKEY *key);
  * under ROOT, or NULL to read from ROOT itself. */
 LONG registry_read_string(HKEY root, const WCHAR *key, const WCHAR *value, WCHAR **out);
 LONG registry_read_dword(HKEY root, const WCHAR *key, const WCHAR *value, DWORD *out);
+/* Reads a REG_DWORD or REG_QWORD (TYPE) value of an open key into *out, which has
+ * that type's size; ERROR_FILE_NOT_FOUND if it is absent. */
+LONG registry_read_number(HKEY key, const WCHAR *value, DWORD type, void *out);
+BOOL registry_key_exists(HKEY root, const WCHAR *path);
+
+/* Creates a key that must not exist yet: ERROR_ALREADY_EXISTS (and *key NULL) if
+ * it does.  The key is open for reading and writing; RegCloseKey closes it. */
+LONG registry_create_new_key(HKEY root, const WCHAR *path, HKEY *key);
+LONG registry_open_key_for_write(HKEY root, const WCHAR *path, HKEY *key);
+LONG registry_set_value(HKEY key, const WCHAR *value, DWORD type, const void *data, DWORD size);
+/* Asks that the key's values be on disk now: the hive is written on Windows; Wine
+ * 8 writes it later, whatever is asked. */
+void registry_flush_key(HKEY key);
+LONG registry_delete_key(HKEY root, const WCHAR *path);
+/* Removes a key this process has just made, when making it whole failed.  Never a
+ * fault point: what a failure leaves behind is what the tests look at. */
+void registry_discard_key(HKEY root, const WCHAR *path);
 
 /* S_OK if the caller's token (the thread's if it impersonates, else the
  * process's) holds the privilege, enabled or not; ERROR_ACCESS_DENIED if not;

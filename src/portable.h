@@ -1,7 +1,11 @@
 /*
- * The few Windows types the platform-neutral core uses, so that the handle table,
- * name lists, name parsing and the token format also build natively (unit tests,
- * sanitizers, valgrind, fuzzers).
+ * What the platform-neutral core of the DLL (the handle table, name lists, name
+ * parsing, the token format) shares: UTF-16 string helpers that do not depend on
+ * the C library's wchar_t, the BFT codes as the W lists carry them, and the error
+ * codes of ntdsbmsg.h.  The core uses nothing of Windows but a few types, SRW
+ * locks, Interlocked* and the process heap, so that its native builds (unit
+ * tests, sanitizers, valgrind, fuzzers) need only a small stand-in for
+ * <windows.h>.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -11,35 +15,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-#ifdef _WIN32
 #include <windows.h>
-#else
-typedef uint16_t WCHAR;
-typedef char CHAR;
-typedef uint32_t DWORD;
-typedef int32_t LONG;
-typedef uint32_t ULONG;
-typedef int32_t HRESULT;
-typedef int BOOL;
-typedef unsigned char BYTE;
-typedef void *PVOID;
-#define TRUE 1
-#define FALSE 0
-#define S_OK ((HRESULT)0)
-#define ERROR_ACCESS_DENIED 5
-#define ERROR_NOT_ENOUGH_MEMORY 8
-#define ERROR_HANDLE_EOF 38
-#define ERROR_INVALID_PARAMETER 87
-#define ERROR_NO_UNICODE_TRANSLATION 1113
-#define RPC_S_INVALID_BINDING 1702
-#endif
-
-/* ntdsbmsg.h needs only HRESULT; RPC_S_ALREADY_LISTENING is used by one alias. */
-#ifndef RPC_S_ALREADY_LISTENING
-#define RPC_S_ALREADY_LISTENING 1713
-#endif
-#include "../include/ntdsbmsg.h"
+#include "ntdsbmsg.h"
 
 /* The BFT codes as the W lists carry them: one WCHAR, the SDK's byte values. */
 #define BFTW_LOG            ((WCHAR)0x21)

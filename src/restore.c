@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <string.h>
+#include <windows.h>
 #define _NTDSBCLI_DEFINED
 #include "ntdsbcli.h"
 #include "dsa_config.h"
@@ -20,6 +21,8 @@
 #include "restore_map.h"
 #include "restore_state.h"
 #include "trace.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(ntdsbcli);
 
 struct restore_context
 {
@@ -254,6 +257,7 @@ static HRESULT restore_register(HBC hbc, const WCHAR *checkpoint_path, const WCH
     const WCHAR *folders[6];
     struct restore_context *context;
     WCHAR *database_folder = NULL;
+    ULONGLONG registration_id;
     HRESULT hr;
 
     memset(&database, 0, sizeof(database));
@@ -301,7 +305,6 @@ static HRESULT restore_register(HBC hbc, const WCHAR *checkpoint_path, const WCH
                 registration.generation_high = generation_high;
                 registration.backup_time = context->token.backup_time;
                 registration.backup_id = context->token.backup_id;
-                ULONGLONG registration_id;
                 if (!(hr = restore_state_register(&registration, &registration_id)))
                     context->registration_id = registration_id;
             }
@@ -455,6 +458,6 @@ HRESULT WINAPI DsSetCurrentBackupLogA(LPCSTR szServerName, DWORD dwCurrentLog)
  * says it is not implemented (docs/behaviour.md). */
 HRESULT WINAPI DsRestoreCheckExpiryToken(void)
 {
-    TRACE("() not implemented: no public prototype\n");
+    FIXME("() stub: no public prototype\n");
     return hrNyi;
 }

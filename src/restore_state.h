@@ -33,8 +33,7 @@ struct restore_registration
     ULONGLONG backup_id;
 };
 
-/* TRUE if a restore is registered and not completed (the key, or the journal, from
- * which the key is then put back). */
+/* TRUE if a restore is registered and not completed. */
 BOOL restore_state_in_progress(void);
 /* Creates the registration, durably, owned by the calling process, replacing one
  * that can no longer complete; stores its id in *registration_id.  Fails with

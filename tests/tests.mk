@@ -12,10 +12,11 @@ include tests/install/install-tests.mk
 include tests/deb/deb.mk
 include tests/roundtrip/roundtrip.mk
 include tests/reliability/reliability.mk
+include tests/wine-form/wine-form.mk
 include tools/tools.mk
 
 check: deps
 	@$(MAKE) --no-print-directory all $(WINE32_READY)
 	@rm -rf $(BUILD)/results
-	@$(MAKE) --no-print-directory -k check-abi check-msvc check-unit check-wine check-service check-tools check-roundtrip check-install check-deb check-reliability || true
+	@$(MAKE) --no-print-directory -k check-abi check-msvc check-unit check-wine check-wine-form check-service check-tools check-roundtrip check-install check-deb check-reliability || true
 	@tests/summarize.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """ABI check: the DLL that ships has no test hooks.  Fault injection is compiled only
-into the test build (build/<arch>/test/ntdsbcli.dll, src/fault.h): the release DLL
+into the test build (build/<arch>/test/ntdsbcli.dll, src/standalone/fault.h): the release DLL
 must export none of its hooks, contain none of their names or of the fault
 counters' symbols, and read no environment variable that could arm a fault.  The
 same checks run on the test build must find them, so that they can fail.
@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from abilib import ARCHES, BUILD, PEInfo, Report, run, tool
 
 HOOK_EXPORTS = {"ntdsbcli_test_fault_arm", "ntdsbcli_test_fault_disarm"}
-# The counters of src/fault.c, as the symbol table names them (i686: with "_").
+# The counters of src/standalone/fault.c, as the symbol table names them (i686: with "_").
 FAULT_SYMBOL = re.compile(r"(?:^|\s)_?(fault_(?:arm|disarm_all|count|injected_total|should_fail))$", re.M)
 # What an environment switch for faults would have to contain.
 FORBIDDEN_BYTES = [b"NTDSBCLI_FAULT", "NTDSBCLI_FAULT".encode("utf-16-le"), b"ntdsbcli_test_"]

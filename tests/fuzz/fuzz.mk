@@ -1,5 +1,5 @@
-# libFuzzer targets of the platform-neutral core and of dsbackup's manifest parser
-# and SHA-256 (clang, with ASan and UBSan).
+# libFuzzer targets of the platform-neutral core (the restore journal's format among
+# it) and of dsbackup's manifest parser and SHA-256 (clang, with ASan and UBSan).
 #   make check-fuzz          each target for $(FUZZ_CHECK_SECONDS) s, as suites fuzz-<target>
 #   make fuzz                each target for $(FUZZ_SECONDS) s (default 300)
 #   make fuzz-merge-corpus   deliberately adds what the working corpora found, minimised,
@@ -9,12 +9,12 @@
 # Included from tests/unit/unit.mk; BUILD, CORE_SRCS and HEADERS come from the Makefile.
 
 FUZZ_TARGETS       := fuzz_attachment_name fuzz_expiry_token fuzz_name_list fuzz_restore_map fuzz_config_path \
-                      fuzz_manifest fuzz_sha256
+                      fuzz_restore_journal fuzz_manifest fuzz_sha256
 FUZZ_SUITES        := $(addprefix fuzz-,$(FUZZ_TARGETS))
 FUZZ_CHECK_SECONDS := 15
 FUZZ_SECONDS       ?= 300
 FUZZ_CFLAGS        := -std=gnu11 -O1 -g -Wall -Wextra -Werror=implicit-function-declaration \
-                      -Isrc -Iinclude -Icommon -Itests/lib $(TEST_BUILD_FLAGS) -fsanitize=fuzzer,address,undefined \
+                      $(NATIVE_INCLUDES) -Itests/lib $(TEST_BUILD_FLAGS) -fsanitize=fuzzer,address,undefined \
                       -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_BINS          := $(addprefix $(NATIVE_DIR)/fuzz/,$(FUZZ_TARGETS))
 

@@ -27,7 +27,7 @@ def token(t, days, ident, version=1, size=40, flags=0, reserved=0):
 
 
 for target in ('fuzz_attachment_name', 'fuzz_expiry_token', 'fuzz_name_list', 'fuzz_restore_map',
-               'fuzz_manifest', 'fuzz_config_path', 'fuzz_sha256'):
+               'fuzz_restore_journal', 'fuzz_manifest', 'fuzz_config_path', 'fuzz_sha256'):
     shutil.rmtree(os.path.join(ROOT, target), ignore_errors=True)
 
 dit = '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit'
@@ -89,6 +89,40 @@ put(R, 'root', bytes([0x10]) + gens(0xfffff, 0xfffff) + w('Z:\\'))
 put(R, 'device_com1', bytes([3]) + gens(1, 5) + w('\\cOM1'))        # a device name in the last component
 put(R, 'device_nul_ext', bytes([1]) + gens(1, 5) + w('nul.txt\\x'))  # ... with an extension, not last
 put(R, 'not_device_com0', bytes([1]) + gens(1, 5) + w('COM0'))
+
+# fuzz_restore_journal: byte 0 even, then a journal to read; odd, then UTF-16LE
+# paths and map names split by NULs, to write.  "read_0_4" is what version 0.4's
+# DLL wrote (captured from it); the others are it changed.
+J = 'fuzz_restore_journal'
+journal = (
+    '=ntdsbcli restore registration 1\n'
+    'Checkpoint File Path=C:\\Windows\\NTDS\n'
+    'Log Path=C:\\Windows\\NTDS\n'
+    'Backup Log Path=C:\\Restore\n'
+    'Restore Map=C:\\Windows\\NTDS\\ntds.dit|D:\\NTDS\\ntds.dit|C:\\x\\edb.dit|C:\\Windows\\NTDS\\edb.dit\n'
+    'Low Log Number=1\n'
+    'High Log Number=1048575\n'
+    'Backup Time=134116992000000000\n'
+    'Backup Id=81985529216486895\n'
+    'Registration Time=134116992100000000\n'
+    'Restore Status=3355377668\n'
+    'Registration Id=18446744073709551615\n'
+    'Owner Process=4660\n'
+    'Owner Start Time=134116991000000000\n'
+)
+jlines = journal.splitlines(keepends=True)
+put(J, 'read_0_4', b'\x00' + w(journal))
+put(J, 'read_without_owners', b'\x00' + w(''.join(jlines[:-3])))
+put(J, 'read_reordered', b'\x00' + w(jlines[0] + ''.join(reversed(jlines[1:]))))
+put(J, 'read_cut', b'\x00' + w(journal[:len(journal) // 2]))
+put(J, 'read_odd_size', b'\x00' + w(journal) + b'x')
+put(J, 'read_overflow', b'\x00' + w(journal.replace('=1048575', '=4294967296')))
+put(J, 'read_signed', b'\x00' + w(journal.replace('Low Log Number=1', 'Low Log Number=-1')))
+put(J, 'write_paths', b'\x01' + w('C:\\Windows\\NTDS\0C:\\Windows\\NTDS\0C:\\Restore\0'
+                                  'C:\\Windows\\NTDS\\ntds.dit\0D:\\NTDS\\ntds.dit\0'))
+put(J, 'write_line_break', b'\x03' + w('C:\\a\nb\0C:\\b\0C:\\c\0x\0y\0'))
+put(J, 'write_bar_in_map', b'\x05' + w('C:\\a\0C:\\b\0C:\\c\0x|y\0z\0'))
+put(J, 'write_non_ascii', b'\x07' + w('C:\\caf\u00e9\0C:\\\u65e5\0C:\\c\0\U0001d11e\0z\0'))
 
 # fuzz_manifest: manifest.txt bytes.  "real" is the manifest of a backup that
 # dsbackup made of the sample database under Wine (tools/demo.sh); the others

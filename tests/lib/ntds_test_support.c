@@ -1,7 +1,8 @@
 /*
- * Helpers shared by the PE test programs (conformance and reliability): the NTDS
- * service stand-in, the restore registration, and tokens in the DLL's documented
- * format.  Win32 only, no test framework.
+ * Helpers shared by the PE test programs (the standalone conformance tests and
+ * the reliability tests) for what only this project's setup has: the NTDS
+ * service stand-in, and tokens in the DLL's own format.  Win32 only, no test
+ * framework.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -10,31 +11,6 @@
 #include <string.h>
 #include <wchar.h>
 #include "ntds_test_support.h"
-
-static BOOL read_value(const WCHAR *name, WCHAR *out)
-{
-    DWORD size = MAX_PATH * sizeof(WCHAR);
-    return !RegGetValueW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, name, RRF_RT_REG_SZ, NULL, out, &size);
-}
-
-BOOL read_dsa_paths(struct dsa_paths *paths)
-{
-    return read_value(NTDS_VALUE_DATABASE_FILE, paths->database)
-        && read_value(NTDS_VALUE_LOG_DIR, paths->log_dir)
-        && read_value(NTDS_VALUE_WORKING_DIR, paths->working_dir);
-}
-
-BOOL expected_unc(const WCHAR *local, WCHAR *unc, size_t size)
-{
-    WCHAR computer[MAX_COMPUTERNAME_LENGTH + 1];
-    DWORD n = ARRAYSIZE(computer);
-    BOOL named = GetComputerNameW(computer, &n);
-
-    if (!named) computer[0] = 0;
-    _snwprintf(unc, size, L"\\\\%ls\\%lc$%ls", computer, towupper(local[0]), local + 2);
-    unc[size - 1] = 0;
-    return named;
-}
 
 BOOL ntds_service_exists(void)
 {
@@ -71,16 +47,6 @@ BOOL ntds_service_set_running(BOOL running)
     }
     CloseServiceHandle(manager);
     return ok;
-}
-
-BOOL restore_registered(void)
-{
-    HKEY key;
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY,
-                      0, KEY_READ, &key))
-        return FALSE;
-    RegCloseKey(key);
-    return TRUE;
 }
 
 static DWORD crc32_of(const BYTE *p, size_t n)

@@ -81,27 +81,27 @@ static BOOL write_at(const WCHAR *path, LONGLONG offset, const void *data, DWORD
                               NULL, OPEN_EXISTING, 0, NULL);
     LARGE_INTEGER at;
     DWORD written = 0;
-    BOOL ok;
+    BOOL done;
 
     if (file == INVALID_HANDLE_VALUE) return FALSE;
     at.QuadPart = offset;
-    ok = (append || SetFilePointerEx(file, at, NULL, FILE_BEGIN)) && WriteFile(file, data, size, &written, NULL)
-         && written == size;
+    done = (append || SetFilePointerEx(file, at, NULL, FILE_BEGIN)) && WriteFile(file, data, size, &written, NULL)
+           && written == size;
     CloseHandle(file);
-    return ok;
+    return done;
 }
 
 static BOOL set_size(const WCHAR *path, LONGLONG size)
 {
     HANDLE file = CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
     LARGE_INTEGER at;
-    BOOL ok;
+    BOOL done;
 
     if (file == INVALID_HANDLE_VALUE) return FALSE;
     at.QuadPart = size;
-    ok = SetFilePointerEx(file, at, NULL, FILE_BEGIN) && SetEndOfFile(file);
+    done = SetFilePointerEx(file, at, NULL, FILE_BEGIN) && SetEndOfFile(file);
     CloseHandle(file);
-    return ok;
+    return done;
 }
 
 /* Applies a change; `offset` is how far the copy has got (for "ahead"/"behind").
@@ -188,14 +188,14 @@ static HBC prepare_and_list(struct target *t)
 
     if ((hr = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc)))
     {
-        fail("changes: DsBackupPrepareW returned %s", hr_name(hr));
+        ok(0, "changes: DsBackupPrepareW returned %s\n", hr_name(hr));
         return NULL;
     }
     DsBackupFree(token);
     hr = t->database ? DsBackupGetDatabaseNamesW(hbc, &list, &size) : DsBackupGetBackupLogsW(hbc, &list, &size);
     if (hr)
     {
-        fail("changes: listing returned %s", hr_name(hr));
+        ok(0, "changes: listing returned %s\n", hr_name(hr));
         DsBackupEnd(hbc);
         return NULL;
     }
@@ -210,7 +210,7 @@ static void restore_target(struct target *t)
     temp[MAX_PATH - 1] = 0;
     DeleteFileW(temp);
     if (!write_whole_file(t->path, t->original.data, t->original.size))
-        fail("changes: cannot put %ls back (error %lu)", t->path, GetLastError());
+        ok(0, "changes: cannot put %ls back (error %lu)\n", t->path, GetLastError());
 }
 
 static void run_case(struct change_checks *c, struct target *t, enum action action, enum moment moment)
@@ -398,7 +398,7 @@ static void test_same_tick_write(void)
     write_whole_file(path, version_a, sizeof(version_a));
     if ((hr = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &list_size, &hbc)))
     {
-        fail("changes: same-tick race: DsBackupPrepareW returned %s", hr_name(hr));
+        ok(0, "changes: same-tick race: DsBackupPrepareW returned %s\n", hr_name(hr));
         return;
     }
     DsBackupFree(token);
@@ -436,14 +436,14 @@ static void test_same_tick_write(void)
     }
     DsBackupEnd(hbc);
     DeleteFileW(path);
-    note("same-tick race: %d attempts, %d with the last-write time unchanged by the write, %d caught, %d torn "
-         "copies with S_OK", attempt, same_tick, caught, torn);
+    trace("same-tick race: %d attempts, %d with the last-write time unchanged by the write, %d caught, %d torn "
+          "copies with S_OK\n", attempt, same_tick, caught, torn);
     figure("race", "attempts=%d same_tick=%d torn=%d run=plain", attempt, same_tick, torn);
     check_report(&c);
 }
 
 /* reliability.exe changes */
-int run_change_tests(int argc, char **argv)
+static void test_changes(void)
 {
     static struct target targets[] = {{.name = L"ntds.dit", .database = TRUE}, {.name = L"edb00002.log"},
                                       {.name = L"edb.log"}};
@@ -451,12 +451,11 @@ int run_change_tests(int argc, char **argv)
     size_t t;
     int action, moment, cases = 0;
 
-    (void)argc; (void)argv;
     fault_off();
     if (!read_dsa_paths(&paths))
     {
-        fail("changes: the sample database is not configured");
-        return 1;
+        ok(0, "changes: the sample database is not configured\n");
+        return;
     }
     check_init(&c.before_open, "changes between listing and opening: a deleted file is hrFileNotFound; a "
                "truncated, grown or replaced one is copied exactly as it is now");
@@ -469,7 +468,7 @@ int run_change_tests(int argc, char **argv)
     check_init(&c.usable, "after a changed file: reads keep failing, DsBackupClose and DsBackupEnd return S_OK");
     check_init(&c.new_log, "a log created after the listing is refused until listed");
     /* A buffer big enough for the database, outside the process heap. */
-    if (!blob_read_file(&copy, paths.database)) { fail("changes: cannot read the database"); return 1; }
+    if (!blob_read_file(&copy, paths.database)) { ok(0, "changes: cannot read the database\n"); return; }
     copy.size = 0;
     {
         struct blob big = copy;
@@ -485,8 +484,8 @@ int run_change_tests(int argc, char **argv)
         else join_path(target->path, paths.log_dir, target->name);
         if (!blob_read_file(&target->original, target->path))
         {
-            fail("changes: cannot read %ls", target->path);
-            return 1;
+            ok(0, "changes: cannot read %ls\n", target->path);
+            return;
         }
         target->listed[0] = target->database ? 0x44 : 0x21;
         expected_unc(target->path, target->listed + 1, MAX_PATH);
@@ -508,18 +507,16 @@ int run_change_tests(int argc, char **argv)
     check_report(&c.usable);
     check_report(&c.new_log);
     test_same_tick_write();
-    return total_failures ? 1 : 0;
 }
 
 /* ---- the unreadable log folder ------------------------------------------- */
 
-/* reliability.exe unreadable-log-folder MODE: run.sh has made the log folder
- * unreadable on the Unix side (chmod MODE: 000 or 100, cannot be listed; 400,
- * can be listed but its files cannot be reached) and started Wine without the
- * capabilities that let root ignore file permissions. */
-int run_unreadable_log_folder_test(int argc, char **argv)
+/* reliability.exe changes unreadable-log-folder MODE: run.sh has made the log
+ * folder unreadable on the Unix side (chmod MODE: 000 or 100, cannot be listed;
+ * 400, can be listed but its files cannot be reached) and started Wine without
+ * the capabilities that let root ignore file permissions. */
+static void test_unreadable_log_folder(const char *mode)
 {
-    const char *mode = argc > 2 ? argv[2] : "000";
     BOOL listable = !strcmp(mode, "400") || !strcmp(mode, "600");
     WCHAR pattern[MAX_PATH], *list_w, *names;
     WIN32_FIND_DATAW data;
@@ -536,8 +533,8 @@ int run_unreadable_log_folder_test(int argc, char **argv)
     fault_off();
     if (!read_dsa_paths(&paths))
     {
-        fail("unreadable log folder: the sample database is not configured");
-        return 1;
+        ok(0, "unreadable log folder: the sample database is not configured\n");
+        return;
     }
     /* Is it really unreadable for this process? */
     join_path(pattern, paths.log_dir, listable ? L"edb.log" : L"edb*.log");
@@ -549,18 +546,18 @@ int run_unreadable_log_folder_test(int argc, char **argv)
         if (listable) CloseHandle(find);
         else FindClose(find);
         skip("log folder made unreadable with chmod %s: this process can still %s it: Wine keeps the rights of "
-             "root; the fault-injection test (open fault on FindFirstFile) stands in", mode,
+             "root; the fault-injection test (open fault on FindFirstFile) stands in\n", mode,
              listable ? "open the files in" : "list");
-        return 0;
+        return;
     }
     check_init(&c, "a log folder that %s (chmod %s on the Unix side): %s", listable ? "can be listed but not "
                "entered" : "cannot be listed", mode, listable ? "every log is listed or the lists fail, and no "
                "log opens with S_OK" : "the log lists fail with ERROR_ACCESS_DENIED, never a short or empty list");
-    note("probe: %s failed with error %lu", listable ? "CreateFileW" : "FindFirstFileW", error);
+    trace("probe: %s failed with error %lu\n", listable ? "CreateFileW" : "FindFirstFileW", error);
     if ((hr = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &size, &hbc)))
     {
-        fail("unreadable log folder: DsBackupPrepareW returned %s", hr_name(hr));
-        return 1;
+        ok(0, "unreadable log folder: DsBackupPrepareW returned %s\n", hr_name(hr));
+        return;
     }
     DsBackupFree(token);
     list_w = (WCHAR *)1; size = 1;
@@ -575,7 +572,7 @@ int run_unreadable_log_folder_test(int argc, char **argv)
             check_that(&c, hr != S_OK && hr_is_documented(hr), "log %ls in a folder this process cannot enter: "
                        "DsBackupOpenFileW returned %s", p + 1, hr_name(hr));
             if (hr == S_OK) DsBackupClose(hbc);
-            if (n == 1) note("opening a listed log: %s", hr_name(hr));
+            if (n == 1) trace("opening a listed log: %s\n", hr_name(hr));
         }
         check_that(&c, listable && n == 4, "DsBackupGetBackupLogsW returned S_OK with %d entries (the folder "
                    "holds 4 logs)", n);
@@ -584,7 +581,7 @@ int run_unreadable_log_folder_test(int argc, char **argv)
     else
         check_that(&c, hr == ERROR_ACCESS_DENIED && !list_w && !size, "DsBackupGetBackupLogsW returned %s, %p, %lu",
                    hr_name(hr), list_w, size);
-    note("DsBackupGetBackupLogsW: %s, %d entries", hr_name(hr), n);
+    trace("DsBackupGetBackupLogsW: %s, %d entries\n", hr_name(hr), n);
     list_a = (char *)1; size = 1;
     hr = DsBackupGetBackupLogsA(hbc, &list_a, &size);
     if (hr == S_OK) DsBackupFree(list_a);
@@ -603,5 +600,13 @@ int run_unreadable_log_folder_test(int argc, char **argv)
     hr = DsBackupEnd(hbc);
     check_that(&c, hr == S_OK, "DsBackupEnd returned %s", hr_name(hr));
     check_report(&c);
-    return total_failures ? 1 : 0;
+}
+
+START_TEST(changes)
+{
+    char **argv;
+    int argc = winetest_get_mainargs(&argv);
+
+    if (argc > 2 && !strcmp(argv[2], "unreadable-log-folder")) test_unreadable_log_folder(argc > 3 ? argv[3] : "000");
+    else test_changes();
 }

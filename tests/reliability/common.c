@@ -10,51 +10,6 @@
 #include <wchar.h>
 #include "reliability.h"
 
-long total_failures;
-
-/* One TAP line: PREFIX, the message, SUFFIX. */
-static void vprint(const char *prefix, const char *fmt, va_list args, const char *suffix)
-{
-    fputs(prefix, stdout);
-    vprintf(fmt, args);
-    fputs(suffix, stdout);
-    fputc('\n', stdout);
-    fflush(stdout);
-}
-
-void pass(const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    vprint("ok - ", fmt, args, "");
-    va_end(args);
-}
-
-void fail(const char *fmt, ...)
-{
-    va_list args;
-    total_failures++;
-    va_start(args, fmt);
-    vprint("not ok - ", fmt, args, "");
-    va_end(args);
-}
-
-void skip(const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    vprint("ok - ", fmt, args, " # SKIP");
-    va_end(args);
-}
-
-void note(const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    vprint("  ", fmt, args, "");
-    va_end(args);
-}
-
 void figure(const char *key, const char *fmt, ...)
 {
     va_list args;
@@ -76,38 +31,43 @@ void check_init(struct check *c, const char *fmt, ...)
     c->quiet = 0;
 }
 
-int check_that(struct check *c, int ok, const char *fmt, ...)
+int check_that_(const char *file, int line, struct check *c, int holds, const char *fmt, ...)
 {
+    char detail[1024];
     va_list args;
 
     c->checked++;
-    if (ok) return 1;
+    if (holds) return 1;
     if (c->failed++ < 8 && !c->quiet)
     {
-        printf("  ! %s: ", c->what);
         va_start(args, fmt);
-        vprintf(fmt, args);
+        vsnprintf(detail, sizeof(detail), fmt, args);
         va_end(args);
-        fputc('\n', stdout);
-        fflush(stdout);
+        detail[sizeof(detail) - 1] = 0;
+        trace_(file, line)("! %s: %s\n", c->what, detail);
     }
     return 0;
 }
 
-int check_report(struct check *c)
+int check_report_(const char *file, int line, struct check *c)
 {
     if (!c->checked)
     {
-        fail("%s: nothing was checked", c->what);
-        return 0;
+        winetest_push_context("%s", c->what);
+        ok_(file, line)(0, "nothing was checked\n");
     }
-    if (c->failed)
+    else if (c->failed)
     {
-        fail("%s: %ld of %ld checks failed", c->what, c->failed, c->checked);
-        return 0;
+        winetest_push_context("%s", c->what);
+        ok_(file, line)(0, "%ld of %ld checks failed\n", c->failed, c->checked);
     }
-    pass("%s (%ld checks)", c->what, c->checked);
-    return 1;
+    else
+    {
+        winetest_push_context("%s (%ld checks)", c->what, c->checked);
+        ok_(file, line)(1, "\n");
+    }
+    winetest_pop_context();
+    return c->checked && !c->failed;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -178,16 +138,16 @@ BOOL blob_read_file(struct blob *blob, const WCHAR *path)
                               NULL, OPEN_EXISTING, 0, NULL);
     LARGE_INTEGER length;
     DWORD got = 0;
-    BOOL ok;
+    BOOL read;
 
     blob->size = 0;
     if (file == INVALID_HANDLE_VALUE) return FALSE;
-    ok = GetFileSizeEx(file, &length) && length.QuadPart < 0x40000000
-         && blob_reserve(blob, length.LowPart + 1)
-         && ReadFile(file, blob->data, length.LowPart, &got, NULL) && got == length.LowPart;
+    read = GetFileSizeEx(file, &length) && length.QuadPart < 0x40000000
+           && blob_reserve(blob, length.LowPart + 1)
+           && ReadFile(file, blob->data, length.LowPart, &got, NULL) && got == length.LowPart;
     CloseHandle(file);
-    blob->size = ok ? got : 0;
-    return ok;
+    blob->size = read ? got : 0;
+    return read;
 }
 
 void blob_free(struct blob *blob)
@@ -200,12 +160,12 @@ BOOL write_whole_file(const WCHAR *path, const void *data, DWORD size)
 {
     HANDLE file = CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, CREATE_ALWAYS, 0, NULL);
     DWORD written = 0;
-    BOOL ok;
+    BOOL written_all;
 
     if (file == INVALID_HANDLE_VALUE) return FALSE;
-    ok = (!size || WriteFile(file, data, size, &written, NULL)) && written == size;
+    written_all = (!size || WriteFile(file, data, size, &written, NULL)) && written == size;
     CloseHandle(file);
-    return ok;
+    return written_all;
 }
 
 BOOL folder_snapshot_take(struct folder_snapshot *snapshot, const WCHAR *dir)
@@ -343,8 +303,8 @@ void fault_set(enum fault_kind_id kind, long n, BOOL persistent)
 {
     fault_arm_fn arm = (fault_arm_fn)(void *)test_hook("ntdsbcli_test_fault_arm");
 
-    if (!arm) fail("fault_set: the DLL is not the test build (no ntdsbcli_test_fault_arm)");
-    else if (!arm(kind, n, persistent)) fail("fault_set: ntdsbcli_test_fault_arm refused kind %d", (int)kind);
+    if (!arm) ok(0, "fault_set: the DLL is not the test build (no ntdsbcli_test_fault_arm)\n");
+    else if (!arm(kind, n, persistent)) ok(0, "fault_set: ntdsbcli_test_fault_arm refused kind %d\n", (int)kind);
 }
 
 void fault_off(void)

@@ -11,6 +11,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "reliability.h"
 
@@ -26,9 +27,10 @@ static HRESULT register_sample_restore(HBC hbc)
     return DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, &map, 1, paths.log_dir, 1, 3);
 }
 
-/* reliability.exe durability-register: registers a restore, says so on stdout,
- * and waits to be killed. */
-int run_durability_register(int argc, char **argv)
+/* reliability.exe durability register: registers a restore, says so on
+ * stdout, and waits to be killed (a step run.sh drives: no checks of its own,
+ * the exit code says how far it got). */
+static void register_and_wait(void)
 {
     struct dsa_paths paths;
     EDB_RSTMAPW map;
@@ -38,93 +40,85 @@ int run_durability_register(int argc, char **argv)
     HRESULT hr;
     HBC hbc;
 
-    (void)argc; (void)argv;
     fault_off();
-    if (!read_dsa_paths(&paths)) { printf("durability: the sample database is not configured\n"); return 1; }
-    if (!ntds_service_set_running(TRUE)) { printf("durability: the NTDS service does not start\n"); return 1; }
+    if (!read_dsa_paths(&paths)) { printf("durability: the sample database is not configured\n"); exit(1); }
+    if (!ntds_service_set_running(TRUE)) { printf("durability: the NTDS service does not start\n"); exit(1); }
     hr = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &hbc);
-    if (hr || token_size != 40) { printf("durability: DsBackupPrepareW returned %s\n", hr_name(hr)); return 1; }
+    if (hr || token_size != 40) { printf("durability: DsBackupPrepareW returned %s\n", hr_name(hr)); exit(1); }
     memcpy(saved, token, 40);
     DsBackupFree(token);
     DsBackupEnd(hbc);
-    if (!ntds_service_set_running(FALSE)) { printf("durability: the NTDS service does not stop\n"); return 1; }
+    if (!ntds_service_set_running(FALSE)) { printf("durability: the NTDS service does not stop\n"); exit(1); }
     hr = DsRestorePrepareW(NULL, 0, saved, 40, &hbc);
-    if (hr) { printf("durability: DsRestorePrepareW returned %s\n", hr_name(hr)); return 1; }
+    if (hr) { printf("durability: DsRestorePrepareW returned %s\n", hr_name(hr)); exit(1); }
     map.wszDatabaseName = paths.database;
     map.wszNewDatabaseName = paths.database;
     hr = DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, &map, 1, paths.log_dir, 1, 3);
     printf("durability: DsRestoreRegisterW returned %s\n", hr_name(hr));
-    if (hr) return 1;
+    if (hr) exit(1);
     printf("REGISTERED\n");
     fflush(stdout);
     /* The restore would now copy files for minutes; Wine dies meanwhile. */
     Sleep(120000);
     DsRestoreEnd(hbc);
-    return 3;
+    exit(3);
 }
 
-/* reliability.exe durability-check: after Wine died and started again. */
-int run_durability_check(int argc, char **argv)
+/* reliability.exe durability check: after Wine died and started again. */
+static void test_after_the_crash(void)
 {
-    BOOL online = TRUE;
-    BOOL key_before = restore_registered();
+    BOOL online = TRUE, key_before = restore_registered(), whole = FALSE;
     BYTE token[40];
     HRESULT hr;
     HBC hbc;
 
-    (void)argc; (void)argv;
     fault_off();
-    note("after the crash, before any call to the DLL, the key is %s", key_before ? "there" : "not there");
+    trace("after the crash, before any call to the DLL, the key is %s\n", key_before ? "there" : "not there");
     hr = DsIsNTDSOnlineW(NULL, &online);
-    if (hr == S_OK && !online)
-        pass("durability: after the crash the directory is reported offline");
-    else
-        fail("durability: after the crash DsIsNTDSOnlineW returned %s and online = %d: the directory would start "
-             "on a half-restored database", hr_name(hr), online);
+    ok_property("durability: after the crash the directory is reported offline", hr == S_OK && !online,
+                "DsIsNTDSOnlineW returned %s and online = %d: the directory would start on a half-restored "
+                "database\n", hr_name(hr), online);
     if (restore_registered())
     {
         HKEY key;
         ULONGLONG id = 0;
         DWORD size = sizeof(id), type = 0;
-        BOOL whole = !RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_KEY, 0, KEY_READ, &key);
-        if (whole)
+        if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, RESTORE_KEY, 0, KEY_READ, &key))
         {
             whole = !RegQueryValueExW(key, L"Backup Id", NULL, &type, (BYTE *)&id, &size) && type == REG_QWORD
                     && !RegQueryValueExW(key, RESTORE_VALUE_MAP, NULL, &type, NULL, &size) && type == REG_MULTI_SZ;
             RegCloseKey(key);
         }
-        if (whole) pass("durability: after the crash the Restore In Progress key is there, with its values");
-        else fail("durability: after the crash the Restore In Progress key is there but incomplete");
+        ok_property("durability: after the crash the Restore In Progress key is there, with its values", whole,
+                    "the key is there but incomplete\n");
     }
     else
-        fail("durability: a registration that DsRestoreRegister returned S_OK for is lost when Wine dies (SIGKILL "
-             "of the wineserver) while the registering process still runs");
+        ok_property("durability: after the crash the Restore In Progress key is there, with its values", FALSE,
+                    "a registration that DsRestoreRegister returned S_OK for is lost when Wine dies (SIGKILL of the "
+                    "wineserver) while the registering process still runs\n");
     if (ntds_service_exists() && ntds_service_set_running(TRUE))
     {
-        fail("durability: after the crash the NTDS service starts on a half-restored database");
+        ok_property("durability: after the crash the NTDS service refuses to start", FALSE,
+                    "the NTDS service starts on a half-restored database\n");
         ntds_service_set_running(FALSE);
     }
     else
-        pass("durability: after the crash the NTDS service refuses to start");
+        ok_property("durability: after the crash the NTDS service refuses to start", TRUE, "\n");
     /* No other context may complete the restore whose process died... */
     make_token(token, now_filetime(), 180);
     hr = DsRestorePrepareW(NULL, 0, token, 40, &hbc);
-    if (hr == S_OK && (hr = DsRestoreRegisterComplete(hbc, S_OK)) == hrInvalidBackupSequence && restore_registered())
-        pass("durability: another context cannot complete the registration of the process that died");
-    else
-        fail("durability: DsRestoreRegisterComplete(S_OK) of another context after the crash: %s, key %s",
-             hr_name(hr), restore_registered() ? "still there" : "gone");
+    if (hr == S_OK) hr = DsRestoreRegisterComplete(hbc, S_OK);
+    ok_property("durability: another context cannot complete the registration of the process that died",
+                hr == hrInvalidBackupSequence && restore_registered(), "DsRestoreRegisterComplete(S_OK) of another "
+                "context: %s, key %s\n", hr_name(hr), restore_registered() ? "still there" : "gone");
     /* ... the administrator restores again: the new registration replaces it,
      * and completing that one removes the registration for good. */
     if (hr == hrInvalidBackupSequence || hr == S_OK) hr = register_sample_restore(hbc);
     if (hr == S_OK) hr = DsRestoreRegisterComplete(hbc, S_OK);
     DsRestoreEnd(hbc);
-    if (hr == S_OK && !restore_registered() && DsIsNTDSOnlineW(NULL, &online) == S_OK && !restore_registered())
-        pass("durability: a new restore replaces the registration of the process that died, and completes");
-    else
-        fail("durability: restoring again after the crash: %s, key %s", hr_name(hr),
-             restore_registered() ? "still there" : "gone");
-    return total_failures ? 1 : 0;
+    ok_property("durability: a new restore replaces the registration of the process that died, and completes",
+                hr == S_OK && !restore_registered() && DsIsNTDSOnlineW(NULL, &online) == S_OK && !restore_registered(),
+                "restoring again: %s, key %s\n", hr_name(hr), restore_registered() ? "still there" : "gone");
 }
 
 /* ---- a full disk while a restore is registered ----------------------------- */
@@ -155,9 +149,10 @@ static BOOL disk_fill(BOOL full)
     return run_unix(script) == 0;
 }
 
-/* reliability.exe disk-full: run.sh has installed the service stand-in and
- * mounted a small tmpfs on the journal's folder, %ProgramData%\ntdsbcli. */
-int run_disk_full_test(int argc, char **argv)
+/* reliability.exe durability disk-full: run.sh has installed the service
+ * stand-in and mounted a small tmpfs on the journal's folder,
+ * %ProgramData%\ntdsbcli. */
+static void test_disk_full(void)
 {
     wine_get_unix_file_name_fn get_unix_name = (wine_get_unix_file_name_fn)(void *)GetProcAddress(
         GetModuleHandleW(L"kernel32.dll"), "wine_get_unix_file_name");
@@ -173,7 +168,6 @@ int run_disk_full_test(int argc, char **argv)
     HRESULT hr, hr2;
     HBC hbc, backup;
 
-    (void)argc; (void)argv;
     fault_off();
     check_init(&c, "a full disk (the journal's file system) during DsRestoreRegister and "
                "DsRestoreRegisterComplete: a documented failure and no registration, or a whole one");
@@ -181,8 +175,8 @@ int run_disk_full_test(int argc, char **argv)
             || !restore_journal_path(folder, MAX_PATH, FALSE)
             || !(unix_name = get_unix_name(folder)))
     {
-        fail("disk full: setup (paths, Unix name of the journal folder)");
-        return 1;
+        ok(0, "disk full: setup (paths, Unix name of the journal folder)\n");
+        return;
     }
     snprintf(journal_unix_dir, sizeof(journal_unix_dir), "%s", unix_name);
     HeapFree(GetProcessHeap(), 0, unix_name);
@@ -191,8 +185,8 @@ int run_disk_full_test(int argc, char **argv)
     if (!ntds_service_set_running(TRUE)
             || DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &token_size, &backup) != S_OK)
     {
-        fail("disk full: no token from a real backup");
-        return 1;
+        ok(0, "disk full: no token from a real backup\n");
+        return;
     }
     memcpy(saved, token, 40);
     DsBackupFree(token);
@@ -203,14 +197,14 @@ int run_disk_full_test(int argc, char **argv)
     if (!check_that(&c, disk_fill(TRUE), "the journal's file system could not be filled"))
     {
         check_report(&c);
-        return 1;
+        return;
     }
     hr = DsRestorePrepareW(NULL, 0, saved, 40, &hbc);
     check_that(&c, hr == S_OK, "DsRestorePrepareW with the disk full: %s", hr_name(hr));
     if (hr == S_OK)
     {
         hr = DsRestoreRegisterW(hbc, paths.working_dir, paths.log_dir, &map, 1, paths.log_dir, 1, 3);
-        note("DsRestoreRegisterW with the disk full: %s", hr_name(hr));
+        trace("DsRestoreRegisterW with the disk full: %s\n", hr_name(hr));
         if (hr == S_OK)
             check_that(&c, restore_registered() && journal_present(L""), "DsRestoreRegisterW returned S_OK with "
                        "the disk full, but the registration is not whole (key %d, journal %d)",
@@ -237,11 +231,11 @@ int run_disk_full_test(int argc, char **argv)
     if (!check_that(&c, hr == S_OK, "registering with free space: %s", hr_name(hr)))
     {
         check_report(&c);
-        return 1;
+        return;
     }
     check_that(&c, disk_fill(TRUE), "the journal's file system could not be filled");
     hr = DsRestoreRegisterComplete(hbc, E_FAIL);
-    note("DsRestoreRegisterComplete(E_FAIL) with the disk full: %s", hr_name(hr));
+    trace("DsRestoreRegisterComplete(E_FAIL) with the disk full: %s\n", hr_name(hr));
     check_that(&c, (hr == S_OK || hr == hrError || hr == hrDiskFull) && restore_registered()
                && journal_present(L"") && !journal_present(L".new"), "DsRestoreRegisterComplete(E_FAIL) with the "
                "disk full: %s; key %d, journal %d, temporary %d", hr_name(hr), restore_registered(),
@@ -251,7 +245,7 @@ int run_disk_full_test(int argc, char **argv)
     check_that(&c, hr2 == S_OK && !online, "while registered with the disk full, DsIsNTDSOnline %s, online %d",
                hr_name(hr2), online);
     hr = DsRestoreRegisterComplete(hbc, S_OK);
-    note("DsRestoreRegisterComplete(S_OK) with the disk full: %s", hr_name(hr));
+    trace("DsRestoreRegisterComplete(S_OK) with the disk full: %s\n", hr_name(hr));
     if (hr == S_OK)
         check_that(&c, !restore_registered() && !journal_present(L""), "DsRestoreRegisterComplete(S_OK) "
                    "returned S_OK with the disk full but left key %d, journal %d", restore_registered(),
@@ -269,5 +263,16 @@ int run_disk_full_test(int argc, char **argv)
     }
     DsRestoreEnd(hbc);
     check_report(&c);
-    return total_failures ? 1 : 0;
+}
+
+START_TEST(durability)
+{
+    char **argv;
+    int argc = winetest_get_mainargs(&argv);
+    const char *step = argc > 2 ? argv[2] : "";
+
+    if (!strcmp(step, "register")) register_and_wait();
+    else if (!strcmp(step, "check")) test_after_the_crash();
+    else if (!strcmp(step, "disk-full")) test_disk_full();
+    else ok(0, "durability: unknown step %s (register, check or disk-full)\n", debugstr_a(step));
 }

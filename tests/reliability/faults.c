@@ -912,8 +912,8 @@ static void walk_sequence(const struct sequence *sequence, BOOL persistent_every
     for (n = 0; n < 3; n++)
         if (!run_once(sequence, &checks, 0, 0, FALSE, 1, &growth, failure, sizeof(failure)))
         {
-            fail("faults %s: the sequence fails with no fault injected (%s); nothing else is meaningful",
-                 sequence->name, failure);
+            ok(0, "faults %s: the sequence fails with no fault injected (%s); nothing else is meaningful\n",
+               sequence->name, failure);
             return;
         }
     heap_measure(&start);
@@ -945,11 +945,11 @@ static void walk_sequence(const struct sequence *sequence, BOOL persistent_every
                 if (single_ok)
                 {
                     t->absorbed++;
-                    note("%s %s:%ld%s: the fault was absorbed (the sequence still succeeded)", sequence->name,
-                         kind_names[kind], n, segment ? "" : " (DsIsNTDSOnline)");
+                    trace("%s %s:%ld%s: the fault was absorbed (the sequence still succeeded)\n", sequence->name,
+                          kind_names[kind], n, segment ? "" : " (DsIsNTDSOnline)");
                 }
             }
-            if (n > MAX_N) fail("faults %s %s: still failing at N = %d", sequence->name, kind_names[kind], MAX_N);
+            if (n > MAX_N) ok(0, "faults %s %s: still failing at N = %d\n", sequence->name, kind_names[kind], MAX_N);
         }
         figure("faults", "sequence=%s kind=%s injected=%ld iterations=%ld persistent_runs=%ld absorbed=%ld",
                sequence->name, kind_names[kind], t->injected, t->iterations, t->persistent_runs, t->absorbed);
@@ -967,8 +967,8 @@ static void walk_sequence(const struct sequence *sequence, BOOL persistent_every
                "%s: heap grew from %lld to %lld bytes (%lld to %lld blocks) over %ld runs", sequence->name,
                start.bytes, end.bytes, start.blocks, end.blocks, all.iterations);
     sequence_checks_report(&checks);
-    note("faults %s: %ld faults injected in %ld runs, %.1f s", sequence->name, all.injected, all.iterations,
-         (GetTickCount() - started) / 1000.0);
+    trace("faults %s: %ld faults injected in %ld runs, %.1f s\n", sequence->name, all.injected, all.iterations,
+          (GetTickCount() - started) / 1000.0);
 }
 
 /* ---- targeted: a registry fault must not make an expired backup acceptable -- */
@@ -1003,8 +1003,8 @@ static void test_lifetime_under_faults(void)
     hr = DsRestorePrepareW(NULL, 0, token, 40, &hbc);
     if (hr != hrContentsExpired)
     {
-        fail("faults: with no fault, a backup older than the configured lifetime gave %s, expected "
-             "hrContentsExpired", hr_name(hr));
+        ok(0, "faults: with no fault, a backup older than the configured lifetime gave %s, expected "
+           "hrContentsExpired\n", hr_name(hr));
         if (hr == S_OK) DsRestoreEnd(hbc);
     }
     /* For each N, single and persistent, until both give the fault-free answer. */
@@ -1031,7 +1031,7 @@ static void test_lifetime_under_faults(void)
 
     /* The backup side: the lifetime recorded in a new token. */
     if (!ntds_service_set_running(TRUE))
-        fail("faults: the NTDS service stand-in does not start (needed for the backup side of the lifetime test)");
+        ok(0, "faults: the NTDS service stand-in does not start (needed for the backup side of the lifetime test)\n");
     else
     {
         for (kind = 0; kind < KIND_COUNT; kind++)
@@ -1115,6 +1115,7 @@ static void test_log_folder_listing_refused(void)
  * growth" means nothing. */
 static void check_heap_measurement(void)
 {
+    char name[256];
     struct heap_usage before, with_blocks, with_context, after;
     void *blocks[100], *token;
     DWORD size;
@@ -1134,15 +1135,13 @@ static void check_heap_measurement(void)
     figure("heap-calibration", "hundred_blocks=%lld hundred_blocks_bytes=%lld context_blocks=%lld context_bytes=%lld",
            with_blocks.blocks - before.blocks, with_blocks.bytes - before.bytes, with_context.blocks - before.blocks,
            with_context.bytes - before.bytes);
-    if (with_blocks.blocks - before.blocks >= 100 && with_blocks.bytes - before.bytes >= 100000
-            && hbc && with_context.blocks > before.blocks && after.blocks <= with_context.blocks)
-        pass("faults: HeapWalk over the process heap is meaningful under Wine: 100 blocks of 1000 bytes show as "
-             "+%lld blocks, +%lld bytes; an open backup context as +%lld blocks, +%lld bytes",
+    snprintf(name, sizeof(name), "faults: HeapWalk over the process heap is meaningful under Wine: 100 blocks of "
+             "1000 bytes show as +%lld blocks, +%lld bytes; an open backup context as +%lld blocks, +%lld bytes",
              with_blocks.blocks - before.blocks, with_blocks.bytes - before.bytes, with_context.blocks - before.blocks,
              with_context.bytes - before.bytes);
-    else
-        fail("faults: HeapWalk does not see allocations (+%lld blocks for 100, +%lld for a context): the leak checks "
-             "mean nothing", with_blocks.blocks - before.blocks, with_context.blocks - before.blocks);
+    ok_property(name, with_blocks.blocks - before.blocks >= 100 && with_blocks.bytes - before.bytes >= 100000
+                && hbc && with_context.blocks > before.blocks && after.blocks <= with_context.blocks,
+                "HeapWalk does not see allocations: the leak checks mean nothing\n");
 }
 
 /* ---- entry ---------------------------------------------------------------- */
@@ -1151,28 +1150,30 @@ static BOOL take_backup_token(void)
 {
     void *token;
     HBC hbc;
-    BOOL ok;
+    BOOL taken;
 
     if (!ntds_service_set_running(TRUE)) return FALSE;
-    ok = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &backup_token_size, &hbc) == S_OK
+    taken = DsBackupPrepareW(NULL, 0, BACKUP_TYPE_FULL, &token, &backup_token_size, &hbc) == S_OK
          && backup_token_size == sizeof(backup_token);
-    if (ok)
+    if (taken)
     {
         memcpy(backup_token, token, sizeof(backup_token));
         DsBackupFree(token);
         DsBackupEnd(hbc);
     }
-    return ntds_service_set_running(FALSE) && ok;
+    return ntds_service_set_running(FALSE) && taken;
 }
 
 /* reliability.exe faults backup|truncate|restore [--persistent-every-n] */
-int run_fault_tests(int argc, char **argv)
+START_TEST(faults)
 {
     static const struct sequence backup = {"backup", backup_sequence, 2, TRUE};
     static const struct sequence truncate = {"truncate", truncate_sequence, 1, FALSE};
     static const struct sequence restore_w = {"restore-W", restore_sequence_w, 1, TRUE};
     static const struct sequence restore_a = {"restore-A", restore_sequence_a, 1, TRUE};
     static const struct sequence restore_failed = {"restore-failed-first", restore_sequence_failed_first, 1, TRUE};
+    char **argv;
+    int argc = winetest_get_mainargs(&argv);
     const char *what = argc > 2 ? argv[2] : "backup";
     BOOL every_n = argc > 3 && !strcmp(argv[3], "--persistent-every-n");
     WCHAR path[MAX_PATH];
@@ -1180,19 +1181,19 @@ int run_fault_tests(int argc, char **argv)
 
     if (!fault_test_mode_available())
     {
-        fail("faults: the DLL is not the test build (build/<arch>/test/ntdsbcli.dll): it has no fault injection");
-        return 1;
+        ok(0, "faults: the DLL is not the test build (build/<arch>/test/ntdsbcli.dll): it has no fault injection\n");
+        return;
     }
     fault_off();
     if (!read_dsa_paths(&paths))
     {
-        fail("faults: the sample database is not configured");
-        return 1;
+        ok(0, "faults: the sample database is not configured\n");
+        return;
     }
     if (!strcmp(what, "backup"))
     {
         check_heap_measurement();
-        if (!folder_snapshot_take(&snapshot, paths.log_dir)) { fail("faults: cannot read %ls", paths.log_dir); return 1; }
+        if (!folder_snapshot_take(&snapshot, paths.log_dir)) { ok(0, "faults: cannot read %ls\n", paths.log_dir); return; }
         expected_file_init(&database_file, 0x44, paths.database);
         log_count = expected_logs(log_files);
         walk_sequence(&backup, every_n);
@@ -1208,7 +1209,7 @@ int run_fault_tests(int argc, char **argv)
             join_path(path, paths.log_dir, extra_logs[i]);
             write_whole_file(path, content, extra_log_sizes[i]);
         }
-        if (!folder_snapshot_take(&snapshot, paths.log_dir)) { fail("faults: cannot read %ls", paths.log_dir); return 1; }
+        if (!folder_snapshot_take(&snapshot, paths.log_dir)) { ok(0, "faults: cannot read %ls\n", paths.log_dir); return; }
         expected_file_init(&database_file, 0x44, paths.database);
         truncate_log_count = expected_logs(truncate_logs);
         walk_sequence(&truncate, every_n);
@@ -1220,19 +1221,14 @@ int run_fault_tests(int argc, char **argv)
     }
     else if (!strcmp(what, "restore"))
     {
-        if (!ntds_service_exists()) { fail("faults restore: the NTDS service stand-in is not installed"); return 1; }
-        if (!take_backup_token()) { fail("faults restore: no token from a real backup"); return 1; }
-        if (!folder_snapshot_take(&snapshot, paths.log_dir)) { fail("faults: cannot read %ls", paths.log_dir); return 1; }
+        if (!ntds_service_exists()) { ok(0, "faults restore: the NTDS service stand-in is not installed\n"); return; }
+        if (!take_backup_token()) { ok(0, "faults restore: no token from a real backup\n"); return; }
+        if (!folder_snapshot_take(&snapshot, paths.log_dir)) { ok(0, "faults: cannot read %ls\n", paths.log_dir); return; }
         walk_sequence(&restore_w, every_n);
         walk_sequence(&restore_a, every_n);
         walk_sequence(&restore_failed, every_n);
         test_lifetime_under_faults();
     }
-    else
-    {
-        fail("faults: unknown sequence %s", what);
-        return 2;
-    }
+    else ok(0, "faults: unknown sequence %s\n", what);
     folder_snapshot_free(&snapshot);
-    return total_failures ? 1 : 0;
 }

@@ -160,8 +160,8 @@ static void describe_alias_regions(void)
     {
         if (!alias_regions[i].image || !GetModuleFileNameW((HMODULE)alias_regions[i].base, module, MAX_PATH))
             wcscpy(module, alias_regions[i].image ? L"(an image)" : L"(private or mapped memory)");
-        note("%ld handles issued were addresses inside %ls at %p%s", (long)alias_regions[i].count, module,
-             alias_regions[i].base, alias_regions[i].base == (void *)GetModuleHandleW(NULL) ? " (this program)" : "");
+        trace("%ld handles issued were addresses inside %ls at %p%s\n", (long)alias_regions[i].count, module,
+              alias_regions[i].base, alias_regions[i].base == (void *)GetModuleHandleW(NULL) ? " (this program)" : "");
     }
 }
 
@@ -563,7 +563,7 @@ static void test_end_races(int rounds_per_config)
     check_init(&c, "handles: DsBackupEnd racing DsBackupRead, DsBackupClose and DsBackupOpenFile on the same handle "
                "(2, 3 and 4 threads): only documented results, only the file's bytes, End S_OK once");
     check_init(&double_end, "handles: two threads ending the same handle at once: exactly one S_OK");
-    if (!blob_read_file(&database, paths.database)) { fail("handles: cannot read the database"); return; }
+    if (!blob_read_file(&database, paths.database)) { ok(0, "handles: cannot read the database\n"); return; }
     database_name[0] = 0x44;
     expected_unc(paths.database, database_name + 1, MAX_PATH);
     for (i = 0; i < 3; i++)
@@ -810,7 +810,7 @@ static void test_stale_handles(int count)
         }
         nfresh++;
     }
-    note("stale handles: %d of %d slots reused by %d new contexts", reused, count, nfresh);
+    trace("stale handles: %d of %d slots reused by %d new contexts\n", reused, count, nfresh);
     check_that(&c, reused > 0, "no slot was reused within %d new contexts", nfresh);
     for (i = 0; i < count; i++) torture_value(stale[i], &c, "ended handle");
     for (j = 0; j < nfresh; j++)
@@ -868,17 +868,19 @@ static void probe_scm_race(void)
     for (i = 0; i < 4; i++) threads[i] = CreateThread(NULL, 0, scm_probe_main, NULL, 0, NULL);
     WaitForMultipleObjects(4, threads, TRUE, INFINITE);
     for (i = 0; i < 4; i++) CloseHandle(threads[i]);
-    note("platform (no DLL involved): %ld of %ld OpenSCManagerW/OpenServiceW calls on 4 threads, with token "
-         "handles opened and closed alongside, failed with ERROR_INVALID_HANDLE", (long)scm_invalid_handle,
-         (long)scm_calls);
+    trace("platform (no DLL involved): %ld of %ld OpenSCManagerW/OpenServiceW calls on 4 threads, with token "
+          "handles opened and closed alongside, failed with ERROR_INVALID_HANDLE\n", (long)scm_invalid_handle,
+          (long)scm_calls);
     figure("platform", "scm_calls=%ld scm_invalid_handle=%ld threads=4", (long)scm_calls, (long)scm_invalid_handle);
 }
 
 /* ---- entry ------------------------------------------------------------------ */
 
 /* reliability.exe handles [VALUES [CONTEXTS [RACE_ROUNDS]]] */
-int run_handle_tests(int argc, char **argv)
+START_TEST(handles)
 {
+    char **argv;
+    int argc = winetest_get_mainargs(&argv);
     long values = argc > 2 ? atol(argv[2]) : 1000000;
     long contexts = argc > 3 ? atol(argv[3]) : 30000;
     int race_rounds = argc > 4 ? atoi(argv[4]) : 300;
@@ -887,15 +889,15 @@ int run_handle_tests(int argc, char **argv)
     fault_off();
     if (!read_dsa_paths(&paths))
     {
-        fail("handles: the sample database is not configured");
-        return 1;
+        ok(0, "handles: the sample database is not configured\n");
+        return;
     }
     value_set_init(&issued, 1 << 18);
     value_set_init(&live, 1 << 12);
     if (!issued.slots || !live.slots)
     {
-        fail("handles: no memory for the sets of handle values");
-        return 1;
+        ok(0, "handles: no memory for the sets of handle values\n");
+        return;
     }
     check_init(&c_unique, "handles: no handle value is ever issued twice or seen live twice");
     check_init(&c_not_memory, "handles: no handle value issued is an address of this process's memory "
@@ -910,16 +912,16 @@ int run_handle_tests(int argc, char **argv)
     /* A handle that is an address of the caller's memory, shown working. */
     if (memory_alias_examples)
     {
-        note("%ld of %lu handles issued were addresses of this process's memory; the first, %p, used as a "
-             "pointer: %s", (long)memory_alias_examples, (unsigned long)issued.count, (void *)memory_alias_value,
-             memory_alias_evidence);
+        trace("%ld of %lu handles issued were addresses of this process's memory; the first, %p, used as a "
+              "pointer: %s\n", (long)memory_alias_examples, (unsigned long)issued.count, (void *)memory_alias_value,
+              memory_alias_evidence);
         describe_alias_regions();
     }
     figure("handles", "phase=total handle_operations=%lld threads=%ld issued=%lu memory_aliases=%ld seconds=%.1f",
            (long long)handle_operations, threads_started + 1, (unsigned long)issued.count,
            (long)memory_alias_examples, (GetTickCount() - started) / 1000.0);
-    if (issued.full || live.full) fail("handles: the set of handle values filled up: the uniqueness check is partial");
+    if (issued.full || live.full)
+        ok(0, "handles: the set of handle values filled up: the uniqueness check is partial\n");
     check_report(&c_unique);
     check_report(&c_not_memory);
-    return total_failures ? 1 : 0;
 }

@@ -2,9 +2,11 @@
  * Reliability tests of ntdsbcli.dll under Wine: fault injection along whole
  * sequences, files changing underneath a backup, and handle torture, in the
  * manner of SQLite's anomaly tests ("How SQLite Is Tested").  Only the public header
- * and Win32 are used.  Results are TAP lines ("ok - ", "not ok - ", "... # SKIP"),
- * counted by tests/tap-count.awk, and "FIGURE: key value" lines, which
- * tests/reliability/report.py turns into docs/reliability.md.
+ * and Win32 are used.  Like every PE test program they speak Wine's test dialect
+ * (tests/lib/wine/test.h): one unit per file (faults, changes, handles,
+ * durability), ok(), skip(), trace(), and TAP counted by tests/tap-count.awk;
+ * besides, "FIGURE: key value" lines, which tests/reliability/report.py turns
+ * into docs/reliability.md.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -20,13 +22,17 @@
 /* The NTDS service stand-in, registrations, tokens, the sample's paths (tests/lib). */
 #include "ntds_test_support.h"
 #include "restore_journal_path.h"
+/* Last: its ok, skip and trace are macros. */
+#include "wine/test.h"
 
 #define RESTORE_KEY     L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress"
 
 /* ---- reporting ------------------------------------------------------------ */
 
-/* One property checked many times: a single PASS or FAIL line at the end, with
- * the first few violations shown as "  ! ..." lines (not counted). */
+/* One property checked many times, reported as one check of Wine's dialect at
+ * the end: "ok N - FILE:LINE: what (N checks)", or a failure "what: M of N
+ * checks failed", with the first few violations shown before it as traces
+ * ("# FILE:LINE: ! what: ...", not counted). */
 struct check
 {
     char what[200];
@@ -35,18 +41,23 @@ struct check
 };
 
 void check_init(struct check *c, const char *fmt, ...);
-/* Counts one check; on failure prints the detail (the first 8 of each check). */
-int check_that(struct check *c, int ok, const char *fmt, ...);
-/* Prints "ok - what (N checks)" or "not ok - what: M of N checks failed"; returns !failed. */
-int check_report(struct check *c);
+/* Counts one check; on failure traces the detail (the first 8 of each check). */
+#define check_that(c, holds, ...) check_that_(__FILE__, __LINE__, c, holds, __VA_ARGS__)
+int check_that_(const char *file, int line, struct check *c, int holds, const char *fmt, ...);
+/* The one check of the property; returns !failed. */
+#define check_report(c) check_report_(__FILE__, __LINE__, c)
+int check_report_(const char *file, int line, struct check *c);
 
-void pass(const char *fmt, ...);
-void fail(const char *fmt, ...);
-void skip(const char *fmt, ...);
+/* One named property checked once: "ok N - FILE:LINE: NAME" if it holds, else
+ * the failure with the message. */
+#define ok_property(name, holds, ...) do { \
+        winetest_push_context("%s", name); \
+        ok(holds, __VA_ARGS__); \
+        winetest_pop_context(); \
+    } while (0)
+
 /* "FIGURE: key value": for the report. */
 void figure(const char *key, const char *fmt, ...);
-void note(const char *fmt, ...);
-extern long total_failures;
 
 /* ---- return codes --------------------------------------------------------- */
 
@@ -115,14 +126,5 @@ ULONGLONG now_filetime(void);
  * it; returns its exit status, or a value above 0xfffffff0 if it did not run. */
 DWORD run_unix(const char *script);
 
-/* ---- the suites ----------------------------------------------------------- */
-
-int run_fault_tests(int argc, char **argv);
-int run_change_tests(int argc, char **argv);
-int run_unreadable_log_folder_test(int argc, char **argv);
-int run_handle_tests(int argc, char **argv);
-int run_durability_register(int argc, char **argv);
-int run_durability_check(int argc, char **argv);
-int run_disk_full_test(int argc, char **argv);
 
 #endif

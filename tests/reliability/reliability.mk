@@ -15,10 +15,17 @@
 # Builds happen inside the recipe, as in tests/unit/unit.mk, so that a program that
 # fails to build still shows up as a FAIL in the summary.
 
-RELIABILITY_SRCS   := $(wildcard tests/reliability/*.c) tests/lib/ntds_test_support.c
-RELIABILITY_HDRS   := tests/reliability/reliability.h
 RELIABILITY_PARTS  := faults changes handles durability
+# One test unit per part (wine/test.h), and what they share.
+RELIABILITY_UNITS  := $(addprefix tests/reliability/,$(addsuffix .c,$(RELIABILITY_PARTS)))
+RELIABILITY_SRCS   := $(RELIABILITY_UNITS) tests/reliability/common.c tests/lib/ntds_test_support.c \
+                      $(BUILD)/reliability/testlist.c
+RELIABILITY_HDRS   := tests/reliability/reliability.h tests/lib/wine/test.h tests/conformance/dsa_paths.h
 RELIABILITY_SUITES := $(foreach a,$(ARCHES),$(addsuffix -$(a),$(addprefix reliability-,$(RELIABILITY_PARTS))))
+
+$(BUILD)/reliability/testlist.c: $(RELIABILITY_UNITS) tests/lib/make-testlist.sh
+	@mkdir -p $(@D)
+	tests/lib/make-testlist.sh $(RELIABILITY_UNITS) > $@
 
 define RELIABILITY_RULES
 $(BUILD)/$(1)/reliability.exe: $(RELIABILITY_SRCS) $(RELIABILITY_HDRS) tests/lib/ntds_test_support.h $(BUILD)/$(1)/libntdsbcli.a \

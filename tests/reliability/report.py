@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """report.py [RESULTS_DIR]: writes docs/reliability.md (to stdout) from the figures
 the reliability suites print (build/results/reliability-*.out: TAP result
-lines, "  ! " details and "FIGURE: key k=v ..." lines), with the fuzz-*.out and
-unit-*.out results of the other suites when they are there.
+lines, "# FILE:LINE: ! " details and other traces, and "FIGURE: key k=v ..."
+lines), with the fuzz-*.out and unit-*.out results of the other suites when
+they are there.
 
 Copyright 2026 The ntdsbcli project authors
 SPDX-License-Identifier: LGPL-2.1-or-later
@@ -18,9 +19,15 @@ results = sys.argv[1] if len(sys.argv) > 1 else "build/results"
 KINDS = ["alloc", "open", "read", "write", "registry"]
 
 
+TRACE = re.compile(r"^# [\w.]+:\d+: (.*)$")
+
+
 def read(path):
+    """The lines of a results file, a trace ("# FILE:LINE: text", wine/test.h)
+    as the indented note it stands for ("  text"; "  ! ..." for a detail)."""
     with open(path, encoding="utf-8", errors="replace") as f:
-        return f.read().replace("\r", "").splitlines()
+        lines = f.read().replace("\r", "").splitlines()
+    return ["  " + TRACE.match(l).group(1) if TRACE.match(l) else l for l in lines]
 
 
 def figures(lines, key):
@@ -32,6 +39,10 @@ def figures(lines, key):
 
 
 TAP = re.compile(r"^(not )?ok(?:[ \t]+\d+)?(?:[ \t]*-[ \t]*|[ \t]+|$)(.*)$")
+# What wine/test.h puts around a check's name and message: its location, and
+# the word for what happened.
+LOCATION = re.compile(r"^[\w.]+:\d+(?:: |$)")
+VERDICT = re.compile(r"(^|: )(?:Test failed|Tests skipped|Test marked todo|Test succeeded inside todo block): ")
 
 
 def tap(line):
@@ -39,7 +50,7 @@ def tap(line):
     m = TAP.match(line)
     if not m:
         return None
-    text = m.group(2)
+    text = VERDICT.sub(r"\1", LOCATION.sub("", m.group(2)), count=1)
     if m.group(1):
         return "FAIL", text
     skip = re.search(r"#\s*skip\b\s*", text, flags=re.I)

@@ -63,6 +63,8 @@ crash_wine() {
     [ "$killed" -gt 0 ]
 }
 reliability() { tap_program "reliability.exe $* ($arch)" wine reliability.exe "$@" || status=1; }
+# As in Wine's own test runs (tests/lib/wine/test.h).
+export WINETEST_PLATFORM=wine
 started=$(date +%s)
 
 sample_db_create
@@ -106,7 +108,7 @@ changes)
         chmod "$mode" "$logs"
         "${as_unprivileged[@]}" wineserver -p
         "${as_unprivileged[@]}" wine sc query NTDS < /dev/null > /dev/null 2>&1
-        "${as_unprivileged[@]}" wine reliability.exe unreadable-log-folder "$mode" || status=1
+        "${as_unprivileged[@]}" wine reliability.exe changes unreadable-log-folder "$mode" || status=1
         wineserver -k 2> /dev/null; wineserver -w 2> /dev/null
         chmod 755 "$logs"
     done
@@ -128,13 +130,13 @@ durability)
     mkdir -p "$journal_dir"
     if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k ntdsbcli-full "$journal_dir" 2> /dev/null; then
         mounted=$journal_dir
-        reliability disk-full
+        reliability durability disk-full
         umount "$journal_dir" && mounted=
     else
         echo "ok - a real full disk during DsRestoreRegister/Complete # SKIP cannot mount a small tmpfs here (needs root); covered by write and registry fault injection (reliability-faults)"
     fi
     out="$bin/durability-register.out"
-    wine reliability.exe durability-register > "$out" 2>&1 &
+    wine reliability.exe durability register > "$out" 2>&1 &
     registering=$!
     registered=0
     for _ in $(seq 1 600); do
@@ -158,7 +160,7 @@ durability)
         else
             echo "  the key had not reached system.reg (Wine writes the registry lazily): the journal must bring it back"
         fi
-        reliability durability-check
+        reliability durability check
     else
         echo "not ok - durability: the registering process did not register"
         status=1

@@ -5,9 +5,10 @@
 # below is a session of its own, as a user's commands and scripts are, and Wine
 # ends the stand-in with the last program of each.
 #
-# The tool of each step is conformance.exe (tests/conformance/other_process.c):
-# "expect-online" and "expect-backup" make DsIsNTDSOnlineW and DsBackupPrepareW
-# the first call of a new process, as a legacy tool started in the next command.
+# The tool of each step is conformance.exe's standalone_tool unit
+# (tests/conformance/standalone_tool.c): "expect-online" and "expect-backup" make
+# DsIsNTDSOnlineW and DsBackupPrepareW the first call of a new process, as a
+# legacy tool started in the next command.
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -33,7 +34,7 @@ check() {
     if [ "$rc" = 0 ]; then ok "$name"
     else not_ok "$name" "exit $rc: $(printf '%s' "$out" | tr -d '\r' | tail -3 | paste -sd'|')"; fi
 }
-tool() { wine 'C:\ntds\conformance.exe' "$@" > "$WINEPREFIX/tool.out" 2>&1 < /dev/null; local rc=$?; tr -d '\r' < "$WINEPREFIX/tool.out"; return $rc; }
+tool() { wine 'C:\ntds\conformance.exe' standalone_tool "$@" > "$WINEPREFIX/tool.out" 2>&1 < /dev/null; local rc=$?; tr -d '\r' < "$WINEPREFIX/tool.out"; return $rc; }
 dsbackup() { wine 'C:\ntds\dsbackup.exe' "$@" > "$WINEPREFIX/dsbackup.out" 2>&1 < /dev/null; local rc=$?; tr -d '\r' < "$WINEPREFIX/dsbackup.out"; return $rc; }
 # The session ends: every program of the prefix, the stand-in included, is gone.
 end_session() { wineserver -w; }
@@ -113,7 +114,7 @@ end_session
 # Wine's service manager does not start the real one too.
 dsbackup offline > /dev/null
 end_session
-wine 'C:\ntds\conformance.exe' stand-in-starting 5000 10000 > /dev/null 2>&1 &
+wine 'C:\ntds\conformance.exe' standalone_tool stand-in-starting 5000 10000 > /dev/null 2>&1 &
 starter=$!
 wine reg add "$NTDS_SERVICE_KEY" /v Start /t REG_DWORD /d 2 /f > /dev/null 2>&1
 t0=$(date +%s%N)

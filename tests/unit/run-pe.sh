@@ -1,8 +1,9 @@
 #!/bin/bash
-# run-pe.sh ARCH TEST.exe...: runs the PE builds of the unit tests
-# (build/ARCH/unit/TEST.exe) under Wine, in a throwaway prefix, and exits
-# non-zero if any failed or was not built.  i686 programs run through the
-# emulated 32-bit Wine (tools/wine32, docs/wine32.md).
+# run-pe.sh ARCH UNIT...: runs the PE build of the unit tests
+# (build/ARCH/unit/unit.exe, one unit per test program) under Wine, each unit in
+# a process of its own, in a throwaway prefix, and exits non-zero if any failed
+# or the program was not built.  i686 programs run through the emulated 32-bit
+# Wine (tools/wine32, docs/wine32.md).
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -11,28 +12,28 @@ arch=$1; shift
 here=$(cd "$(dirname "$0")/../.." && pwd)
 . "$here/tests/lib/wine.sh"
 if declare -F wine_use_arch > /dev/null; then wine_use_arch "$arch" || exit 1; fi
+if [ ! -f "$here/build/$arch/unit/unit.exe" ]; then
+    echo "not ok - $arch unit.exe: not built (see the build errors above)"
+    exit 1
+fi
 trap wine_prefix_destroy EXIT
 wine_prefix_create || { echo "not ok - unit-pe $arch: no Wine prefix"; exit 1; }
 bin="$WINEPREFIX/drive_c/unit"
 mkdir -p "$bin"
+cp "$here/build/$arch/unit/unit.exe" "$bin/"
+export WINETEST_PLATFORM=wine
 status=0
 for t in "$@"; do
-    if [ ! -f "$here/build/$arch/unit/$t" ]; then
-        echo "not ok - $arch $t: not built (see the build errors above)"
-        status=1
-        continue
-    fi
-    cp "$here/build/$arch/unit/$t" "$bin/"
-    (cd "$bin" && wine "$t") > "$bin/$t.out" 2>&1
+    (cd "$bin" && wine unit.exe "$t") > "$bin/$t.out" 2>&1
     code=$?
     tr -d '\r' < "$bin/$t.out"
     # A program that never started (no loader for its architecture, say) may
-    # print nothing and still exit 0: it must at least announce its tests.
+    # print nothing and still exit 0: it must at least close with its plan.
     if ! grep -q '^1\.\.[0-9]' "$bin/$t.out"; then
-        echo "not ok - $arch $t: announced no tests (exit status $code): it did not run"
+        echo "not ok - $arch unit.exe $t: reported no plan (exit status $code): it did not run to its end"
         status=1
     elif [ "$code" -ne 0 ]; then
-        echo "not ok - $arch $t: exited with status $code"
+        echo "not ok - $arch unit.exe $t: exited with status $code"
         status=1
     fi
 done

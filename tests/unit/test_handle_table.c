@@ -522,8 +522,8 @@ static int on_end_saw_lock_held, on_end_saw_ended;
 
 static int lock_is_held(struct context_header *context)
 {
-    if (!mutex_try_lock(&context->lock)) return 1;
-    mutex_unlock(&context->lock);
+    if (!TryAcquireSRWLockExclusive(&context->lock)) return 1;
+    ReleaseSRWLockExclusive(&context->lock);
     return 0;
 }
 

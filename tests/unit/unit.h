@@ -1,6 +1,7 @@
 /*
- * Shared by the native unit tests: cmocka, wide literals, and a leak check on the
- * DLL's own allocator.
+ * Shared by the unit tests: cmocka (natively; the PE build maps cmocka's calls
+ * onto Wine's test API, cmocka_on_winetest.h), wide literals, and a leak check
+ * on the DLL's own allocator.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -14,11 +15,16 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "portable.h"
 #include "memory.h"
 #include "fault.h"
+
+#ifdef _WIN32
+#include "cmocka_on_winetest.h"
+#else
+#include <cmocka.h>
+#endif
 
 /* WCHAR is uint16_t natively, the same type as char16_t: u"" literals are WCHAR
  * strings. */

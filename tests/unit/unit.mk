@@ -17,8 +17,10 @@
 
 NATIVE_DIR      := $(BUILD)/native
 UNIT_NAMES      := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
+# src/standalone/native: the small stand-in for <windows.h> the core needs natively.
+NATIVE_INCLUDES := -Isrc/standalone/native -Isrc -Isrc/standalone -Iinclude -Icommon
 UNIT_CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration \
-                   -Isrc -Iinclude -Icommon -Itests/lib -I$(BUILD)/generated $(TEST_BUILD_FLAGS)
+                   $(NATIVE_INCLUDES) -Itests/lib -I$(BUILD)/generated $(TEST_BUILD_FLAGS)
 UNIT_LIBS       := -lcmocka -lpthread
 UNIT_SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_VALGRIND   := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite

@@ -85,8 +85,8 @@ static HANDLE hold(const WCHAR *path)
                        NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
 }
 
-/* The DLL's durable copy of a registration (src/restore_state.c): under Wine 8 the
- * registry key can be lost if Wine dies, the journal cannot. */
+/* The DLL's durable copy of a registration (src/standalone/restore_journal_file.h):
+ * under Wine 8 the registry key can be lost if Wine dies, the journal cannot. */
 static BOOL restore_journal_exists(void)
 {
     WCHAR path[PATH_CCH];

@@ -15,8 +15,8 @@
  * share resolve is the installer's job (make install-wine, dsbackup link-share):
  * the DLL starts no process and changes nothing in the prefix.  Under Wine, when
  * \\COMPUTER\X$\ does not resolve, this says so once per drive and process, on
- * the warning channel (trace.h), naming the command that fixes it.  On Windows it
- * does nothing. */
+ * the err class of the ntdsbcli channel (on by default, as Wine's is), naming the
+ * command that fixes it.  On Windows it does nothing. */
 void unc_share_check(WCHAR drive_letter);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * The test build's extra exports: how the reliability tests drive fault
  * injection (fault.h) in build/<arch>/test/ntdsbcli.dll.  Only that build
- * compiles this file; the DLL that ships has none of it (a check-abi test looks).
+ * compiles this file; the DLL that ships has none of it (a check-abi test looks),
+ * and neither has Wine's tree.
  *
  * A test finds them with GetProcAddress, arms a fault right before the sequence
  * it walks, and disarms it after.

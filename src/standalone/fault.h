@@ -9,6 +9,15 @@
  * In the DLL that ships, every injection point is the constant 0: no counter, no
  * switch, nothing that can make it fail on purpose.
  *
+ * Wine's tree has none of it.  So that tools/wine-tree can leave it out exactly,
+ * a fault point is always one line of its own,
+ *
+ *     if (fault_should_fail(FAULT_KIND)) return <what the refused call returns>;
+ *
+ * (the helpers below set the last error where the call would), in a file that
+ * includes this header on a line of its own; the export removes those lines and
+ * refuses a file that names fault_ anywhere else (docs/wine-upstream.md).
+ *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -43,6 +52,21 @@ int fault_should_fail(enum fault_kind kind);
 
 #define fault_should_fail(kind) ((void)(kind), 0)
 
+#endif
+
+#ifdef _WIN32
+/* The result of a refused call that reports its error through the last error. */
+static inline HANDLE fault_failed_handle(DWORD error)
+{
+    SetLastError(error);
+    return INVALID_HANDLE_VALUE;
+}
+
+static inline BOOL fault_failed(DWORD error)
+{
+    SetLastError(error);
+    return FALSE;
+}
 #endif
 
 #endif
