@@ -14,7 +14,7 @@
 #                   into a Wine prefix; make uninstall-wine undoes it
 #   make bench      performance figures against a plain ReadFile baseline
 #   make wine32     an emulated 32-bit Wine for the i686 programs, outside the
-#                   repository (tools/wine32, docs/wine32.md)
+#                   repository (tests/wine32/wine32, docs/wine32.md)
 
 VERSION := 0.4.0
 comma   := ,
@@ -91,9 +91,9 @@ $(BUILD)/.deps-installed: .ci/install-deps
 
 # This machine cannot execute 32-bit x86 code: i686 programs run through Debian's
 # 32-bit Wine under qemu-i386, kept in a cache keyed by the Wine version (quick when
-# it is there).  tools/wine32 runs a program with it; docs/wine32.md.
+# it is there).  tests/wine32/wine32 runs a program with it; docs/wine32.md.
 wine32:
-	tools/wine32 --build
+	tests/wine32/wine32 --build
 
 # What the suites that run i686 programs need first: the emulated 32-bit Wine.
 WINE32_READY := $(if $(filter i686,$(ARCHES)),wine32)

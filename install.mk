@@ -3,7 +3,8 @@
 # and pkg-config files for mingw-w64 and documents what goes where and how other
 # packages' files are kept safe; tools/ntdsbcli-setup sets up a Wine prefix (the
 # same command the package ntdsbcli-wine installs), here with the files make
-# built.  make builds what they install and passes its variables on (unset ones
+# built, and with the emulated 32-bit Wine for a prefix without a 32-bit side
+# (used if make wine32 built it).  make builds what they install and passes its variables on (unset ones
 # take the scripts' defaults).
 #
 #   make install   [PREFIX=/usr/local] [DESTDIR=]     make uninstall [PREFIX=] [DESTDIR=]
@@ -19,7 +20,8 @@ INSTALL_SH = PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' BUILD='$(BUILD)' VERSION='$
 # The prefix is named, never ~/.wine by default: make is run from a source tree.
 SETUP_WINE = @if [ -z '$(WINEPREFIX)' ]; then \
 	    echo "ntdsbcli $@: needs the Wine prefix: make $@ WINEPREFIX=/path/to/prefix" >&2; exit 1; fi; \
-	WINEPREFIX='$(WINEPREFIX)' WINE='$(WINE)' WINESERVER='$(WINESERVER)' tools/ntdsbcli-setup
+	WINEPREFIX='$(WINEPREFIX)' WINE='$(WINE)' WINESERVER='$(WINESERVER)' \
+	NTDSBCLI_WINE32='$(CURDIR)/tests/wine32/wine32' tools/ntdsbcli-setup
 
 install: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a $(BUILD)/$(a)/ntdsbcli.lib)
 	@$(INSTALL_SH) install

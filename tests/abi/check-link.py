@@ -11,7 +11,7 @@
 (c) the x86-64 client from (a) runs under Wine, in a throwaway prefix, with our DLL
     beside it: GetProcAddress finds all 28 exports (the prototyped ones at the address
     the import library bound), DsBackupFree(NULL) is a no-op and DsRestoreEnd(NULL)
-    fails.  The i686 client runs too, through the emulated 32-bit Wine (tools/wine32).
+    fails.  The i686 client runs too, through the emulated 32-bit Wine (tests/wine32/wine32).
 
 Copyright 2026 The ntdsbcli project authors
 SPDX-License-Identifier: LGPL-2.1-or-later

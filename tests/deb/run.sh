@@ -24,7 +24,7 @@
 #      link, idempotence), its --undo, and setup again on the prefix that now
 #      predates the packages (wineboot -u); the conformance suite with the
 #      packaged DLL (tests/conformance/run.sh --builtin).
-#   6. i686, through the emulated 32-bit Wine (tools/wine32): the prefix's
+#   6. i686, through the emulated 32-bit Wine (tests/wine32/wine32): the prefix's
 #      syswow64 gets the i386 package's files; dsbackup backup and verify with
 #      the 32-bit tool and DLL loaded as builtins; the conformance suite.
 # Prints TAP lines (tests/tap-count.awk) and exits non-zero if any failed.

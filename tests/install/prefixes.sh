@@ -5,8 +5,8 @@
 #      without wine32:i386 has in ~/.wine): its syswow64 is empty and no 32-bit
 #      program starts.  make install-wine gives it its 32-bit side with the
 #      emulated 32-bit Wine, and an unmodified 32-bit program then loads the i686
-#      DLL from syswow64, through tools/wine32 and through "wine" with
-#      tools/wine32 --bindir first in PATH.  tools/wine32 alone does the same for
+#      DLL from syswow64, through tests/wine32/wine32 and through "wine" with
+#      tests/wine32/wine32 --bindir first in PATH.  tests/wine32/wine32 alone does the same for
 #      a prefix of its own.  Without the emulated Wine, make install-wine says
 #      exactly what to run.
 #   2. make install-wine again keeps the state it found: online stays online, and
@@ -77,9 +77,9 @@ check "... saying it installs Wine's 32-bit files" contains "$OUT" "installing W
 check "... which are there afterwards (syswow64/kernel32.dll)" has_32bit_side
 check "... with the i686 DLL in syswow64" cmp "$WINEPREFIX/drive_c/windows/syswow64/ntdsbcli.dll" "$BUILD/i686/builtin/ntdsbcli.dll"
 check "... and no note that it is missing" sh -c "! printf '%s' \"\$1\" | grep -q 'no 32-bit program starts in it yet'" - "$OUT"
-check "an unmodified 32-bit program loads it, through tools/wine32" loads_ours tools/wine32
-check "... and through wine with tools/wine32 --bindir first in PATH" \
-    loads_ours env PATH="$(tools/wine32 --bindir):$PATH" wine
+check "an unmodified 32-bit program loads it, through tests/wine32/wine32" loads_ours tests/wine32/wine32
+check "... and through wine with tests/wine32/wine32 --bindir first in PATH" \
+    loads_ours env PATH="$(tests/wine32/wine32 --bindir):$PATH" wine
 
 # ===== 2. make install-wine again keeps the state it found ===============================
 echo "--- make install-wine again, online and offline"
@@ -108,17 +108,17 @@ check "... and says what to do" contains "$OUT" "wineserver -k' ends it now"
 wineserver -k
 wine_prefix_destroy
 
-# ===== tools/wine32 alone, and without the emulated Wine ================================
-echo "--- tools/wine32 in a 64-bit prefix with an empty syswow64"
+# ===== tests/wine32/wine32 alone, and without the emulated Wine ================================
+echo "--- tests/wine32/wine32 in a 64-bit prefix with an empty syswow64"
 wine_prefix_create || { echo "not ok - cannot create a Wine prefix"; exit 1; }
 mkdir -p "$WINEPREFIX/drive_c/apps" && cp "$tmp/probe32.exe" "$WINEPREFIX/drive_c/apps/"
 NTDSBCLI_WINE32_CACHE=$tmp/no-emulated-wine install_wine
 check "make install-wine without the emulated 32-bit Wine exits 0" test "$RC" = 0
 check "... saying the prefix has no 32-bit side" contains "$OUT" "has no 32-bit side"
-check "... and what to run: make wine32 and tools/wine32 --setup-prefix" \
-    contains "$OUT" "make wine32 && WINEPREFIX=$WINEPREFIX tools/wine32 --setup-prefix"
+check "... and what to run: make wine32 and tests/wine32/wine32 --setup-prefix" \
+    contains "$OUT" "make wine32 && WINEPREFIX=$WINEPREFIX tests/wine32/wine32 --setup-prefix"
 check "... or, with Debian's wine32:i386, wineboot -u" contains "$OUT" "rm $WINEPREFIX/.update-timestamp && WINEPREFIX=$WINEPREFIX wineboot -u"
-check "tools/wine32 gives the prefix its 32-bit side and runs the program" loads_ours tools/wine32
+check "tests/wine32/wine32 gives the prefix its 32-bit side and runs the program" loads_ours tests/wine32/wine32
 check "... once: syswow64/kernel32.dll is there" has_32bit_side
 
 echo "prefixes: $((SECONDS - t0)) s, $failures failed"

@@ -15,7 +15,7 @@ wine_use_arch() {
     local bindir
     case $1 in
         i686)
-            bindir=$("$(dirname "${BASH_SOURCE[0]}")/../../tools/wine32" --bindir) || return 1
+            bindir=$("$(dirname "${BASH_SOURCE[0]}")/../wine32/wine32" --bindir) || return 1
             PATH=$bindir:$PATH
             export PATH ;;
     esac
@@ -174,7 +174,7 @@ sample_db_dir() {
 wine_prefix_processes() {
     for pid in $(ls /proc | grep -E '^[0-9]+$'); do
         case "$(readlink "/proc/$pid/exe" 2>/dev/null)" in
-            */wine*|*/qemu-i386-static) ;;   # qemu-i386: tools/wine32
+            */wine*|*/qemu-i386-static) ;;   # qemu-i386: tests/wine32/wine32
             *) continue ;;
         esac
         if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX"; then

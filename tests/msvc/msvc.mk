@@ -8,7 +8,7 @@
 #               arches, and its import table checked
 #   msvc-run    (tests/msvc/run.sh) those clients run a whole backup under Wine,
 #               the bytes checked against the files; i686 through the emulated
-#               32-bit Wine (tools/wine32)
+#               32-bit Wine (tests/wine32/wine32)
 #
 # CLANG, LLD_LINK, LLVM_DLLTOOL, LLVM_READOBJ, LLVM_NM name the LLVM tools.
 #

@@ -12,7 +12,7 @@
 #     checks that GetProcAddress finds every export at the address the import bound.
 #
 # Programs of both architectures run in one prefix: with i686 among ARCHES, the
-# emulated 32-bit Wine is selected first (wine_use_arch, tools/wine32), whose
+# emulated 32-bit Wine is selected first (wine_use_arch, tests/wine32/wine32), whose
 # wine runs 64-bit programs as the host's does and 32-bit ones through qemu-i386.
 #
 # Copyright 2026 The ntdsbcli project authors

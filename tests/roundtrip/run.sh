@@ -3,7 +3,7 @@
 # through ntdsbcli.dll, with the NTDS service stand-in (tools/ntdssvc/) installed,
 # under Wine in a throwaway prefix.  Needs build/ARCH/{dsbackup.exe,ntdsbcli.dll,
 # ntdssvc.exe} (make all); ARCH is x86_64 (the default) or i686, through the
-# emulated 32-bit Wine (tools/wine32).
+# emulated 32-bit Wine (tests/wine32/wine32).
 #
 #   1. ntdssvc install; dsbackup init-sample; net start NTDS; dsbackup backup;
 #   2. restore refused while the service runs: exit 1, nothing changed;

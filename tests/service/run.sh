@@ -3,7 +3,7 @@
 # Windows service named NTDS, under Wine in a throwaway prefix with a generated
 # database.  Needs build/ARCH/ntdssvc.exe and build/ARCH/svcprobe.exe (make
 # check-service); ARCH is x86_64 (the default) or i686, whose programs run through
-# the emulated 32-bit Wine (tools/wine32).
+# the emulated 32-bit Wine (tests/wine32/wine32).
 # Prints "ok - <check>" or "not ok - <check> (got ..., expected ...)" (TAP) per check and
 # exits non-zero if any failed.
 #

@@ -3,7 +3,7 @@
 # (build/ARCH/unit/unit.exe, one unit per test program) under Wine, each unit in
 # a process of its own, in a throwaway prefix, and exits non-zero if any failed
 # or the program was not built.  i686 programs run through the emulated 32-bit
-# Wine (tools/wine32, docs/wine32.md).
+# Wine (tests/wine32/wine32, docs/wine32.md).
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later

@@ -81,9 +81,9 @@ $(eval $(call UNIT_FLAVOUR_RULES,gcc,gcc,))
 $(eval $(call UNIT_FLAVOUR_RULES,asan,clang,$(UNIT_SAN_FLAGS)))
 # ThreadSanitizer, for the one part built for threads: the handle table.
 $(eval $(call UNIT_FLAVOUR_RULES,tsan,clang,-fsanitize=thread -fno-omit-frame-pointer))
-# 32-bit x86: the i386 tree of tools/wine32 (make wine32) supplies libc and cmocka.
+# 32-bit x86: the i386 tree of tests/wine32/wine32 (make wine32) supplies libc and cmocka.
 # Asked for only when an i386 object is built, after make wine32.
-I386_SYSROOT = $(shell tools/wine32 --i386-sysroot)
+I386_SYSROOT = $(shell tests/wine32/wine32 --i386-sysroot)
 $(eval $(call UNIT_FLAVOUR_RULES,i386,clang --target=i386-linux-gnu --sysroot=$$(I386_SYSROOT),))
 
 .PHONY: unit-build unit-build-gcc unit-build-asan unit-suites
@@ -96,7 +96,7 @@ unit-suites: $(WINE32_READY)
 	@tests/run-suite.sh unit-valgrind tests/unit/run-tests.sh $(UNIT_VALGRIND) -- $(UNIT_gcc_BINS)
 	@TSAN_OPTIONS=halt_on_error=1 tests/run-suite.sh unit-tsan tests/unit/run-tests.sh -- $(NATIVE_DIR)/tsan/test_handle_table
 	$(if $(UNIT_I386),@$(MAKE) --no-print-directory -k unit-build-i386 || true)
-	$(if $(UNIT_I386),@tests/run-suite.sh unit-i386 tests/unit/run-tests.sh tools/wine32 --run-i386 -- $(UNIT_i386_BINS))
+	$(if $(UNIT_I386),@tests/run-suite.sh unit-i386 tests/unit/run-tests.sh tests/wine32/wine32 --run-i386 -- $(UNIT_i386_BINS))
 
 check-unit:
 	@$(MAKE) --no-print-directory unit-suites

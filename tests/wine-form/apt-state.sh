@@ -3,7 +3,7 @@
 # into /etc/apt and no architecture is added to the host) and exports APT_CONFIG
 # for it.  Its entries are of TYPE (deb or deb-src) for ARCH, with the URIs of the
 # host's own "deb" entries of its release, component main; SUITES is "release"
-# for the release suite alone (as tools/wine32-emulation/build.sh fetches
+# for the release suite alone (as tests/wine32/emulation/build.sh fetches
 # Debian's i386 packages) or "all" for every suite of the release (updates and
 # security too, where the host's installed versions may come from).
 #
@@ -46,7 +46,7 @@ CONF
 }
 
 # cache_root: where the project keeps what it fetches, outside the repository
-# (tools/wine32 keeps the emulated 32-bit Wine there too).
+# (tests/wine32/wine32 keeps the emulated 32-bit Wine there too).
 cache_root() {
     echo "${XDG_CACHE_HOME:-$HOME/.cache}/ntdsbcli"
 }

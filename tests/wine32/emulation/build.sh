@@ -1,6 +1,6 @@
 #!/bin/bash
 # build.sh CACHE_DIR STAMP: puts an emulated 32-bit Wine into CACHE_DIR, marked with
-# STAMP (run by tools/wine32 --build, "make wine32", which first sees that the cache
+# STAMP (run by tests/wine32/wine32 --build, "make wine32", which first sees that the cache
 # is missing or stale; docs/wine32.md explains the route).
 #
 # Nothing of Wine is built.  Debian's own i386 packages of the installed Wine version
@@ -196,7 +196,7 @@ chmod +x "$tmp"/bin/*
 
 # --- check it before it is used ----------------------------------------------------------
 # Under no-ia32: a 32-bit program that escaped qemu would be killed, not run natively.
-step "checking: a throwaway prefix and tools/wine32-emulation/selftest.c"
+step "checking: a throwaway prefix and tests/wine32/emulation/selftest.c"
 "$cc" -O2 -Wall -o "$tmp/no-ia32" "$here/no-ia32.c"
 i686-w64-mingw32-gcc -O1 -Wall -o "$tmp/selftest.exe" "$here/selftest.c"
 echo "$stamp" > "$tmp/stamp"

@@ -3,12 +3,12 @@
  * emulation (Debian's qemu-user-static 7.2).
  *
  * Built as an i386 shared object and listed in the emulated system's /etc/ld.so.preload
- * (tools/wine32-emulation/build.sh), so that it is loaded into every 32-bit process run
+ * (tests/wine32/emulation/build.sh), so that it is loaded into every 32-bit process run
  * under qemu with "-L <that system>", and into no native process.  It replaces no code of
  * Wine or glibc: it wraps five libc functions that Wine's 32-bit ntdll.so calls, to make
  * qemu behave as the Linux kernel does where Wine depends on it.  See docs/wine32.md for
  * the evidence behind each of the four points; each was seen to break a 32-bit Wine
- * process under qemu, and tools/wine32-emulation/selftest.c checks them all.
+ * process under qemu, and tests/wine32/emulation/selftest.c checks them all.
  *
  * 1. mmap(MAP_FIXED_NOREPLACE): the kernel fails with EEXIST when the range is taken;
  *    qemu 7.2 ignores the flag and maps the range elsewhere.  Wine reserves its address

@@ -1,8 +1,8 @@
 /*
  * selftest.c: what a 32-bit Windows program needs from the emulated 32-bit Wine
- * (tools/wine32), one line per check; the exit code is the number of failed checks.
+ * (tests/wine32/wine32), one line per check; the exit code is the number of failed checks.
  * Run by "make wine32" before a build is accepted: each check failed under qemu
- * until tools/wine32-emulation/qemu-fixes.c made up for it (docs/wine32.md).
+ * until tests/wine32/emulation/qemu-fixes.c made up for it (docs/wine32.md).
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
