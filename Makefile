@@ -2,8 +2,8 @@
 #
 #   make            the DLLs and import libraries for x86-64 and i686 (GNU-style
 #                   libntdsbcli.a and MSVC-style ntdsbcli.lib), and the tools
-#   make check      every test: ABI, native unit tests (plain, sanitizers, valgrind),
-#                   conformance tests of the DLL under Wine
+#   make check      every test suite, x86-64 and i686; make check-GROUP one group of
+#                   them (the one list of suites: tests/tests.mk)
 #   make demo       a backup of a generated sample database under a throwaway Wine prefix
 #   make deps       installs what a fresh Debian 12 machine lacks (.ci/install-deps)
 #   make install    headers, import libraries, DLLs and pkg-config files for both
@@ -13,8 +13,8 @@
 #   make install-wine WINEPREFIX=...   the DLLs, dsbackup and the NTDS stand-in
 #                   into a Wine prefix; make uninstall-wine undoes it
 #   make bench      performance figures against a plain ReadFile baseline
-#   make wine32     an emulated 32-bit Wine for the i686 programs, outside the
-#                   repository (tests/wine32/wine32, docs/wine32.md)
+#   make wine32     the emulated 32-bit Wine the i686 suites run on, outside the
+#                   repository (tests/wine32/, docs/wine32.md)
 
 VERSION := 0.4.0
 comma   := ,
@@ -26,7 +26,8 @@ LLVM_DLLTOOL  ?= llvm-dlltool
 LLVM_MACHINE_x86_64 := i386:x86-64
 LLVM_MACHINE_i686   := i386
 
-CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration
+# The DLL, the tools and the tests all build with warnings as errors.
+CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 # src/standalone: what the standalone build has and Wine's tree does not, among it
 # the stand-ins for Wine's headers (wine/debug.h, winternl.h), found through -I.
 WIN_CFLAGS    := $(CFLAGS_COMMON) -Iinclude -Icommon -Isrc -Isrc/standalone -D_WIN32_WINNT=0x0601 \
@@ -77,7 +78,7 @@ DESCRIPTION_ntdsbcli := Directory Backup Functions (ntdsbcli.dll for Wine)
 DESCRIPTION_dsbackup := Back up and restore the directory database through ntdsbcli.dll
 DESCRIPTION_ntdssvc  := NTDS directory service stand-in for Wine
 
-.PHONY: all check demo deps clean bench check-abi check-unit check-wine wine32 wine-form-sources
+.PHONY: all deps clean wine32 wine-form-sources
 .DELETE_ON_ERROR:
 
 all: $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.dll $(BUILD)/$(a)/libntdsbcli.a $(BUILD)/$(a)/ntdsbcli.lib) \
@@ -89,14 +90,11 @@ $(BUILD)/.deps-installed: .ci/install-deps
 	sh .ci/install-deps
 	@mkdir -p $(@D) && touch $@
 
-# This machine cannot execute 32-bit x86 code: i686 programs run through Debian's
-# 32-bit Wine under qemu-i386, kept in a cache keyed by the Wine version (quick when
-# it is there).  tests/wine32/wine32 runs a program with it; docs/wine32.md.
+# Some machines cannot execute 32-bit x86 code: the i686 suites run through
+# Debian's 32-bit Wine under qemu-i386 on every machine, kept in a cache keyed by
+# the Wine version (quick when it is there); docs/wine32.md.
 wine32:
 	tests/wine32/wine32 --build
-
-# What the suites that run i686 programs need first: the emulated 32-bit Wine.
-WINE32_READY := $(if $(filter i686,$(ARCHES)),wine32)
 
 # What tools/wine-tree takes from here: the DLL's sources in Wine's form, and the
 # values of its version resource (src/version.rc), one "name=value" a line.
@@ -199,7 +197,7 @@ $(BUILD)/$(1)/obj/dsbackup/%.o: tools/dsbackup/%.c $(DSBACKUP_HEADERS) $(TOOL_HE
 $(BUILD)/$(1)/obj/ntdssvc/%.o: tools/ntdssvc/%.c $(NTDSSVC_HEADERS) $(TOOL_HEADERS)
 	@mkdir -p $$(@D)
 	@echo "  CC      $$@"
-	@$$($(1)_CC) $(TOOL_CFLAGS) -Werror -c $$< -o $$@
+	@$$($(1)_CC) $(TOOL_CFLAGS) -c $$< -o $$@
 
 $(BUILD)/$(1)/obj/tools/%.o: common/%.c $(TOOL_HEADERS)
 	@mkdir -p $$(@D)

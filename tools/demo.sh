@@ -19,7 +19,7 @@
 #      \\COMPUTER\C$ does not resolve; link-share creates the link and it
 #      resolves; a second run keeps it; an entry in its way is left alone.
 #
-# Prints "ok - <check>" / "not ok - <check>" (TAP) per check (tests/summarize.sh counts
+# Prints "ok - <check>" / "not ok - <check>" (TAP) per check (tests/lib/summarize.sh counts
 # them) and a summary; exits non-zero if any check failed.  The prefix is always
 # removed.
 #

@@ -27,7 +27,7 @@
 #   6. i686, through the emulated 32-bit Wine (tests/wine32/wine32): the prefix's
 #      syswow64 gets the i386 package's files; dsbackup backup and verify with
 #      the 32-bit tool and DLL loaded as builtins; the conformance suite.
-# Prints TAP lines (tests/tap-count.awk) and exits non-zero if any failed.
+# Prints TAP lines (tests/lib/tap-count.awk) and exits non-zero if any failed.
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later

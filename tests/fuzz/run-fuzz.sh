@@ -4,7 +4,7 @@
 # (tests/fuzz/corpus/TARGET, read only) and a working corpus in WORKDIR/corpus.
 # The full log stays in WORKDIR/log; a crash leaves its input in WORKDIR/artifacts.
 # Prints "ok - fuzz TARGET N executions" when the run ends cleanly; otherwise shows
-# the end of the log and exits non-zero (tests/run-suite.sh then counts a failure).
+# the end of the log and exits non-zero (tests/lib/run-suite.sh then counts a failure).
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later

@@ -1,5 +1,5 @@
 # Checks for the suites' shell scripts: each prints one TAP line (the format:
-# tests/tap-count.awk), "ok - NAME" or "not ok - NAME (got ..., expected ...)", and
+# tests/lib/tap-count.awk), "ok - NAME" or "not ok - NAME (got ..., expected ...)", and
 # counts failures in $failures.
 #
 # Copyright 2026 The ntdsbcli project authors

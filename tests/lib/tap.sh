@@ -1,4 +1,4 @@
-# TAP helpers for the suites' shell scripts (the format: tests/tap-count.awk).
+# TAP helpers for the suites' shell scripts (the format: tests/lib/tap-count.awk).
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later

@@ -4,7 +4,7 @@
  * manner of SQLite's anomaly tests ("How SQLite Is Tested").  Only the public header
  * and Win32 are used.  Like every PE test program they speak Wine's test dialect
  * (tests/lib/wine/test.h): one unit per file (faults, changes, handles,
- * durability), ok(), skip(), trace(), and TAP counted by tests/tap-count.awk;
+ * durability), ok(), skip(), trace(), and TAP counted by tests/lib/tap-count.awk;
  * besides, "FIGURE: key value" lines, which tests/reliability/report.py turns
  * into docs/reliability.md.
  *

@@ -46,7 +46,7 @@ VERDICT = re.compile(r"(^|: )(?:Test failed|Tests skipped|Test marked todo|Test 
 
 
 def tap(line):
-    """("PASS" | "FAIL" | "SKIP", text) for a TAP result line (tests/tap-count.awk), else None."""
+    """("PASS" | "FAIL" | "SKIP", text) for a TAP result line (tests/lib/tap-count.awk), else None."""
     m = TAP.match(line)
     if not m:
         return None

@@ -2,7 +2,7 @@
 # run-tests.sh [WRAPPER...] -- TEST...
 # Runs each unit-test executable (under WRAPPER, e.g. valgrind, if given) and exits
 # non-zero if any failed or was not built, after running all of them.  Used through
-# tests/run-suite.sh, which asks cmocka for TAP and counts its results.
+# tests/lib/run-suite.sh, which asks cmocka for TAP and counts its results.
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later

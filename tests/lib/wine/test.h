@@ -34,7 +34,7 @@
  * and includes this header, which then also gives the implementation and main).
  *
  * What the program prints is TAP, for the one counter of this project's suites
- * (tests/tap-count.awk): every check is a numbered result line, with its
+ * (tests/lib/tap-count.awk): every check is a numbered result line, with its
  * location and contexts; the message, which says what went wrong, only when it
  * did, as with Wine's:
  *   ok 12 - backup.c:80

@@ -1,12 +1,15 @@
 #!/bin/bash
-# summarize.sh [SUITE...]: adds up the results of the suites in build/results (all
-# of them, or those named) with the one counter, tests/tap-count.awk, lists every
-# failure and skip, and ends with one plain line, "N passed, N failed".  Exits
-# non-zero if anything failed, a named suite did not run, or nothing passed.
+# summarize.sh [--label LABEL] [SUITE...]: adds up the results of the suites in
+# build/results (all of them, or those named) with the one counter,
+# tests/lib/tap-count.awk, lists every failure and skip, and ends with one plain
+# line, "N passed, N failed".  Exits non-zero if anything failed, a named suite
+# did not run (its program did not build, say), or nothing passed.  LABEL heads
+# the verdict on one group of suites (make check-unit, say).
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
 here=$(cd "$(dirname "$0")" && pwd)
+if [ "${1:-}" = --label ]; then echo "$2:"; shift 2; fi
 files=()
 missing=0
 if [ $# -eq 0 ]; then
@@ -29,6 +32,7 @@ printf '%s\n' "$counts" | grep '^SKIP '
 read -r passed failed skipped <<< "$(printf '%s\n' "$counts" | awk '/^SUITE /{p+=$3; f+=$4; s+=$5} END {print p+0, f+0, s+0}')"
 if [ $# -gt 0 ]; then
     printf '%s\n' "$counts" | awk '/^SUITE /{printf "  %s: %d passed, %d failed%s\n", $2, $3, $4, $5 ? ", " $5 " skipped" : ""}'
+    cat "${files[@]}" | awk '/^# suite .* took [0-9]+ s$/ {t += $(NF - 1)} END {if (t) printf "  %d s in all\n", t}'
 fi
 failed=$((failed + missing))
 [ "$skipped" -gt 0 ] && echo "$skipped skipped (listed above, each with why)"
