@@ -42,9 +42,9 @@ WIN_LDFLAGS   := -static -static-libgcc
 CORE_SRCS := src/handle_table.c src/name_list.c src/names.c src/expiry_token.c \
              src/restore_map.c src/memory.c src/wstr.c src/name_index.c common/errors.c \
              common/config_path.c src/standalone/restore_journal.c
-# The Windows side of the DLL.
+# The Windows side of the DLL, with the part of common/ that needs Windows.
 WIN_SRCS  := src/main.c src/platform.c src/dsa_config.c src/online.c src/backup_slot.c \
-             src/backup.c src/restore.c src/restore_state.c src/auth_identity.c \
+             src/backup.c src/restore.c src/restore_state.c src/auth_identity.c common/config_path_value.c \
              src/standalone/debug.c src/standalone/unc_share.c src/standalone/durable_file.c \
              src/standalone/restore_journal_file.c
 DLL_SRCS  := $(CORE_SRCS) $(WIN_SRCS)
