@@ -90,19 +90,6 @@ void dsa_config_free(struct dsa_config *config)
     memset(config, 0, sizeof(*config));
 }
 
-WCHAR *path_join(const WCHAR *dir, const WCHAR *name)
-{
-    size_t dir_len = wstr_len(dir), name_len = wstr_len(name);
-    BOOL separator = dir_len && dir[dir_len - 1] != '\\';
-    WCHAR *joined = mem_alloc((dir_len + separator + name_len + 1) * sizeof(WCHAR));
-
-    if (!joined) return NULL;
-    memcpy(joined, dir, dir_len * sizeof(WCHAR));
-    if (separator) joined[dir_len] = '\\';
-    memcpy(joined + dir_len + separator, name, (name_len + 1) * sizeof(WCHAR));
-    return joined;
-}
-
 HRESULT local_path_to_unc(const WCHAR *local_path, WCHAR **unc_path)
 {
     const WCHAR *computer = computer_names_get()->netbios;

@@ -32,7 +32,5 @@ HRESULT dsa_tombstone_lifetime(DWORD *days);
 
 /* "C:\dir\file" -> "\\COMPUTER\C$\dir\file"; UNC paths are kept as they are. */
 HRESULT local_path_to_unc(const WCHAR *local_path, WCHAR **unc_path);
-/* dir + "\" + name, in a new string. */
-WCHAR *path_join(const WCHAR *dir, const WCHAR *name);
 
 #endif

@@ -23,10 +23,10 @@ $(BENCH_EXE): tests/bench/bench.c $(BENCH_SHA256_SRCS) tools/dsbackup/sha256.h $
 	x86_64-w64-mingw32-gcc $(CFLAGS_COMMON) -Iinclude -Icommon -Itools/dsbackup -D_WIN32_WINNT=0x0601 \
 	    -D__USE_MINGW_ANSI_STDIO=1 -o $@ $< $(BENCH_SHA256_SRCS) -L$(BUILD)/x86_64 -lntdsbcli -static -static-libgcc -lpsapi
 
-$(BENCH_SEQUENTIAL_EXE): $(DSBACKUP_SRCS) $(DSBACKUP_HEADERS) $(TOOL_HEADERS) common/errors.c $(BUILD)/x86_64/obj/dsbackup.res.o \
+$(BENCH_SEQUENTIAL_EXE): $(DSBACKUP_SRCS) $(DSBACKUP_HEADERS) $(TOOL_HEADERS) $(TOOL_COMMON_SRCS) $(BUILD)/x86_64/obj/dsbackup.res.o \
                          $(BUILD)/x86_64/libntdsbcli.a
 	@mkdir -p $(@D)
-	x86_64-w64-mingw32-gcc $(TOOL_CFLAGS) -Itools/dsbackup -DDSBACKUP_NO_READER_THREAD -o $@ $(DSBACKUP_SRCS) common/errors.c \
+	x86_64-w64-mingw32-gcc $(TOOL_CFLAGS) -Itools/dsbackup -DDSBACKUP_NO_READER_THREAD -o $@ $(DSBACKUP_SRCS) $(TOOL_COMMON_SRCS) \
 	    $(BUILD)/x86_64/obj/dsbackup.res.o -L$(BUILD)/x86_64 -lntdsbcli $(WIN_LDFLAGS) -ladvapi32 -lbcrypt
 
 bench: $(BENCH_EXE) $(BENCH_SEQUENTIAL_EXE) $(BUILD)/x86_64/ntdsbcli.dll $(BUILD)/x86_64/dsbackup.exe

@@ -16,6 +16,7 @@
 #include "ntdsbcli.h"
 #include "manifest.h"
 #include "config_path.h"
+#include "path_join.h"
 #include "sha256.h"
 
 #define EXIT_OK     0
@@ -99,9 +100,8 @@ void progress_end_line(struct progress *progress, const char *line);
 /* "<kind> <name> <total> bytes sha256 <sha256>" */
 void progress_end(struct progress *progress, const char *sha256);
 
-/* ---- system helpers (system.c) ------------------------------------------------------ */
+/* ---- system helpers (system.c; path_join, with malloc, from common/path_join.h) ---- */
 
-WCHAR *path_join(const WCHAR *dir, const WCHAR *name);
 /* The absolute form of a folder given on the command line, without a trailing
  * separator unless it is a root. */
 WCHAR *full_folder_path(const WCHAR *path);

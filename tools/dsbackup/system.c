@@ -14,19 +14,6 @@
 
 /* ---- paths, folders and files ----------------------------------------------------- */
 
-WCHAR *path_join(const WCHAR *dir, const WCHAR *name)
-{
-    size_t dir_len = wcslen(dir), name_len = wcslen(name);
-    BOOL separator = dir_len && dir[dir_len - 1] != '\\' && dir[dir_len - 1] != '/';
-    WCHAR *joined = malloc((dir_len + separator + name_len + 1) * sizeof(WCHAR));
-
-    if (!joined) return NULL;
-    memcpy(joined, dir, dir_len * sizeof(WCHAR));
-    if (separator) joined[dir_len] = '\\';
-    memcpy(joined + dir_len + separator, name, (name_len + 1) * sizeof(WCHAR));
-    return joined;
-}
-
 /* The absolute form of a folder given on the command line, without a trailing
  * separator unless it is a root. */
 WCHAR *full_folder_path(const WCHAR *path)
