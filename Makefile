@@ -70,8 +70,10 @@ DSBACKUP_HEADERS := $(wildcard tools/dsbackup/*.h)
 NTDSSVC_SRCS     := $(sort $(wildcard tools/ntdssvc/*.c))
 NTDSSVC_HEADERS  := $(wildcard tools/ntdssvc/*.h)
 # What the tools share with the DLL from common/: return-code names, the rule for
-# configured paths, the naming of a file in a folder.
-TOOL_COMMON_SRCS := common/errors.c common/config_path.c common/path_join.c
+# configured paths (and the tools' one reading of them, config_path_read.c), the
+# naming of a file in a folder.
+TOOL_COMMON_SRCS := common/errors.c common/config_path.c common/config_path_value.c common/config_path_read.c \
+                    common/path_join.c
 
 DESCRIPTION_ntdsbcli := Directory Backup Functions (ntdsbcli.dll for Wine)
 DESCRIPTION_dsbackup := Back up and restore the directory database through ntdsbcli.dll

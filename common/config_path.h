@@ -60,4 +60,15 @@ enum config_path_status config_path_from_value(DWORD type, const WCHAR *value, W
  * (a longer value is CONFIG_PATH_TOO_LONG). */
 size_t config_path_value_chars(DWORD type, const WCHAR *value);
 
+#ifndef __WINESRC__
+/* For the tools, which Wine's tree does not have (config_path_read.c): a value of
+ * HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Parameters by the rule, in a
+ * new string (free); NULL if the value cannot be read (*error: ERROR_FILE_NOT_FOUND
+ * when it is not there) or names no path (*status other than CONFIG_PATH_OK, and
+ * *error 0). */
+WCHAR *config_path_read(const WCHAR *value_name, LONG *error, enum config_path_status *status);
+/* Why a value names no path: "empty", "not an absolute path", ... */
+const char *config_path_status_text(enum config_path_status status);
+#endif
+
 #endif

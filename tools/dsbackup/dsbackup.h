@@ -173,13 +173,10 @@ struct ntds_service
 void query_ntds_service(struct ntds_service *service);
 const char *service_state_name(DWORD state);
 
-/* A string value of the NTDS parameters, expanded; NULL with *error set if absent
- * or unreadable. */
+/* A string value of the NTDS parameters, expanded, to show it; NULL with *error
+ * set if absent or unreadable.  What it means as a path is config_path_read's
+ * (common/config_path.h), by the rule the DLL and the stand-in apply. */
 WCHAR *read_parameter(const WCHAR *value_name, LONG *error);
-/* A path of NTDS\Parameters by the rule the DLL and the stand-in apply
- * (common/config_path.h): NULL if the value cannot be read (*error), or names no
- * usable path (*status other than CONFIG_PATH_OK; *error is then 0). */
-WCHAR *read_configured_path(const WCHAR *value_name, LONG *error, enum config_path_status *status);
 
 /* ---- shared by subcommands ----------------------------------------------------------- */
 

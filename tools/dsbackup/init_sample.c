@@ -112,7 +112,7 @@ static BOOL check_nothing_overwritten(const WCHAR *dir, const WCHAR *database, B
                "(--force does)", u8(dir), existing);
         refused = TRUE;
     }
-    if ((configured = read_configured_path(NTDS_VALUE_DATABASE_FILE, &error, &path_status)))
+    if ((configured = config_path_read(NTDS_VALUE_DATABASE_FILE, &error, &path_status)))
     {
         if (!force && _wcsicmp(configured, database) && GetFileAttributesW(configured) != INVALID_FILE_ATTRIBUTES)
         {

@@ -274,26 +274,6 @@ const char *service_state_name(DWORD state)
     }
 }
 
-/* A string value of the NTDS parameters, expanded; NULL with *error set if absent
- * or unreadable. */
-WCHAR *read_configured_path(const WCHAR *value_name, LONG *error, enum config_path_status *status)
-{
-    WCHAR *raw = read_parameter(value_name, error), *path;
-    size_t chars;
-
-    *status = CONFIG_PATH_EMPTY;
-    if (!raw) return NULL;
-    chars = wcslen(raw) + 4;      /* "\\s\s" never grows; "C:" + "\\" at most adds one */
-    if ((path = malloc(chars * sizeof(WCHAR))) && (*status = config_path_normalize(raw, path, chars)))
-    {
-        free(path);
-        path = NULL;
-    }
-    if (!path && *status == CONFIG_PATH_OK) *error = ERROR_NOT_ENOUGH_MEMORY;
-    free(raw);
-    return path;
-}
-
 WCHAR *read_parameter(const WCHAR *value_name, LONG *error)
 {
     DWORD size = 0;
