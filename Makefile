@@ -42,10 +42,10 @@ WIN_LDFLAGS   := -static -static-libgcc
 # keeps a journal.
 CORE_SRCS := src/handle_table.c src/name_list.c src/names.c src/expiry_token.c \
              src/restore_map.c src/memory.c src/wstr.c src/name_index.c common/errors.c \
-             common/config_path.c src/standalone/restore_journal.c
-# The Windows side of the DLL.
+             common/config_path.c common/path_join.c src/standalone/restore_journal.c
+# The Windows side of the DLL, with the part of common/ that needs Windows.
 WIN_SRCS  := src/main.c src/platform.c src/dsa_config.c src/online.c src/backup_slot.c \
-             src/backup.c src/restore.c src/restore_state.c src/auth_identity.c \
+             src/backup.c src/restore.c src/restore_state.c src/auth_identity.c common/config_path_value.c \
              src/standalone/debug.c src/standalone/unc_share.c src/standalone/durable_file.c \
              src/standalone/restore_journal_file.c
 DLL_SRCS  := $(CORE_SRCS) $(WIN_SRCS)
@@ -71,8 +71,10 @@ DSBACKUP_HEADERS := $(wildcard tools/dsbackup/*.h)
 NTDSSVC_SRCS     := $(sort $(wildcard tools/ntdssvc/*.c))
 NTDSSVC_HEADERS  := $(wildcard tools/ntdssvc/*.h)
 # What the tools share with the DLL from common/: return-code names, the rule for
-# configured paths.
-TOOL_COMMON_SRCS := common/errors.c common/config_path.c
+# configured paths (and the tools' one reading of them, config_path_read.c), the
+# naming of a file in a folder.
+TOOL_COMMON_SRCS := common/errors.c common/config_path.c common/config_path_value.c common/config_path_read.c \
+                    common/path_join.c
 
 DESCRIPTION_ntdsbcli := Directory Backup Functions (ntdsbcli.dll for Wine)
 DESCRIPTION_dsbackup := Back up and restore the directory database through ntdsbcli.dll

@@ -5,7 +5,7 @@
  * are named.  One copy, so that the programs cannot drift apart.
  *
  * Facts only, and one small pure function: nothing here needs the DLL.  Include
- * <windows.h> (or, in the DLL's native builds, src/portable.h) first: the
+ * <windows.h> (or, in the DLL's native builds, portable.h) first: the
  * strings are WCHAR literals.  The shell test scripts read the string macros
  * from this file too (tests/lib/wine.sh, ntds_layout), so each is written as one
  * plain literal on one line.

@@ -21,6 +21,7 @@
 #include "name_list.h"
 #include "names.h"
 #include "online.h"
+#include "path_join.h"
 #include "platform.h"
 #include "restore_state.h"
 #include "trace.h"
@@ -276,7 +277,7 @@ static HRESULT find_logs(const WCHAR *log_dir, struct found_log **logs_out, size
 
     *logs_out = NULL;
     *count_out = 0;
-    if (!(pattern = path_join(log_dir, NTDS_LOG_PATTERN))) return ERROR_NOT_ENOUGH_MEMORY;
+    if (!(pattern = path_join(log_dir, NTDS_LOG_PATTERN, mem_alloc))) return ERROR_NOT_ENOUGH_MEMORY;
     find = file_find_first(pattern, &data);
     mem_free(pattern);
     if (find == INVALID_HANDLE_VALUE)
@@ -333,7 +334,7 @@ static HRESULT list_logs(struct backup_context *context, struct name_list *list)
     if (!count || !logs[count - 1].current) hr = hrLogFileNotFound;
     for (i = 0; i < count && !hr; i++)
     {
-        if (!(path = path_join(context->config.log_dir, logs[i].name))) hr = ERROR_NOT_ENOUGH_MEMORY;
+        if (!(path = path_join(context->config.log_dir, logs[i].name, mem_alloc))) hr = ERROR_NOT_ENOUGH_MEMORY;
         else hr = list_file(context, list, BFTW_LOG, path);
         mem_free(path);
     }

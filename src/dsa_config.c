@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include <windows.h>
+#include "config_path.h"
 #include "dsa_config.h"
 #include "expiry_token.h"
 #include "platform.h"
@@ -15,45 +16,37 @@
 #include "unc_share.h"
 #endif
 
-static BOOL is_absolute_path(const WCHAR *path)
-{
-    if (path[0] == '\\' && path[1] == '\\') return TRUE;
-    return ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z'))
-           && path[1] == ':' && path[2] == '\\';
-}
-
-/* Normalises a configured path ("." and "..", doubled separators) and drops a
- * trailing separator, so that names built from it compare reliably. */
+/* A configured path, by the rule the NTDS stand-in and dsbackup apply too
+ * (config_path.h): names built from it compare reliably. */
 static HRESULT read_path(HKEY parameters, const WCHAR *value_name, WCHAR **out)
 {
-    WCHAR *raw, *full;
-    DWORD n;
-    size_t len;
+    enum config_path_status path_status;
+    WCHAR *raw, *path;
+    size_t chars;
+    DWORD type;
     LONG status;
 
     *out = NULL;
-    status = registry_read_string(parameters, NULL, value_name, &raw);
+    status = registry_read_string(parameters, NULL, value_name, &type, &raw);
     if (status == ERROR_FILE_NOT_FOUND || status == ERROR_INVALID_DATA
             || status == ERROR_UNSUPPORTED_TYPE)
         return hrCouldNotConnect;
     if (status == ERROR_NOT_ENOUGH_MEMORY) return ERROR_NOT_ENOUGH_MEMORY;
     if (status) return hrError;
-    if (!raw[0] || !is_absolute_path(raw))
+    chars = config_path_value_chars(type, raw);
+    if (!(path = mem_alloc(chars * sizeof(WCHAR))))
     {
         mem_free(raw);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    path_status = config_path_from_value(type, raw, path, chars);
+    mem_free(raw);
+    if (path_status != CONFIG_PATH_OK)
+    {
+        mem_free(path);
         return hrCouldNotConnect;
     }
-    n = GetFullPathNameW(raw, 0, NULL, NULL);
-    if (!n || n > NTDSBCLI_MAX_PATH || !(full = mem_alloc(n * sizeof(WCHAR))))
-    {
-        mem_free(raw);
-        return n ? ERROR_NOT_ENOUGH_MEMORY : hrCouldNotConnect;
-    }
-    GetFullPathNameW(raw, n, full, NULL);
-    mem_free(raw);
-    len = wstr_len(full);
-    if (len > 3 && full[len - 1] == '\\') full[len - 1] = 0;
-    *out = full;
+    *out = path;
     return S_OK;
 }
 
@@ -95,19 +88,6 @@ void dsa_config_free(struct dsa_config *config)
     mem_free(config->log_dir);
     mem_free(config->working_dir);
     memset(config, 0, sizeof(*config));
-}
-
-WCHAR *path_join(const WCHAR *dir, const WCHAR *name)
-{
-    size_t dir_len = wstr_len(dir), name_len = wstr_len(name);
-    BOOL separator = dir_len && dir[dir_len - 1] != '\\';
-    WCHAR *joined = mem_alloc((dir_len + separator + name_len + 1) * sizeof(WCHAR));
-
-    if (!joined) return NULL;
-    memcpy(joined, dir, dir_len * sizeof(WCHAR));
-    if (separator) joined[dir_len] = '\\';
-    memcpy(joined + dir_len + separator, name, (name_len + 1) * sizeof(WCHAR));
-    return joined;
 }
 
 HRESULT local_path_to_unc(const WCHAR *local_path, WCHAR **unc_path)

@@ -19,7 +19,8 @@ struct dsa_config
 };
 
 /* S_OK; hrCouldNotConnect when the machine is not configured as a domain
- * controller (a value missing, empty or not an absolute path);
+ * controller (a value missing or naming no path by the rule of config_path.h:
+ * empty, not a string, not absolute, too long);
  * ERROR_NOT_ENOUGH_MEMORY; hrError when the registry cannot be read. */
 HRESULT dsa_config_load(struct dsa_config *config);
 void dsa_config_free(struct dsa_config *config);
@@ -31,7 +32,5 @@ HRESULT dsa_tombstone_lifetime(DWORD *days);
 
 /* "C:\dir\file" -> "\\COMPUTER\C$\dir\file"; UNC paths are kept as they are. */
 HRESULT local_path_to_unc(const WCHAR *local_path, WCHAR **unc_path);
-/* dir + "\" + name, in a new string. */
-WCHAR *path_join(const WCHAR *dir, const WCHAR *name);
 
 #endif

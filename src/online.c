@@ -69,9 +69,10 @@ static enum stand_in_signal stand_in_signal(void)
     return signal;
 }
 
-/* The service manager's view; *refused is set when the service stopped with an
- * error (it refused to start). */
-static enum service_state query_ntds_service(BOOL *refused)
+/* The NTDS service's state as the service manager sees it (one query; not
+ * dsbackup's query_ntds_service, which reports more); *refused is set when the
+ * service stopped with an error (it refused to start). */
+static enum service_state service_manager_state(BOOL *refused)
 {
     enum service_state state = SERVICE_OTHER_STATE;
     SERVICE_STATUS status;
@@ -105,13 +106,13 @@ static enum service_state query_ntds_service(BOOL *refused)
  * it cannot answer. */
 static enum service_state ask_service_manager(BOOL *refused)
 {
-    enum service_state state = query_ntds_service(refused);
+    enum service_state state = service_manager_state(refused);
     int attempt;
 
     for (attempt = 0; state == SERVICE_OTHER_STATE && attempt < 5; attempt++)
     {
         Sleep(attempt);
-        state = query_ntds_service(refused);
+        state = service_manager_state(refused);
     }
     return state;
 }

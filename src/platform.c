@@ -166,38 +166,30 @@ LONG registry_open_key(HKEY root, const WCHAR *path, HKEY *key)
     return RegOpenKeyExW(root, path, 0, KEY_QUERY_VALUE, key);
 }
 
-LONG registry_read_string(HKEY root, const WCHAR *key, const WCHAR *value, WCHAR **out)
+LONG registry_read_string(HKEY root, const WCHAR *key, const WCHAR *value, DWORD *type, WCHAR **out)
 {
     static const DWORD flags = RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND;
     /* One read into a buffer that fits any usual path: each read is a wineserver
      * round trip or three.  A second, into the heap, only for a longer value. */
-    WCHAR small[MAX_PATH + 1], *raw = small, *result = NULL;
-    DWORD type, size = sizeof(small) - sizeof(WCHAR), expanded;
+    WCHAR small[MAX_PATH + 1], *raw = small;
+    DWORD size = sizeof(small) - sizeof(WCHAR);
     LONG status;
 
     *out = NULL;
     if (fault_should_fail(FAULT_REGISTRY)) return ERROR_REGISTRY_IO_FAILED;
-    status = RegGetValueW(root, key, value, flags, &type, raw, &size);
+    status = RegGetValueW(root, key, value, flags, type, raw, &size);
     if (status == ERROR_MORE_DATA)
     {
         if (size > (NTDSBCLI_MAX_PATH + 1) * sizeof(WCHAR)) return ERROR_INVALID_DATA;
         if (!(raw = mem_alloc(size + sizeof(WCHAR)))) return ERROR_NOT_ENOUGH_MEMORY;
-        status = RegGetValueW(root, key, value, flags, &type, raw, &size);
+        status = RegGetValueW(root, key, value, flags, type, raw, &size);
     }
     if (!status && size < sizeof(WCHAR)) status = ERROR_INVALID_DATA;
     if (!status)
     {
         raw[size / sizeof(WCHAR)] = 0;
-        if (type != REG_EXPAND_SZ) result = raw == small ? wstr_dup(raw) : raw;
-        else
-        {
-            expanded = ExpandEnvironmentStringsW(raw, NULL, 0);
-            if (!expanded || expanded > NTDSBCLI_MAX_PATH + 1) status = ERROR_INVALID_DATA;
-            else if ((result = mem_alloc(expanded * sizeof(WCHAR))))
-                ExpandEnvironmentStringsW(raw, result, expanded);
-        }
-        if (!status && !result) status = ERROR_NOT_ENOUGH_MEMORY;
-        if (!status) *out = result;
+        if (raw != small) *out = raw;
+        else if (!(*out = wstr_dup(raw))) status = ERROR_NOT_ENOUGH_MEMORY;
     }
     if (raw != small && raw != *out) mem_free(raw);
     return status;

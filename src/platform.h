@@ -47,10 +47,12 @@ HRESULT hr_from_file_error(DWORD error);
 /* Opens a key to read several values of it (RegCloseKey closes it): one open
  * instead of one per value. */
 LONG registry_open_key(HKEY root, const WCHAR *path, HKEY *key);
-/* Reads a REG_SZ/REG_EXPAND_SZ value (expanded) into a new string; returns
- * ERROR_SUCCESS, ERROR_FILE_NOT_FOUND or another Win32 error.  KEY is a path
- * under ROOT, or NULL to read from ROOT itself. */
-LONG registry_read_string(HKEY root, const WCHAR *key, const WCHAR *value, WCHAR **out);
+/* Reads a REG_SZ or REG_EXPAND_SZ value as stored (unexpanded: config_path.h
+ * says what a configured path makes of it) into a new string, and its type;
+ * returns ERROR_SUCCESS, ERROR_FILE_NOT_FOUND, ERROR_UNSUPPORTED_TYPE for another
+ * type, ERROR_INVALID_DATA for no data or more than any path holds, or another
+ * Win32 error.  KEY is a path under ROOT, or NULL to read from ROOT itself. */
+LONG registry_read_string(HKEY root, const WCHAR *key, const WCHAR *value, DWORD *type, WCHAR **out);
 LONG registry_read_dword(HKEY root, const WCHAR *key, const WCHAR *value, DWORD *out);
 /* Reads a REG_DWORD or REG_QWORD (TYPE) value of an open key into *out, which has
  * that type's size; ERROR_FILE_NOT_FOUND if it is absent. */

@@ -147,8 +147,13 @@ $(BUILD)/unit-pe/testlist.c: $(wildcard tests/unit/test_*.c) tests/lib/make-test
 	@mkdir -p $(@D)
 	tests/lib/make-testlist.sh --mains $(addprefix tests/unit/,$(addsuffix .c,$(UNIT_NAMES))) > $@
 
+# What of common/ needs Windows, and so is tested in these builds only: the rule
+# for a configured value as the registry holds it (test_config_path).
+PE_UNIT_WIN_SRCS := common/config_path_value.c
+
 define PE_UNIT_PROGRAM
-PE_UNIT_$(1)_CORE  := $$(patsubst %.c,$(BUILD)/$(1)/unit/core/%.o,$(notdir $(CORE_SRCS) $(FAULT_SRCS) $(TOOL_CORE_SRCS)))
+PE_UNIT_$(1)_CORE  := $$(patsubst %.c,$(BUILD)/$(1)/unit/core/%.o,$(notdir $(CORE_SRCS) $(FAULT_SRCS) $(TOOL_CORE_SRCS) \
+                      $(PE_UNIT_WIN_SRCS)))
 PE_UNIT_$(1)_TESTS := $$(patsubst %,$(BUILD)/$(1)/unit/%.o,$(UNIT_NAMES))
 .SECONDARY: $$(PE_UNIT_$(1)_CORE) $$(PE_UNIT_$(1)_TESTS)
 

@@ -126,6 +126,8 @@ $(eval $(call suite,wine-tree,wine-tree,,tests/wine-form/wine-tree.sh))
 # --- service, tools, roundtrip: the programs of tools/ under Wine --------------------
 #   service-ARCH           the NTDS stand-in installed, started, stopped and refused
 #   service-sessions-ARCH  online or offline as it was left, across Wine sessions
+#   service-configured-ARCH  the DLL, the stand-in and dsbackup status agree on
+#                          whether the database is configured, value by value
 #   tools-ARCH             a backup of a generated sample database with dsbackup
 #   compat-ARCH            backups of dsbackup 0.4.0 and today's are interchangeable
 #   roundtrip-ARCH         backup, damage and restore, checked byte for byte
@@ -133,7 +135,9 @@ $(foreach a,$(ARCHES),\
     $(eval $(call suite,service,service-$(a),all $(BUILD)/$(a)/svcprobe.exe $(BUILD)/$(a)/conformance.exe \
         $(WINE32_READY),bash tests/service/run.sh $(a)))\
     $(eval $(call suite,service,service-sessions-$(a),all $(BUILD)/$(a)/conformance.exe $(WINE32_READY),\
-        bash tests/service/sessions.sh $(a))))
+        bash tests/service/sessions.sh $(a)))\
+    $(eval $(call suite,service,service-configured-$(a),all $(BUILD)/$(a)/conformance.exe $(WINE32_READY),\
+        bash tests/service/configured.sh $(a))))
 $(foreach a,$(ARCHES),\
     $(eval $(call suite,tools,tools-$(a),all $(WINE32_READY),bash tools/demo.sh $(a)))\
     $(eval $(call suite,tools,compat-$(a),all $(WINE32_READY),bash tests/compat/run.sh $(a))))

@@ -9,6 +9,12 @@
  *   stand-in-starting MS1 MS2  the stand-in's running event as it starts
  *   set-identity               DsSetAuthIdentityW and A with a password (for
  *                              the trace checks)
+ *   database-location          the directory database's location as the DLL
+ *                              gives it (DsRestorePrepareW without a token, then
+ *                              DsRestoreGetDatabaseLocationsW): prints
+ *                              "configured <UNC path>" or "not configured"
+ *                              (hrCouldNotConnect); anything else fails
+ *                              (tests/service/configured.sh)
  * Exit code 0 if so, 1 if not, 2 for a mode it does not know.  Not in Wine's
  * tree: the modes serve this project's suites (tools/wine-tree).
  *
@@ -60,6 +66,38 @@ static int stand_in_starting(int starting_ms, int running_ms)
     return 0;
 }
 
+static int database_location(void)
+{
+    WCHAR *list = NULL;
+    DWORD size = 0;
+    HRESULT hr;
+    HBC hbc;
+
+    if ((hr = DsRestorePrepareW(NULL, 0, NULL, 0, &hbc)) == hrCouldNotConnect)
+    {
+        printf("not configured\n");
+        return 0;
+    }
+    if (hr)
+    {
+        printf("DsRestorePrepareW gave %#lx, expected S_OK or hrCouldNotConnect\n", (unsigned long)hr);
+        return 1;
+    }
+    hr = DsRestoreGetDatabaseLocationsW(hbc, &list, &size);
+    DsRestoreEnd(hbc);
+    /* The database comes first, as BFT_NTDS_DATABASE and its path. */
+    if (hr || !list || size < 3 * sizeof(WCHAR) || list[0] != 0x44)
+    {
+        printf("DsRestoreGetDatabaseLocationsW gave %#lx, list %s\n", (unsigned long)hr,
+               list ? wine_dbgstr_wn(list, size / sizeof(WCHAR)) : "(none)");
+        if (list) DsBackupFree(list);
+        return 1;
+    }
+    printf("configured %ls\n", list + 1);
+    DsBackupFree(list);
+    return 0;
+}
+
 START_TEST(standalone_tool)
 {
     char **argv;
@@ -69,10 +107,11 @@ START_TEST(standalone_tool)
     if (!strcmp(mode, "expect-backup") && argc > 3) exit(expect_backup(argv[3]));
     if (!strcmp(mode, "expect-online") && argc > 3) exit(expect_online(atoi(argv[3])));
     if (!strcmp(mode, "stand-in-starting") && argc > 4) exit(stand_in_starting(atoi(argv[3]), atoi(argv[4])));
+    if (!strcmp(mode, "database-location")) exit(database_location());
     if (!strcmp(mode, "set-identity"))
         exit(DsSetAuthIdentityW(L"Administrator", L"EXAMPLE", L"s3cret-PASSWORD") != S_OK
              || DsSetAuthIdentityA("Administrator", "EXAMPLE", "s3cret-PASSWORD") != S_OK);
     fprintf(stderr, "usage: conformance.exe standalone_tool expect-backup HRESULT | expect-online 0|1 | "
-            "stand-in-starting STARTING_MS RUNNING_MS | set-identity\n");
+            "stand-in-starting STARTING_MS RUNNING_MS | set-identity | database-location\n");
     exit(2);
 }

@@ -2,8 +2,10 @@
  * libFuzzer target: the rule for the directory's configured paths
  * (common/config_path.h).  The input is a path of 16-bit characters.  Whatever
  * it gives is absolute, holds no "." or ".." name, no "/" and no doubled "\",
- * ends without a separator except the drive's root, fits, and normalises to
- * itself; a path that fits once never fails for length when normalised again.
+ * ends without a separator except the drive's root, fits, is no longer than
+ * the input, and normalises to itself; a path that fits once never fails for
+ * length when normalised again; with as much room as the input it never fails
+ * for length, and normalising in place gives the same.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -41,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t chars = size / 2, out_chars = 1 + (size ? data[0] % 64 : 0), n;
     WCHAR *in = malloc((chars + 1) * sizeof(WCHAR)), *out = malloc(out_chars * sizeof(WCHAR));
-    WCHAR *again = malloc(out_chars * sizeof(WCHAR));
+    WCHAR *again = malloc(out_chars * sizeof(WCHAR)), *here = malloc((chars + 1) * sizeof(WCHAR));
+    WCHAR *apart = malloc((chars + 1) * sizeof(WCHAR));
     enum config_path_status status;
 
     memcpy(in, data, chars * sizeof(WCHAR));
@@ -52,12 +55,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     {
         n = wstr_len(out);
         CHECK(n < out_chars);
+        CHECK(n <= wstr_len(in));
         check_shape(out, n);
         CHECK(config_path_normalize(out, again, out_chars) == CONFIG_PATH_OK);
         CHECK(!memcmp(out, again, (n + 1) * sizeof(WCHAR)));
     }
+    /* In place, with room for the input: what a buffer of its own gives. */
+    memcpy(here, in, (chars + 1) * sizeof(WCHAR));
+    status = config_path_normalize(in, apart, chars + 1);
+    CHECK(status != CONFIG_PATH_TOO_LONG);
+    CHECK(config_path_normalize(here, here, chars + 1) == status);
+    if (status == CONFIG_PATH_OK) CHECK(!memcmp(here, apart, (wstr_len(apart) + 1) * sizeof(WCHAR)));
     free(in);
     free(out);
     free(again);
+    free(here);
+    free(apart);
     return 0;
 }

@@ -1,10 +1,13 @@
 /*
  * Unit tests of the rule for the directory's configured paths (common/config_path.h),
- * which the DLL, the NTDS stand-in and dsbackup all apply.
+ * which the DLL, the NTDS stand-in and dsbackup all apply: its pure part
+ * everywhere, the whole rule for a registry value (expansion, types, lengths)
+ * in the PE builds.
  *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stdlib.h>
 #include "unit.h"
 #include "config_path.h"
 
@@ -122,6 +125,31 @@ static void test_lengths(void **state)
     assert_int_equal(wstr_len(out), 4);
 }
 
+/* The path never grows, and normalising where it lies gives what normalising
+ * into another buffer gives: config_path_from_value relies on both. */
+static void test_in_place(void **state)
+{
+    static const WCHAR *const inputs[] = {
+        W("C:\\a\\.\\b\\..\\c\\"), W("//s/sh/./x/../y/z. "), W("C:\\..\\"), W("D:/x//y///z"),
+        W("C:\\Windows\\System32\\..\\NTDS/./ntds.dit"), W("\\\\dc01\\share"), W("C:/"),
+        W("C:\\a\\b\\c\\..\\..\\d\\e. . "), W("relative\\x"), W(""),
+    };
+    WCHAR apart[300], here[300];
+    size_t i, n;
+
+    (void)state;
+    for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
+    {
+        n = wstr_len(inputs[i]);
+        memcpy(here, inputs[i], (n + 1) * sizeof(WCHAR));
+        assert_int_equal(normalize(here, here, n + 1), normalize(inputs[i], apart, n + 1));
+        if (normalize(inputs[i], apart, n + 1) != CONFIG_PATH_OK) continue;
+        assert_true(wstr_len(apart) <= n);
+        assert_int_equal(wstr_len(here), wstr_len(apart));
+        assert_memory_equal(here, apart, wstr_len(apart) * sizeof(WCHAR));
+    }
+}
+
 /* Normalising twice gives what normalising once gave. */
 static void test_idempotent(void **state)
 {
@@ -141,6 +169,104 @@ static void test_idempotent(void **state)
     }
 }
 
+#ifdef _WIN32
+/* The whole rule for a value as the registry holds it (config_path_value.c),
+ * which needs Windows: in the PE builds only. */
+
+/* VALUE of TYPE gives STATUS and, with CONFIG_PATH_OK, EXPECTED (if not NULL), in a buffer of
+ * the size config_path_value_chars asks for. */
+static void check_value(DWORD type, const WCHAR *value, enum config_path_status status, const WCHAR *expected)
+{
+    size_t chars = config_path_value_chars(type, value);
+    WCHAR *out = malloc(chars * sizeof(WCHAR));
+
+    assert_non_null(out);
+    assert_int_equal(config_path_from_value(type, value, out, chars), status);
+    if (status == CONFIG_PATH_OK && expected)
+    {
+        assert_int_equal(wstr_len(out), wstr_len(expected));
+        assert_memory_equal(out, expected, wstr_len(out) * sizeof(WCHAR));
+    }
+    free(out);
+}
+
+static void test_value_types(void **state)
+{
+    WCHAR out[300];
+
+    (void)state;
+    check_value(REG_SZ, W("C:\\Windows\\System32\\..\\NTDS/ntds.dit"), CONFIG_PATH_OK, W("C:\\Windows\\NTDS\\ntds.dit"));
+    check_value(REG_EXPAND_SZ, W("C:\\Windows\\NTDS\\"), CONFIG_PATH_OK, W("C:\\Windows\\NTDS"));
+    check_value(REG_SZ, W(""), CONFIG_PATH_EMPTY, NULL);
+    check_value(REG_EXPAND_SZ, W(""), CONFIG_PATH_EMPTY, NULL);
+    check_value(REG_SZ, W("Windows\\NTDS\\ntds.dit"), CONFIG_PATH_RELATIVE, NULL);
+    check_value(REG_SZ, W("\x01\x7f::*?<>|garbage"), CONFIG_PATH_RELATIVE, NULL);
+    /* Whatever the bytes, another type names no path. */
+    assert_int_equal(config_path_from_value(REG_DWORD, W("C:\\x"), out, 300), CONFIG_PATH_NOT_STRING);
+    assert_int_equal(config_path_from_value(REG_MULTI_SZ, W("C:\\x"), out, 300), CONFIG_PATH_NOT_STRING);
+    assert_int_equal(config_path_from_value(REG_BINARY, W("C:\\x"), out, 300), CONFIG_PATH_NOT_STRING);
+    assert_int_equal(config_path_from_value(REG_NONE, W("C:\\x"), out, 300), CONFIG_PATH_NOT_STRING);
+}
+
+static void test_value_expansion(void **state)
+{
+    (void)state;
+    assert_true(SetEnvironmentVariableW(L"NTDSBCLI_UNIT_ROOT", L"D:\\Directory"));
+    assert_true(SetEnvironmentVariableW(L"NTDSBCLI_UNIT_RELATIVE", L"Directory"));
+    SetEnvironmentVariableW(L"NTDSBCLI_UNIT_UNSET", NULL);
+    check_value(REG_EXPAND_SZ, W("%NTDSBCLI_UNIT_ROOT%\\NTDS\\ntds.dit"), CONFIG_PATH_OK,
+                W("D:\\Directory\\NTDS\\ntds.dit"));
+    check_value(REG_EXPAND_SZ, W("%NTDSBCLI_UNIT_ROOT%/../x/./y/"), CONFIG_PATH_OK, W("D:\\x\\y"));
+    /* A REG_SZ value's environment strings are part of its name. */
+    check_value(REG_SZ, W("%NTDSBCLI_UNIT_ROOT%\\NTDS\\ntds.dit"), CONFIG_PATH_RELATIVE, NULL);
+    /* Expanded, the path must still be absolute; an unknown name stays as written. */
+    check_value(REG_EXPAND_SZ, W("%NTDSBCLI_UNIT_RELATIVE%\\ntds.dit"), CONFIG_PATH_RELATIVE, NULL);
+    check_value(REG_EXPAND_SZ, W("%NTDSBCLI_UNIT_UNSET%\\ntds.dit"), CONFIG_PATH_RELATIVE, NULL);
+    check_value(REG_EXPAND_SZ, W("C:\\%NTDSBCLI_UNIT_UNSET%"), CONFIG_PATH_OK, W("C:\\%NTDSBCLI_UNIT_UNSET%"));
+    SetEnvironmentVariableW(L"NTDSBCLI_UNIT_ROOT", NULL);
+    SetEnvironmentVariableW(L"NTDSBCLI_UNIT_RELATIVE", NULL);
+}
+
+/* At most CONFIG_PATH_MAX_CHARS, as stored and once expanded. */
+static void test_value_lengths(void **state)
+{
+    size_t chars, i;
+    WCHAR *value = malloc((CONFIG_PATH_MAX_CHARS + 2) * sizeof(WCHAR)), *out, small[8];
+
+    (void)state;
+    assert_non_null(value);
+    value[0] = 'C';
+    value[1] = ':';
+    value[2] = '\\';
+    for (i = 3; i < CONFIG_PATH_MAX_CHARS + 1; i++) value[i] = (WCHAR)(i % 200 ? 'a' : '\\');
+    value[CONFIG_PATH_MAX_CHARS + 1] = 0;
+    assert_int_equal(config_path_value_chars(REG_SZ, value), CONFIG_PATH_MAX_CHARS + 1);
+    check_value(REG_SZ, value, CONFIG_PATH_TOO_LONG, NULL);
+    /* One shorter is the longest configured path. */
+    value[CONFIG_PATH_MAX_CHARS] = 0;
+    assert_int_equal(config_path_value_chars(REG_SZ, value), CONFIG_PATH_MAX_CHARS + 1);
+    out = malloc((CONFIG_PATH_MAX_CHARS + 1) * sizeof(WCHAR));
+    assert_non_null(out);
+    assert_int_equal(config_path_from_value(REG_SZ, value, out, CONFIG_PATH_MAX_CHARS + 1), CONFIG_PATH_OK);
+    assert_int_equal(wstr_len(out), CONFIG_PATH_MAX_CHARS);
+    free(out);
+    /* A short value that expands beyond the limit. */
+    value[20000] = 0;
+    assert_true(SetEnvironmentVariableW(L"NTDSBCLI_UNIT_LONG", value + 3));
+    check_value(REG_EXPAND_SZ, W("C:\\%NTDSBCLI_UNIT_LONG%"), CONFIG_PATH_OK, NULL);
+    chars = config_path_value_chars(REG_EXPAND_SZ, W("C:\\%NTDSBCLI_UNIT_LONG%\\%NTDSBCLI_UNIT_LONG%"));
+    assert_int_equal(chars, CONFIG_PATH_MAX_CHARS + 1);
+    check_value(REG_EXPAND_SZ, W("C:\\%NTDSBCLI_UNIT_LONG%\\%NTDSBCLI_UNIT_LONG%"), CONFIG_PATH_TOO_LONG, NULL);
+    SetEnvironmentVariableW(L"NTDSBCLI_UNIT_LONG", NULL);
+    /* A buffer too small for the value, or for its expansion. */
+    assert_int_equal(config_path_from_value(REG_SZ, W("C:\\abcdefgh"), small, 8), CONFIG_PATH_TOO_LONG);
+    assert_int_equal(config_path_from_value(REG_EXPAND_SZ, W("C:\\abcdefgh"), small, 8), CONFIG_PATH_TOO_LONG);
+    assert_int_equal(config_path_from_value(REG_EXPAND_SZ, W("C:\\a\\..\\b"), small, 8), CONFIG_PATH_TOO_LONG);
+    assert_int_equal(config_path_from_value(REG_SZ, W("C:\\abcd"), small, 8), CONFIG_PATH_OK);
+    free(value);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +276,12 @@ int main(void)
         UNIT_TEST(test_not_configured),
         UNIT_TEST(test_lengths),
         UNIT_TEST(test_idempotent),
+        UNIT_TEST(test_in_place),
+#ifdef _WIN32
+        UNIT_TEST(test_value_types),
+        UNIT_TEST(test_value_expansion),
+        UNIT_TEST(test_value_lengths),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

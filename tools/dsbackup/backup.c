@@ -102,7 +102,7 @@ static BOOL check_backup_folder(const WCHAR *dir)
         report_sys(ERROR_DIRECTORY, "%s is not a folder", u8(dir));
         return FALSE;
     }
-    if (!(manifest = path_join(dir, MANIFEST_FILE_NAME)) || !(pattern = path_join(dir, L"*")))
+    if (!(manifest = path_join(dir, MANIFEST_FILE_NAME, malloc)) || !(pattern = path_join(dir, L"*", malloc)))
     {
         free(manifest);
         report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot examine the backup folder %s", u8(dir));
@@ -293,7 +293,7 @@ static BOOL copy_one_file(struct backup_run *run, const char *kind, unsigned bft
     copy.run = run;
     copy.unc_name = unc_name;
 
-    if (!(destination = path_join(run->dir, relative_path)))
+    if (!(destination = path_join(run->dir, relative_path, malloc)))
     {
         report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot back up %s", u8(unc_name));
         return FALSE;
@@ -362,7 +362,7 @@ static BOOL copy_listed_files(struct backup_run *run, const char *list_function,
             report_sys(ERROR_INVALID_NAME, "%s listed %s, which has no usable file name", list_function, u8(name));
             return FALSE;
         }
-        if (!(relative = path_join(subfolder, base)))
+        if (!(relative = path_join(subfolder, base, malloc)))
         {
             report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot back up %s", u8(name));
             return FALSE;
@@ -385,7 +385,8 @@ static BOOL copy_listed_files(struct backup_run *run, const char *list_function,
 /* manifest.tmp, flushed, then renamed over manifest.txt in one step. */
 static BOOL write_manifest(struct backup_run *run, const char *token_sha256)
 {
-    WCHAR *temporary = path_join(run->dir, L"manifest.tmp"), *final = path_join(run->dir, MANIFEST_FILE_NAME);
+    WCHAR *temporary = path_join(run->dir, L"manifest.tmp", malloc);
+    WCHAR *final = path_join(run->dir, MANIFEST_FILE_NAME, malloc);
     const manifest_char *bad_name = NULL;
     enum manifest_status status;
     char *text = NULL;
@@ -441,7 +442,7 @@ static BOOL back_up_list(struct backup_run *run, HRESULT (WINAPI *get_list)(HBC,
 /* DIR\name, created. */
 static BOOL create_subfolder(const WCHAR *dir, const WCHAR *name)
 {
-    WCHAR *path = path_join(dir, name);
+    WCHAR *path = path_join(dir, name, malloc);
     DWORD error = path ? create_folder(path) : ERROR_NOT_ENOUGH_MEMORY;
 
     if (error) report_sys((HRESULT)error, "cannot create %s\\%s", u8(dir), u8(name));
@@ -483,7 +484,7 @@ static BOOL prepare_backup(struct backup_run *run, void **token, DWORD *token_si
  * makes the backup complete. */
 static BOOL save_token_and_manifest(struct backup_run *run, const void *token, DWORD token_size)
 {
-    WCHAR *path = path_join(run->dir, TOKEN_FILE_NAME);
+    WCHAR *path = path_join(run->dir, TOKEN_FILE_NAME, malloc);
     char token_sha256[65];
     BOOL ok;
 

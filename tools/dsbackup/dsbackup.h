@@ -16,6 +16,7 @@
 #include "ntdsbcli.h"
 #include "manifest.h"
 #include "config_path.h"
+#include "path_join.h"
 #include "sha256.h"
 
 #define EXIT_OK     0
@@ -99,9 +100,8 @@ void progress_end_line(struct progress *progress, const char *line);
 /* "<kind> <name> <total> bytes sha256 <sha256>" */
 void progress_end(struct progress *progress, const char *sha256);
 
-/* ---- system helpers (system.c) ------------------------------------------------------ */
+/* ---- system helpers (system.c; path_join, with malloc, from common/path_join.h) ---- */
 
-WCHAR *path_join(const WCHAR *dir, const WCHAR *name);
 /* The absolute form of a folder given on the command line, without a trailing
  * separator unless it is a root. */
 WCHAR *full_folder_path(const WCHAR *path);
@@ -173,13 +173,10 @@ struct ntds_service
 void query_ntds_service(struct ntds_service *service);
 const char *service_state_name(DWORD state);
 
-/* A string value of the NTDS parameters, expanded; NULL with *error set if absent
- * or unreadable. */
+/* A string value of the NTDS parameters, expanded, to show it; NULL with *error
+ * set if absent or unreadable.  What it means as a path is config_path_read's
+ * (common/config_path.h), by the rule the DLL and the stand-in apply. */
 WCHAR *read_parameter(const WCHAR *value_name, LONG *error);
-/* A path of NTDS\Parameters by the rule the DLL and the stand-in apply
- * (common/config_path.h): NULL if the value cannot be read (*error), or names no
- * usable path (*status other than CONFIG_PATH_OK; *error is then 0). */
-WCHAR *read_configured_path(const WCHAR *value_name, LONG *error, enum config_path_status *status);
 
 /* ---- shared by subcommands ----------------------------------------------------------- */
 

@@ -96,7 +96,7 @@ static BOOL check_nothing_overwritten(const WCHAR *dir, const WCHAR *database, B
 
     for (k = 0; k < ARRAYSIZE(sample_files) && !force; k++)
     {
-        if (!(path = path_join(dir, sample_files[k].name)))
+        if (!(path = path_join(dir, sample_files[k].name, malloc)))
         {
             report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot create the sample");
             return FALSE;
@@ -112,7 +112,7 @@ static BOOL check_nothing_overwritten(const WCHAR *dir, const WCHAR *database, B
                "(--force does)", u8(dir), existing);
         refused = TRUE;
     }
-    if ((configured = read_configured_path(NTDS_VALUE_DATABASE_FILE, &error, &path_status)))
+    if ((configured = config_path_read(NTDS_VALUE_DATABASE_FILE, &error, &path_status)))
     {
         if (!force && _wcsicmp(configured, database) && GetFileAttributesW(configured) != INVALID_FILE_ATTRIBUTES)
         {
@@ -153,7 +153,7 @@ static BOOL write_sample_files(const WCHAR *dir, BOOL force)
     for (k = 0; k < ARRAYSIZE(sample_files); k++)
     {
         fill_pseudo_random(data, sample_files[k].size, &state);
-        if (!(path = path_join(dir, sample_files[k].name)))
+        if (!(path = path_join(dir, sample_files[k].name, malloc)))
         {
             report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot create the sample");
             goto done;
@@ -199,7 +199,7 @@ static BOOL record_parameters(const WCHAR *dir, const WCHAR *database)
 static int create_sample(const WCHAR *dir, BOOL force)
 {
     struct ntds_service service;
-    WCHAR *database = path_join(dir, L"ntds.dit");
+    WCHAR *database = path_join(dir, L"ntds.dit", malloc);
     int status = EXIT_FAILED;
 
     if (!database)

@@ -197,7 +197,7 @@ static DWORD directory_drives(void)
 
     for (i = 0; i < ARRAYSIZE(values); i++)
     {
-        WCHAR *value = read_configured_path(values[i], &error, &status), letter;
+        WCHAR *value = config_path_read(values[i], &error, &status), letter;
 
         if (value && value[0] && value[1] == ':')
         {

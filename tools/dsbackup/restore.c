@@ -228,7 +228,7 @@ static BOOL check_backup(struct restore_run *run)
                          u8(run->dir));
         return FALSE;
     }
-    if (!(run->token_path = path_join(run->dir, TOKEN_FILE_NAME)))
+    if (!(run->token_path = path_join(run->dir, TOKEN_FILE_NAME, malloc)))
     {
         report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot read the expiry token");
         return FALSE;

@@ -44,7 +44,7 @@ static HRESULT delete_one_file(const WCHAR *path)
 static HRESULT delete_transaction_logs(const WCHAR *log_dir)
 {
     WIN32_FIND_DATAW data;
-    WCHAR *pattern = path_join(log_dir, NTDS_LOG_PATTERN), **names = NULL, *path;
+    WCHAR *pattern = path_join(log_dir, NTDS_LOG_PATTERN, malloc), **names = NULL, *path;
     size_t count = 0, i;
     HRESULT hr = S_OK;
     HANDLE find;
@@ -89,7 +89,7 @@ static HRESULT delete_transaction_logs(const WCHAR *log_dir)
     FindClose(find);
     for (i = 0; i < count && !hr; i++)
     {
-        if (!(path = path_join(log_dir, names[i])))
+        if (!(path = path_join(log_dir, names[i], malloc)))
         {
             hr = ERROR_NOT_ENOUGH_MEMORY;
             report_sys(hr, "cannot delete the logs in %s", u8(log_dir));
@@ -337,7 +337,7 @@ HRESULT replace_files(const struct restore_plan *plan, struct pipeline_buffers *
     /* The application deletes the files in the destination folders: here the
      * transaction logs and the checkpoint, and nothing else. */
     if ((hr = delete_transaction_logs(plan->log_dir))) return hr;
-    if (!(checkpoint = path_join(plan->checkpoint_dir, NTDS_CHECKPOINT_NAME)))
+    if (!(checkpoint = path_join(plan->checkpoint_dir, NTDS_CHECKPOINT_NAME, malloc)))
     {
         report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot restore");
         return ERROR_NOT_ENOUGH_MEMORY;

@@ -95,7 +95,7 @@ BOOL check_restorable(struct restore_plan *plan)
         report_sys(ERROR_INVALID_DATA, "the backup in %s holds no database file (type 44)", u8(plan->dir));
         return FALSE;
     }
-    if (!(plan->backup_log_path = path_join(plan->dir, L"logs")))
+    if (!(plan->backup_log_path = path_join(plan->dir, L"logs", malloc)))
     {
         report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot plan the restore");
         return FALSE;
@@ -195,7 +195,7 @@ static BOOL add_item(struct restore_plan *plan, const struct manifest_entry *ent
     item->entry = entry;
     item->kind = kind;
     item->target = target;
-    if (!(item->source = path_join(plan->dir, entry->path)))
+    if (!(item->source = path_join(plan->dir, entry->path, malloc)))
     {
         free(target);
         return FALSE;
@@ -223,7 +223,7 @@ BOOL plan_targets(struct restore_plan *plan)
         const struct manifest_entry *entry = &plan->manifest.entries[i];
         const WCHAR *base = base_name_of(entry->path);
 
-        if (entry->bft == 0x21 && !add_item(plan, entry, "log", path_join(plan->log_dir, base)))
+        if (entry->bft == 0x21 && !add_item(plan, entry, "log", path_join(plan->log_dir, base, malloc)))
             goto no_memory;
     }
     for (i = 0; i < plan->manifest.count; i++)
@@ -231,7 +231,7 @@ BOOL plan_targets(struct restore_plan *plan)
         const struct manifest_entry *entry = &plan->manifest.entries[i];
         const WCHAR *base = base_name_of(entry->path);
 
-        if (entry->bft == 0x25 && !add_item(plan, entry, "patch file", path_join(plan->checkpoint_dir, base)))
+        if (entry->bft == 0x25 && !add_item(plan, entry, "patch file", path_join(plan->checkpoint_dir, base, malloc)))
             goto no_memory;
     }
     for (i = 0; i < plan->item_count; i++)

@@ -189,7 +189,7 @@ static BOOL print_parameters(void)
     for (i = 0; i < ARRAYSIZE(values); i++)
     {
         enum config_path_status status;
-        WCHAR *value = read_configured_path(values[i], &error, &status), *raw;
+        WCHAR *value = config_path_read(values[i], &error, &status), *raw;
         char label[64];
 
         snprintf(label, sizeof(label), "%s:", u8(values[i]));
@@ -198,10 +198,9 @@ static BOOL print_parameters(void)
         else if (!error)
         {
             /* By the rule the DLL and the stand-in apply: the directory is not configured. */
-            raw = read_parameter(values[i], &error);
-            print("%-24s %s (%s: not configured)\n", label, raw ? u8(raw) : "",
-                  status == CONFIG_PATH_EMPTY ? "empty" : status == CONFIG_PATH_TOO_LONG ? "too long"
-                  : "not an absolute path");
+            raw = status == CONFIG_PATH_NOT_STRING ? NULL : read_parameter(values[i], &error);
+            print("%-24s %s%s(%s: not configured)\n", label, raw ? u8(raw) : "", raw ? " " : "",
+                  config_path_status_text(status));
             free(raw);
         }
         else

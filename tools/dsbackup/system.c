@@ -14,19 +14,6 @@
 
 /* ---- paths, folders and files ----------------------------------------------------- */
 
-WCHAR *path_join(const WCHAR *dir, const WCHAR *name)
-{
-    size_t dir_len = wcslen(dir), name_len = wcslen(name);
-    BOOL separator = dir_len && dir[dir_len - 1] != '\\' && dir[dir_len - 1] != '/';
-    WCHAR *joined = malloc((dir_len + separator + name_len + 1) * sizeof(WCHAR));
-
-    if (!joined) return NULL;
-    memcpy(joined, dir, dir_len * sizeof(WCHAR));
-    if (separator) joined[dir_len] = '\\';
-    memcpy(joined + dir_len + separator, name, (name_len + 1) * sizeof(WCHAR));
-    return joined;
-}
-
 /* The absolute form of a folder given on the command line, without a trailing
  * separator unless it is a root. */
 WCHAR *full_folder_path(const WCHAR *path)
@@ -285,26 +272,6 @@ const char *service_state_name(DWORD state)
     case SERVICE_PAUSED:           return "paused";
     default:                       return "in an unknown state";
     }
-}
-
-/* A string value of the NTDS parameters, expanded; NULL with *error set if absent
- * or unreadable. */
-WCHAR *read_configured_path(const WCHAR *value_name, LONG *error, enum config_path_status *status)
-{
-    WCHAR *raw = read_parameter(value_name, error), *path;
-    size_t chars;
-
-    *status = CONFIG_PATH_EMPTY;
-    if (!raw) return NULL;
-    chars = wcslen(raw) + 4;      /* "\\s\s" never grows; "C:" + "\\" at most adds one */
-    if ((path = malloc(chars * sizeof(WCHAR))) && (*status = config_path_normalize(raw, path, chars)))
-    {
-        free(path);
-        path = NULL;
-    }
-    if (!path && *status == CONFIG_PATH_OK) *error = ERROR_NOT_ENOUGH_MEMORY;
-    free(raw);
-    return path;
 }
 
 WCHAR *read_parameter(const WCHAR *value_name, LONG *error)

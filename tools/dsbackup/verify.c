@@ -27,7 +27,7 @@ static BOOL verify_file(const WCHAR *dir, const WCHAR *relative, const ULONGLONG
                         const char *expected_sha256, struct pipeline_buffers *buffers,
                         unsigned line_number)
 {
-    WCHAR *path = path_join(dir, relative);
+    WCHAR *path = path_join(dir, relative, malloc);
     struct progress progress;
     ULONGLONG size;
     char sha256[65], line[512];
@@ -134,7 +134,7 @@ BOOL verify_backup(const WCHAR *dir, struct pipeline_buffers *buffers, struct ma
     BOOL ok = FALSE;
 
     if (out) memset(out, 0, sizeof(*out));
-    if (!(manifest_path = path_join(dir, MANIFEST_FILE_NAME)))
+    if (!(manifest_path = path_join(dir, MANIFEST_FILE_NAME, malloc)))
     {
         report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot verify %s", u8(dir));
         goto done;

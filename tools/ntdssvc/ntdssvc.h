@@ -39,8 +39,9 @@
  * A refused start ends in SERVICE_STOPPED with dwWin32ExitCode =
  * ERROR_SERVICE_SPECIFIC_ERROR and dwServiceSpecificExitCode =
  *   hrRestoreInProgress  a restore is registered;
- *   hrCouldNotConnect    the database is not configured (a value missing, empty, not
- *                        absolute), or a file exists but cannot be opened;
+ *   hrCouldNotConnect    the database is not configured (a value missing, or naming no
+ *                        path by the rule: empty, not a string, not absolute, too
+ *                        long), or a file exists but cannot be opened;
  *   hrFileNotFound       the database file or the log folder does not exist.
  * Each start, refusal and stop is reported as one event-log-style line on stderr, to
  * the event log (ReportEventW, source "NTDS") and appended to ntdssvc.log next to the

@@ -7,16 +7,18 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 #include "ntdssvc.h"
 #include "config_path.h"
+#include "path_join.h"
 #include "restore_journal_path.h"
 
+/* The paths as configured: as long as the rule allows (config_path.h). */
 struct held_files
 {
     HANDLE database, current_log;
-    WCHAR database_path[PATH_CCH], current_log_path[PATH_CCH + 16];
+    WCHAR *database_path, *log_dir, *current_log_path;
 };
 
 static SERVICE_STATUS_HANDLE status_handle;
@@ -56,25 +58,6 @@ static DWORD WINAPI control_handler(DWORD control, DWORD event_type, void *event
     default:
         return ERROR_CALL_NOT_IMPLEMENTED;
     }
-}
-
-/* A configured path, expanded and normalised by the rule the DLL applies; FALSE
- * if missing, empty, too long or not absolute. */
-static BOOL read_configured_path(HKEY key, const WCHAR *name, WCHAR *out)
-{
-    WCHAR raw[PATH_CCH], expanded[PATH_CCH];
-    DWORD type, size = sizeof(raw) - sizeof(WCHAR), n;
-
-    if (RegQueryValueExW(key, name, NULL, &type, (BYTE *)raw, &size)) return FALSE;
-    if (type != REG_SZ && type != REG_EXPAND_SZ) return FALSE;
-    raw[size / sizeof(WCHAR)] = 0;
-    if (type == REG_EXPAND_SZ)
-    {
-        n = ExpandEnvironmentStringsW(raw, expanded, PATH_CCH);
-        if (!n || n > PATH_CCH) return FALSE;
-    }
-    else wcscpy(expanded, raw);
-    return config_path_normalize(expanded, out, PATH_CCH) == CONFIG_PATH_OK;
 }
 
 /* The share mode of the database engine: others may read and write, nobody may
@@ -126,34 +109,42 @@ static HRESULT check_no_restore(void)
     return S_OK;
 }
 
-/* The database file and the folder of the logs, or the code to refuse with. */
-static HRESULT read_configuration(struct held_files *held, WCHAR *log_dir)
+/* A path of the configuration, by the rule the DLL and dsbackup apply; NULL, after
+ * saying why, if it names none. */
+static WCHAR *read_configured_path(const WCHAR *name)
 {
-    BOOL database_ok, log_ok;
-    HKEY key;
+    enum config_path_status status;
+    char text[256];
+    WCHAR *path;
     LONG error;
 
-    if ((error = RegOpenKeyExW(HKEY_LOCAL_MACHINE, NTDS_PARAMETERS_KEY, 0, KEY_QUERY_VALUE, &key)))
-    {
+    if ((path = config_path_read(name, &error, &status))) return path;
+    if (error == ERROR_FILE_NOT_FOUND)
         log_event(EVENTLOG_ERROR_TYPE, (DWORD)hrCouldNotConnect, "the directory database is not configured: "
-                  "cannot open HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters (error %ld)", (long)error);
-        return hrCouldNotConnect;
-    }
-    database_ok = read_configured_path(key, NTDS_VALUE_DATABASE_FILE, held->database_path);
-    log_ok = read_configured_path(key, NTDS_VALUE_LOG_DIR, log_dir);
-    RegCloseKey(key);
-    if (!database_ok || !log_ok)
-    {
+                  "Parameters value \"%s\" is missing", narrow(name, CP_UTF8, text, sizeof(text)));
+    else if (error)
         log_event(EVENTLOG_ERROR_TYPE, (DWORD)hrCouldNotConnect, "the directory database is not configured: "
-                  "Parameters value \"%s\" is missing, empty, not a string or not an absolute path",
-                  !database_ok ? "DSA Database file" : "Database log files path");
+                  "cannot read Parameters value \"%s\" (error %ld)", narrow(name, CP_UTF8, text, sizeof(text)),
+                  (long)error);
+    else
+        log_event(EVENTLOG_ERROR_TYPE, (DWORD)hrCouldNotConnect, "the directory database is not configured: "
+                  "Parameters value \"%s\" is %s", narrow(name, CP_UTF8, text, sizeof(text)),
+                  config_path_status_text(status));
+    return NULL;
+}
+
+/* The database file and the folder of the logs, or the code to refuse with. */
+static HRESULT read_configuration(struct held_files *held)
+{
+    if (!(held->database_path = read_configured_path(NTDS_VALUE_DATABASE_FILE))
+            || !(held->log_dir = read_configured_path(NTDS_VALUE_LOG_DIR)))
         return hrCouldNotConnect;
-    }
     return S_OK;
 }
 
-/* Opens what the engine holds; the code to refuse with if it cannot. */
-static HRESULT hold_files(struct held_files *held, const WCHAR *log_dir)
+/* Opens what the engine holds; the code to refuse with if it cannot (release_files
+ * closes what was opened). */
+static HRESULT hold_files(struct held_files *held)
 {
     char text[3 * PATH_CCH];
     DWORD error;
@@ -167,8 +158,11 @@ static HRESULT hold_files(struct held_files *held, const WCHAR *log_dir)
                   narrow(held->database_path, CP_UTF8, text, sizeof(text)), (unsigned long)error);
         return hr;
     }
-    swprintf(held->current_log_path, ARRAYSIZE(held->current_log_path), L"%ls%ls%ls", log_dir,
-             log_dir[wcslen(log_dir) - 1] == '\\' ? L"" : L"\\", NTDS_CURRENT_LOG_NAME);
+    if (!(held->current_log_path = path_join(held->log_dir, NTDS_CURRENT_LOG_NAME, malloc)))
+    {
+        log_event(EVENTLOG_ERROR_TYPE, (DWORD)hrCouldNotConnect, "out of memory");
+        return hrCouldNotConnect;
+    }
     if ((held->current_log = hold(held->current_log_path)) == INVALID_HANDLE_VALUE
             && (error = GetLastError()) != ERROR_FILE_NOT_FOUND)
     {
@@ -176,8 +170,6 @@ static HRESULT hold_files(struct held_files *held, const WCHAR *log_dir)
         hr = error == ERROR_PATH_NOT_FOUND ? hrFileNotFound : hrCouldNotConnect;
         log_event(EVENTLOG_ERROR_TYPE, (DWORD)hr, "cannot open the current log %s (error %lu)",
                   narrow(held->current_log_path, CP_UTF8, text, sizeof(text)), (unsigned long)error);
-        CloseHandle(held->database);
-        held->database = INVALID_HANDLE_VALUE;
         return hr;
     }
     return S_OK;
@@ -186,7 +178,12 @@ static HRESULT hold_files(struct held_files *held, const WCHAR *log_dir)
 static void release_files(struct held_files *held)
 {
     if (held->current_log != INVALID_HANDLE_VALUE) CloseHandle(held->current_log);
-    CloseHandle(held->database);
+    if (held->database != INVALID_HANDLE_VALUE) CloseHandle(held->database);
+    free(held->database_path);
+    free(held->log_dir);
+    free(held->current_log_path);
+    memset(held, 0, sizeof(*held));
+    held->database = held->current_log = INVALID_HANDLE_VALUE;
 }
 
 /* The administrator's word, kept where it outlasts this process: the service's
@@ -217,7 +214,6 @@ static void WINAPI service_main(DWORD argc, WCHAR **argv)
 {
     static struct held_files held;
     char database[3 * PATH_CCH], current_log[3 * PATH_CCH];
-    WCHAR log_dir[PATH_CCH];
     HANDLE running;
     HRESULT hr;
 
@@ -237,8 +233,9 @@ static void WINAPI service_main(DWORD argc, WCHAR **argv)
     set_service_status(SERVICE_START_PENDING, NO_ERROR, 0, 5000);
 
     held.database = held.current_log = INVALID_HANDLE_VALUE;
-    if ((hr = check_no_restore()) || (hr = read_configuration(&held, log_dir)) || (hr = hold_files(&held, log_dir)))
+    if ((hr = check_no_restore()) || (hr = read_configuration(&held)) || (hr = hold_files(&held)))
     {
+        release_files(&held);
         CloseHandle(running);
         set_service_status(SERVICE_STOPPED, ERROR_SERVICE_SPECIFIC_ERROR, (DWORD)hr, 0);
         return;

@@ -7,6 +7,11 @@
  * tests, sanitizers, valgrind, fuzzers) need only a small stand-in for
  * <windows.h>.
  *
+ * It is in common/, beside the headers the tools share, because the pure parts
+ * of common/ (config_path.h) build natively with the core and take their types
+ * from it there: common/ never reaches into src/.  The wstr_* functions are the
+ * DLL's (src/wstr.c); the tools have the C library's wcs* instead.
+ *
  * Copyright 2026 The ntdsbcli project authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
