@@ -149,7 +149,7 @@ struct ownership
 };
 
 /* A value that is absent reads as 0. */
-static LONG read_number(HKEY key, const WCHAR *name, DWORD type, void *value)
+static LONG read_optional_number(HKEY key, const WCHAR *name, DWORD type, void *value)
 {
     LONG status = registry_read_number(key, name, type, value);
     return status == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : status;
@@ -164,10 +164,10 @@ static LONG read_ownership(struct ownership *o)
     memset(o, 0, sizeof(*o));
     if (!restore_state_in_progress()) return ERROR_FILE_NOT_FOUND;
     if ((status = registry_open_key(HKEY_LOCAL_MACHINE, RESTORE_IN_PROGRESS_KEY, &key))) return status;
-    status = read_number(key, RESTORE_VALUE_STATUS, REG_DWORD, &o->status);
-    if (!status) status = read_number(key, RESTORE_VALUE_REGISTRATION_ID, REG_QWORD, &o->registration_id);
-    if (!status) status = read_number(key, RESTORE_VALUE_OWNER_PROCESS, REG_DWORD, &o->owner_process);
-    if (!status) status = read_number(key, RESTORE_VALUE_OWNER_START_TIME, REG_QWORD, &o->owner_start_time);
+    status = read_optional_number(key, RESTORE_VALUE_STATUS, REG_DWORD, &o->status);
+    if (!status) status = read_optional_number(key, RESTORE_VALUE_REGISTRATION_ID, REG_QWORD, &o->registration_id);
+    if (!status) status = read_optional_number(key, RESTORE_VALUE_OWNER_PROCESS, REG_DWORD, &o->owner_process);
+    if (!status) status = read_optional_number(key, RESTORE_VALUE_OWNER_START_TIME, REG_QWORD, &o->owner_start_time);
     RegCloseKey(key);
     return status;
 }

@@ -56,7 +56,7 @@ static int no_arguments(int argc, WCHAR **argv, const char *help, const char *co
     return usage_error(help, format, argv[1]);
 }
 
-static BOOL keep_start_type(SC_HANDLE service, DWORD start_type)
+static BOOL change_start_type(SC_HANDLE service, DWORD start_type)
 {
     return ChangeServiceConfigW(service, SERVICE_NO_CHANGE, start_type, SERVICE_NO_CHANGE,
                                 NULL, NULL, NULL, NULL, NULL, NULL, NULL);
@@ -80,7 +80,7 @@ static BOOL drive_service(BOOL start, DWORD *final_state)
      * (docs/behaviour.md, "Online and offline").  The stand-in sets it itself when
      * it is started or stopped, but a service that is stopped already hears
      * nothing: offline is set first, online once the service runs. */
-    if (!start && !keep_start_type(service, SERVICE_DEMAND_START))
+    if (!start && !change_start_type(service, SERVICE_DEMAND_START))
     {
         CloseServiceHandle(service);
         return FALSE;
@@ -104,7 +104,7 @@ static BOOL drive_service(BOOL start, DWORD *final_state)
         Sleep(200);
     }
     *final_state = status.dwCurrentState;
-    if (status.dwCurrentState == wanted && start && !keep_start_type(service, SERVICE_AUTO_START))
+    if (status.dwCurrentState == wanted && start && !change_start_type(service, SERVICE_AUTO_START))
         *final_state = 0;
     CloseServiceHandle(service);
     return *final_state == wanted;
@@ -142,7 +142,10 @@ static int confirm(BOOL want_online)
     return EXIT_FAILED;
 }
 
-static BOOL restore_registered(void)
+/* Whether the registry says a restore is registered.  Only a first answer, to
+ * refuse early with a clear message: the stand-in itself also honours the DLL's
+ * journal of a registration whose key a Wine crash lost, and refuses to start. */
+static BOOL restore_key_exists(void)
 {
     HKEY key;
 
@@ -201,7 +204,7 @@ int cmd_online(int argc, WCHAR **argv)
     int code = no_arguments(argc, argv, online_help, "online");
 
     if (code != ARGUMENTS_OK) return code;
-    if (restore_registered())
+    if (restore_key_exists())
     {
         report(hrRestoreInProgress, "the directory stays offline: a restore is registered and not completed "
                "('dsbackup status' shows it); run the restore again to complete it");

@@ -37,7 +37,7 @@ static void format_filetime(ULONGLONG value, char *buffer, size_t size)
                   time.wHour, time.wMinute, time.wSecond);
 }
 
-static BOOL read_number(HKEY key, const WCHAR *name, DWORD type, void *value, DWORD size)
+static BOOL read_exact_value(HKEY key, const WCHAR *name, DWORD type, void *value, DWORD size)
 {
     DWORD got_type, got_size = size;
     return !RegQueryValueExW(key, name, NULL, &got_type, value, &got_size) && got_type == type && got_size == size;
@@ -51,14 +51,14 @@ static void print_restore_status(HKEY key)
     ULONGLONG start_time = 0;
     char text[1200];
 
-    if (!read_number(key, RESTORE_VALUE_STATUS, REG_DWORD, &restore_status, sizeof(DWORD)))
+    if (!read_exact_value(key, RESTORE_VALUE_STATUS, REG_DWORD, &restore_status, sizeof(DWORD)))
     {
         print_field("  Restore Status:", "(not recorded)");
         return;
     }
     print_field("  Restore Status:", "%s", describe_code((HRESULT)restore_status, text, sizeof(text)));
-    read_number(key, RESTORE_VALUE_OWNER_PROCESS, REG_DWORD, &owner, sizeof(DWORD));
-    read_number(key, RESTORE_VALUE_OWNER_START_TIME, REG_QWORD, &start_time, sizeof(ULONGLONG));
+    read_exact_value(key, RESTORE_VALUE_OWNER_PROCESS, REG_DWORD, &owner, sizeof(DWORD));
+    read_exact_value(key, RESTORE_VALUE_OWNER_START_TIME, REG_QWORD, &start_time, sizeof(ULONGLONG));
     if ((HRESULT)restore_status != hrRestoreInProgress)
         print("%-24s %s\n", "", "(the restore failed, as DsRestoreRegisterComplete reported; a new restore "
               "replaces it)");

@@ -192,7 +192,7 @@ static void release_files(struct held_files *held)
  * "online" is automatic start, and "taken offline" is demand start
  * (docs/behaviour.md, "Online and offline").  A shutdown of the session is
  * neither: it changes nothing. */
-static void keep_start_type(DWORD start_type)
+static void keep_state_for_next_session(DWORD start_type)
 {
     SC_HANDLE manager, service = NULL;
     BOOL done = FALSE;
@@ -246,13 +246,13 @@ static void WINAPI service_main(DWORD argc, WCHAR **argv)
               ? narrow(held.current_log_path, CP_UTF8, current_log, sizeof(current_log)) : "(no edb.log)");
     SetEvent(running);
     set_service_status(SERVICE_RUNNING, NO_ERROR, 0, 0);
-    keep_start_type(SERVICE_AUTO_START);
+    keep_state_for_next_session(SERVICE_AUTO_START);
 
     WaitForSingleObject(stop_event, INFINITE);
 
     ResetEvent(running);
     release_files(&held);
-    if (stopped_by_administrator) keep_start_type(SERVICE_DEMAND_START);
+    if (stopped_by_administrator) keep_state_for_next_session(SERVICE_DEMAND_START);
     CloseHandle(running);
     log_event(EVENTLOG_INFORMATION_TYPE, 0, "stopped; the database is released%s",
               stopped_by_administrator ? "; the directory stays offline until it is started again" : "");
