@@ -27,15 +27,11 @@
 #define NTDSBCLI_CONFIG_PATH_H
 
 #include <stddef.h>
-#ifdef _WIN32
-#include <windows.h>
-#else
-#include "portable.h"   /* the DLL's native builds (unit tests, fuzzers) */
-#endif
+#include "portable.h"   /* the types, natively too (unit tests, fuzzers) */
 
 /* The longest configured path, in WCHARs without its terminator: the longest
  * path Windows accepts. */
-#define CONFIG_PATH_MAX_CHARS 32767
+#define CONFIG_PATH_MAX_CHARS NTDSBCLI_MAX_PATH
 
 enum config_path_status
 {
