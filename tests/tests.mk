@@ -154,8 +154,8 @@ $(foreach a,$(ARCHES),$(eval $(call suite,roundtrip,roundtrip-$(a),all $(BUILD)/
 #                     builtin marker, then the packages unpacked into a temporary
 #                     root Wine searches for builtins, with the conformance suite,
 #                     dsbackup and ntdsbcli-setup, x86-64 and i686; nothing installed
-$(eval $(call suite,install,install,all $(WINE32_READY),bash tests/install/run.sh))
-$(eval $(call suite,install,install-prefixes,all $(WINE32_READY),bash tests/install/prefixes.sh))
+$(eval $(call suite,install,install,all builtin $(WINE32_READY),bash tests/install/run.sh))
+$(eval $(call suite,install,install-prefixes,all builtin $(WINE32_READY),bash tests/install/prefixes.sh))
 $(eval $(call suite,deb,deb,all $(foreach a,$(ARCHES),$(BUILD)/$(a)/conformance.exe) \
     $(BUILD)/x86_64/test/ntdsbcli.dll $(WINE32_READY),bash tests/deb/run.sh))
 
@@ -171,13 +171,19 @@ $(foreach a,$(ARCHES),$(foreach p,$(reliability_PARTS),$(eval $(call suite,relia
 GROUPS       := abi msvc unit fuzz wine wine-form service tools roundtrip install deb reliability wine-tree
 OPT_IN       := $(SUITES_wine-tree)
 CHECK_SUITES := $(filter-out $(OPT_IN),$(SUITES))
-RUN_SUITES    = @$(MAKE) --no-print-directory -k $(addprefix suite-,$(1)) || true
+# The longest suite first, so that the others run beside it.
+CHECK_ORDER  := $(SUITES_deb) $(filter-out $(SUITES_deb),$(CHECK_SUITES))
+# Two suites run at a time (CHECK_JOBS=1: one after the other): most of them wait
+# on Wine, each in a prefix of its own, and this machine has two cores.  make
+# builds what they share once, and shows each suite's output whole (-Otarget).
+CHECK_JOBS   ?= 2
+RUN_SUITES    = @$(MAKE) --no-print-directory -k -j$(CHECK_JOBS) -Otarget $(addprefix suite-,$(1)) || true
 
 .PHONY: check fuzz reliability-report fuzz-merge-corpus $(addprefix check-,$(GROUPS))
 check: deps
-	@$(MAKE) --no-print-directory all $(WINE32_READY)
+	@$(MAKE) --no-print-directory -j$(CHECK_JOBS) all $(WINE32_READY)
 	@rm -rf build/results
-	$(call RUN_SUITES,$(CHECK_SUITES))
+	$(call RUN_SUITES,$(CHECK_ORDER))
 	@tests/lib/summarize.sh $(CHECK_SUITES)
 
 define GROUP
