@@ -5,7 +5,7 @@
 # START_TEST(backup) defines func_backup), and testlist.c, compiled with the
 # units, gives wine/test.h's implementation and main (tests/lib/wine/test.h).
 # With --mains the units are whole programs whose main() the build renamed
-# unit_main_NAME (the PE build of the unit tests, tests/unit/pe.mk).
+# unit_main_NAME (the PE build of the unit tests, tests/programs.mk).
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later

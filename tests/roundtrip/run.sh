@@ -97,7 +97,7 @@ ds() {
     tr -d '\r' < "$out/$name.err.raw" | grep '^dsbackup' > "$out/$name.err"
 }
 # ds_crashing NAME ARGS...: the same with the test build that ends its process
-# right after DsRestoreRegisterW, as a crash would (tests/roundtrip/roundtrip.mk).
+# right after DsRestoreRegisterW, as a crash would (tests/programs.mk).
 ds_crashing() {
     local name=$1
     shift

@@ -1,11 +1,11 @@
 /*
- * The PE build of the unit tests (tests/unit/pe.mk) runs without cmocka: every
+ * The PE build of the unit tests (tests/programs.mk) runs without cmocka: every
  * PE test program speaks Wine's test dialect (tests/lib/wine/test.h), and the
  * unit tests stay cmocka tests for their native builds.  So this maps the part
  * of cmocka's API that tests/unit uses onto Wine's, for the PE build only
  * (unit.h includes it instead of <cmocka.h> on Windows):
  * - each test program is a unit of unit.exe, named after its file; its main()
- *   is renamed by pe.mk for that, and its group of tests runs as in cmocka;
+ *   is renamed by tests/programs.mk for that, and its group of tests runs as in cmocka;
  * - each cmocka test is one check, as cmocka counts it: "ok N - FILE:LINE:
  *   GROUP: TEST", or "not ok" with the first failed assertion's location and
  *   values ("assert_int_equal(a, b): got 0x1, expected 0x2");

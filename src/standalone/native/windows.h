@@ -2,7 +2,7 @@
  * The few Windows types, codes and functions that the DLL's platform-neutral core
  * uses (handle table, name lists, name parsing, the token and journal formats), for
  * its native builds only: unit tests, sanitizers, valgrind and fuzzers reach this
- * header through -I (tests/unit/unit.mk, tests/fuzz/fuzz.mk).  The DLL itself is
+ * header through -I (tests/programs.mk).  The DLL itself is
  * built with the real <windows.h>, so the core is written in plain Win32 (SRW
  * locks, Interlocked*, HeapAlloc) and reads the same in both.
  *
