@@ -51,7 +51,6 @@ $(foreach p,conformance reliability,$(foreach a,$(ARCHES),$(eval $(call PE_TEST_
 # The units Wine's tree gets (all but standalone_*.c), with only what they would
 # find there besides Windows' headers: a wine/test.h (ours stands in for Wine's)
 # and the DLL's ntds_layout.h (tests/conformance/check-sdk.sh builds them).
-CONFORMANCE_WINE_UNITS := $(filter-out tests/conformance/standalone_%.c,$(conformance_UNITS))
 WINE_TREE_TESTS        := $(BUILD)/conformance/wine-tree
 WINE_TREE_TEST_FILES   := $(WINE_TREE_TESTS)/include/wine/test.h $(WINE_TREE_TESTS)/include/ntds_layout.h
 $(WINE_TREE_TESTS)/include/wine/test.h: tests/lib/wine/test.h
