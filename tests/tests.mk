@@ -105,7 +105,8 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call suite,unit fuzz,fuzz-$(t),$(NATIVE_DIR
 #   conformance-sdk  the tests build against the SDK's header; the units Wine's tree
 #                    gets build and link on their own
 #   wine-ARCH        each unit of conformance.exe in the state of the prefix it needs
-$(eval $(call suite,wine,conformance-sdk,$(PE_DLLS) $(WINE_TREE_TEST_FILES),tests/conformance/check-sdk.sh $(ARCHES)))
+$(eval $(call suite,wine,conformance-sdk,$(PE_DLLS) $(WINE_TREE_TEST_FILES),env CFLAGS='$(CFLAGS_COMMON)' \
+    LIBS='$(conformance_LIBS)' tests/conformance/check-sdk.sh $(ARCHES)))
 $(foreach a,$(ARCHES),$(eval $(call suite,wine,wine-$(a),$(BUILD)/$(a)/conformance.exe $(BUILD)/$(a)/ntdsbcli.dll \
     $(BUILD)/$(a)/ntdssvc.exe $(if $(filter i686,$(a)),$(BUILD)/x86_64/conformance.exe) $(WINE32_READY),\
     tests/conformance/run.sh $(a))))
