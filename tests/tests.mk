@@ -71,7 +71,8 @@ $(eval $(call suite,abi,abi-release,$(ABI_NEEDS),python3 tests/abi/check-no-test
 #   msvc-run    those clients run a whole backup under Wine, the bytes checked
 MSVC_NEEDS := $(PE_DLLS) $(foreach a,$(ARCHES),$(BUILD)/$(a)/ntdsbcli.lib) $(WINE32_READY)
 $(eval $(call suite,msvc,msvc-build,$(MSVC_NEEDS),python3 tests/msvc/check-msvc.py))
-$(eval $(call suite,msvc,msvc-run,$(MSVC_NEEDS),tests/msvc/run.sh))
+# msvc-run runs the clients msvc-build makes: after it, also when suites run side by side.
+$(eval $(call suite,msvc,msvc-run,$(MSVC_NEEDS) suite-msvc-build,tests/msvc/run.sh))
 
 # --- unit: the platform-neutral core and the tools' pure parts -----------------------
 #   unit, unit-asan, unit-valgrind   natively with cmocka: gcc; clang with ASan and
