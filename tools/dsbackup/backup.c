@@ -13,7 +13,8 @@
  *                         never taken for a complete backup
  *
  * Each file's data goes through pipeline.c, which reads it (DsBackupRead),
- * hashes it and writes it to the copy, a buffer at a time.  The reads are
+ * hashes it and writes it to the copy, a buffer at a time; flusher.c puts the
+ * copies on disk meanwhile, and the manifest waits until they all are.  The reads are
  * judged as a plain loop would and stop at the first failure or at the
  * announced size; a write that fails stops the reads too.  The data before a
  * failure is written, then the failure is reported, and the backup is left
@@ -52,6 +53,7 @@ struct backup_run
     const WCHAR *dir;           /* absolute */
     HBC hbc;
     struct pipeline_buffers buffers;
+    struct flusher flusher;     /* puts the copies on disk */
     struct manifest manifest;   /* the files copied so far */
     ULONGLONG total_bytes;
 };
@@ -205,6 +207,7 @@ static BOOL copy_data(struct file_copy *copy, char sha256[65])
     pipeline.source = copy;
     pipeline.expected = copy->size;
     pipeline.out = copy->out;
+    pipeline.flusher = &copy->run->flusher;
     pipeline.progress = &copy->progress;
     /* An empty file is not read at all. */
     if (copy->size && !pipeline_run(&pipeline, &copy->run->buffers)) return FALSE;
@@ -224,23 +227,13 @@ static BOOL copy_data(struct file_copy *copy, char sha256[65])
     return TRUE;
 }
 
-/* The copy is on disk: flush and close it, then DsBackupClose.  The manifest,
- * written later, must only ever describe data that is on disk. */
+/* The copy is written: it goes to the flusher, to be put on disk and closed
+ * (the manifest waits for it), then DsBackupClose. */
 static BOOL finish_file(struct file_copy *copy, BOOL *file_open)
 {
     HRESULT hr;
 
-    if (!FlushFileBuffers(copy->out))
-    {
-        report_sys((HRESULT)GetLastError(), "cannot flush %s", u8(copy->destination));
-        return FALSE;
-    }
-    if (!CloseHandle(copy->out))
-    {
-        copy->out = INVALID_HANDLE_VALUE;
-        report_sys((HRESULT)GetLastError(), "cannot close %s", u8(copy->destination));
-        return FALSE;
-    }
+    flusher_close(&copy->run->flusher, copy->out, copy->destination);
     copy->out = INVALID_HANDLE_VALUE;
     *file_open = FALSE;
     if ((hr = DsBackupClose(copy->run->hbc)))
@@ -312,7 +305,8 @@ static BOOL copy_one_file(struct backup_run *run, const char *kind, unsigned bft
     run->total_bytes += copy.size;
     ok = TRUE;
 done:
-    if (copy.out != INVALID_HANDLE_VALUE) CloseHandle(copy.out);
+    /* The flusher may still hold a request for it. */
+    if (copy.out != INVALID_HANDLE_VALUE) flusher_close(&run->flusher, copy.out, destination);
     if (file_open) DsBackupClose(run->hbc);
     free(destination);
     return ok;
@@ -520,7 +514,7 @@ static BOOL back_up_into(struct backup_run *run, const void *token, DWORD token_
     /* The manifest makes the backup complete, so it comes before step 5, the one
      * step that destroys anything: logs are deleted only once their copies are
      * recorded as a complete backup, never for a backup that then fails. */
-    return save_token_and_manifest(run, token, token_size);
+    return flusher_wait(&run->flusher, TRUE) && save_token_and_manifest(run, token, token_size);
 }
 
 /* The whole backup of a checked folder; returns the exit code. */
@@ -532,8 +526,8 @@ static int run_backup(struct backup_run *run, BOOL truncate_logs)
     int status = EXIT_FAILED;
     HRESULT hr;
 
-    if (pipeline_buffers_allocate(&run->buffers) && prepare_backup(run, &token, &token_size)
-            && back_up_into(run, token, token_size, &folder_created))
+    if (pipeline_buffers_allocate(&run->buffers) && flusher_start(&run->flusher)
+            && prepare_backup(run, &token, &token_size) && back_up_into(run, token, token_size, &folder_created))
     {
         complete = TRUE;
         print("backup complete: %llu files, %llu bytes, in %s\n", (ULONGLONG)run->manifest.count,
@@ -547,6 +541,7 @@ static int run_backup(struct backup_run *run, BOOL truncate_logs)
         }
         else if (truncate_logs) print("logs truncated\n");
     }
+    flusher_end(&run->flusher);
     if (token) DsBackupFree(token);
     /* 7. End the backup, whether it succeeded or not. */
     if (run->hbc && (hr = DsBackupEnd(run->hbc)))

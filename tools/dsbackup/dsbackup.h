@@ -114,9 +114,55 @@ BOOL write_new_file(const WCHAR *path, const void *data, size_t size, DWORD disp
 /* A small file into memory, NUL-terminated; at most max_size bytes (reported). */
 BOOL read_whole_file(const WCHAR *path, size_t max_size, char **data_out, size_t *size_out);
 
+/* ---- copies put on disk in the background (flusher.c) ------------------------------------ */
+
+/* Requests that may wait: flushes of the copy being written, and finished
+ * copies, each still open until it is flushed. */
+#define FLUSH_QUEUE_SIZE 16
+/* A copy being written is flushed every this many bytes, so that the disk
+ * writes while the rest is read and hashed. */
+#define FLUSH_INTERVAL (64 * 1024 * 1024)
+
+struct flush_request
+{
+    HANDLE file;
+    WCHAR *name;                /* a copy, for a close; NULL for a flush */
+};
+
+struct flusher
+{
+    HANDLE thread;
+    SRWLOCK lock;
+    CONDITION_VARIABLE asked_changed, done_changed;
+    /* Counts of requests since the start, under the lock: request N is
+     * queue[N % FLUSH_QUEUE_SIZE]. */
+    struct flush_request queue[FLUSH_QUEUE_SIZE];
+    unsigned asked, taken, done;
+    BOOL stopping;
+    /* The first failure: its error, the file (until it is closed) and its name. */
+    DWORD error;
+    HANDLE error_file;
+    WCHAR *error_name;
+    BOOL reported;
+};
+
+/* FALSE (reported) if its thread cannot be started. */
+BOOL flusher_start(struct flusher *flusher);
+/* Asks for FILE's data written so far to be put on disk; FILE stays open until
+ * it is given to flusher_close. */
+void flusher_flush(struct flusher *flusher, HANDLE file);
+/* FILE, a finished copy called NAME, flushed then closed: FILE belongs to the
+ * flusher from now on. */
+void flusher_close(struct flusher *flusher, HANDLE file, const WCHAR *name);
+/* Waits until every request is carried out: TRUE if all went to disk, else
+ * FALSE, reported once if REPORT_FAILURE. */
+BOOL flusher_wait(struct flusher *flusher, BOOL report_failure);
+/* Waits, then ends the thread; a flusher never started is left alone. */
+void flusher_end(struct flusher *flusher);
+
 /* ---- reading, hashing and writing a file's data (pipeline.c) ---------------------------- */
 
-/* Buffers in flight per file while verifying: one being read, one being hashed,
+/* Buffers in flight per file: one being read (and written), one being hashed,
  * and enough others (a millisecond of work each) that neither thread waits when
  * the other is held up for a moment by other programs. */
 #define PIPELINE_DEPTH 8
@@ -139,10 +185,11 @@ struct pipeline
     void *source;
     ULONGLONG expected;         /* the bytes the source should give, 0 if unknown */
     HANDLE out;                 /* also written here, unless NULL */
+    struct flusher *flusher;    /* flushes OUT as it is written, or NULL */
     struct progress *progress;  /* updated as the data is hashed, or NULL */
     /* The outcome: */
     struct sha256 sha;          /* of every byte given, not finished */
-    ULONGLONG bytes;            /* given, hashed and (for a copy) written */
+    ULONGLONG bytes;            /* given and hashed (and, unless write_error is set, written) */
     DWORD write_error;          /* the error of a write that failed (the source is
                                  * not read further), or 0 */
 };

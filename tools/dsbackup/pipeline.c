@@ -2,19 +2,16 @@
  * The data of one file through dsbackup: read, hashed and, for a copy, written
  * (dsbackup.h, "pipeline").
  *
- * Without a copy (verify, the read-back of a restore), a reader thread fills
- * the buffers of a ring in order while this thread hashes them: reading from
- * the page cache and hashing (about 1.5 GB/s with the SHA extensions) run on
- * the two cores at once.  A buffer is filled again once it is hashed, so at most
- * PIPELINE_DEPTH buffers are in flight, whatever the file's size.
- *
- * A copy (backup, the copy of a restore) reads, hashes and writes each buffer
- * in turn, on this thread.  Copies were measured both ways on the 2-core
- * machine of docs/performance.md, busy with other work: with the writes on a
- * thread of their own (and in another version a third thread for the hash), a
- * backup took half as long again as in turn (16 rounds; the kernel's work of
- * a write into the page cache grew when reads ran beside it).  So a copy
- * overlaps nothing until a measurement shows that it pays.
+ * A reader thread fills the buffers of a ring in order and, for a copy, writes
+ * each buffer once it is filled, while this thread hashes them: the read and
+ * the write (about 4 GB/s each into and out of the page cache) take about as
+ * long as the hash (about 1.5 GB/s with the SHA extensions), and they run on
+ * the two cores at once.  Neither side changes a buffer, so the hash and the
+ * write read it together; the reader fills it again only once it is hashed and
+ * written, so at most PIPELINE_DEPTH buffers are in flight, whatever the
+ * file's size.  With a flusher, the reader also asks for the copy to be put on
+ * disk every FLUSH_INTERVAL bytes (flusher.c), so that the disk works while
+ * the rest is read and hashed.
  *
  * The threads hand the buffers to each other through two counters under one
  * lock and two condition variables, which Wine implements in the process
@@ -76,19 +73,20 @@ static BOOL writes(const struct pipeline *pipeline)
     return pipeline->out && pipeline->out != INVALID_HANDLE_VALUE;
 }
 
-/* The last part of a buffer, in order, on this thread: FALSE (write_error set)
- * if its write failed. */
-static BOOL finish_buffer(struct pipeline *pipeline, const BYTE *data, DWORD size)
+/* A buffer into the copy, if there is one: FALSE (write_error set) if the
+ * write failed. */
+static BOOL write_buffer(struct pipeline *pipeline, const BYTE *data, DWORD size)
 {
-    if (writes(pipeline) && !write_all(pipeline->out, data, size))
-    {
-        pipeline->write_error = GetLastError();
-        if (!pipeline->write_error) pipeline->write_error = ERROR_WRITE_FAULT;
-        return FALSE;
-    }
+    if (!writes(pipeline) || write_all(pipeline->out, data, size)) return TRUE;
+    pipeline->write_error = GetLastError();
+    if (!pipeline->write_error) pipeline->write_error = ERROR_WRITE_FAULT;
+    return FALSE;
+}
+
+static void count_buffer(struct pipeline *pipeline, DWORD size)
+{
     pipeline->bytes += size;
     if (pipeline->progress) progress_update(pipeline->progress, pipeline->bytes);
-    return TRUE;
 }
 
 /* One buffer, read, hashed and written in turn, until the source says it is
@@ -103,7 +101,8 @@ static void run_in_turn(struct pipeline *pipeline, BYTE *buffer)
         got = 0;
         more = pipeline->read(pipeline->source, buffer, &got);
         sha256_update(&pipeline->sha, buffer, got);
-        if (!finish_buffer(pipeline, buffer, got)) return;
+        if (!write_buffer(pipeline, buffer, got)) return;
+        count_buffer(pipeline, got);
     } while (more);
 }
 
@@ -127,6 +126,8 @@ static void run_changed(struct pipeline_run *run, unsigned *count, BOOL *flag, C
 static DWORD WINAPI reader_thread(void *arg)
 {
     struct pipeline_run *run = arg;
+    struct pipeline *pipeline = run->pipeline;
+    ULONGLONG unflushed = 0;
     BOOL more = TRUE;
     unsigned slot;
 
@@ -143,8 +144,16 @@ static DWORD WINAPI reader_thread(void *arg)
         slot = run->filled % PIPELINE_DEPTH;
         ReleaseSRWLockExclusive(&run->lock);
         run->got[slot] = 0;
-        more = run->pipeline->read(run->pipeline->source, run->buffers[slot], &run->got[slot]);
+        more = pipeline->read(pipeline->source, run->buffers[slot], &run->got[slot]);
         run_changed(run, &run->filled, NULL, &run->filled_changed, &run->hasher_waiting);
+        /* A write that fails ends the reads, as in turn; the data given before
+         * it is hashed all the same. */
+        if (!write_buffer(pipeline, run->buffers[slot], run->got[slot])) break;
+        if (pipeline->flusher && writes(pipeline) && (unflushed += run->got[slot]) >= FLUSH_INTERVAL)
+        {
+            flusher_flush(pipeline->flusher, pipeline->out);
+            unflushed = 0;
+        }
     }
     run_changed(run, NULL, &run->reading_done, &run->filled_changed, &run->hasher_waiting);
     return 0;
@@ -171,7 +180,7 @@ static void hash_buffers(struct pipeline_run *run, HANDLE reader)
         if (!ready) break;
         slot = run->taken % PIPELINE_DEPTH;
         sha256_update(&run->pipeline->sha, run->buffers[slot], run->got[slot]);
-        finish_buffer(run->pipeline, run->buffers[slot], run->got[slot]);
+        count_buffer(run->pipeline, run->got[slot]);
         run_changed(run, &run->taken, NULL, &run->taken_changed, &run->reader_waiting);
     }
     WaitForSingleObject(reader, INFINITE);
@@ -204,7 +213,7 @@ BOOL pipeline_run(struct pipeline *pipeline, struct pipeline_buffers *buffers)
     pipeline->bytes = 0;
     pipeline->write_error = 0;
 #ifndef DSBACKUP_NO_READER_THREAD
-    if (!writes(pipeline) && (!pipeline->expected || pipeline->expected > READ_BUFFER_SIZE))
+    if (!pipeline->expected || pipeline->expected > READ_BUFFER_SIZE)
         return run_with_reader(pipeline, buffers->buffer);
 #endif
     run_in_turn(pipeline, buffers->buffer[0]);
