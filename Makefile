@@ -63,7 +63,8 @@ vpath %.c src src/standalone common
 # The tools (tools/) see the public headers and common/ only.  dsbackup is one
 # file per subcommand in tools/dsbackup/; its manifest parser is pure C and also
 # builds natively (tests/unit, tests/fuzz).
-TOOL_CFLAGS      := $(CFLAGS_COMMON) -Iinclude -Icommon -D_WIN32_WINNT=0x0601 -D__USE_MINGW_ANSI_STDIO=1
+TOOL_DEFINES     := -D_WIN32_WINNT=0x0601 -D__USE_MINGW_ANSI_STDIO=1
+TOOL_CFLAGS      := $(CFLAGS_COMMON) -Iinclude -Icommon $(TOOL_DEFINES)
 TOOL_HEADERS     := $(wildcard include/*.h common/*.h)
 DSBACKUP_SRCS    := $(sort $(wildcard tools/dsbackup/*.c))
 DSBACKUP_HEADERS := $(wildcard tools/dsbackup/*.h)

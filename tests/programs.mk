@@ -3,6 +3,7 @@
 #
 #   build/ARCH/conformance.exe   the conformance units (tests/conformance/*.c)
 #   build/ARCH/reliability.exe   the reliability units (tests/reliability/)
+#   build/ARCH/dsbackup_tests.exe  dsbackup's threaded parts (tests/dsbackup/)
 #   build/ARCH/unit/unit.exe     the unit tests as one PE program on wine/test.h
 #   build/native/FLAVOUR/test_*  the unit tests natively with cmocka: gcc, asan,
 #                                tsan (the handle table), i386 (under qemu-i386)
@@ -35,18 +36,33 @@ reliability_SRCS  := tests/reliability/common.c tests/lib/ntds_test_support.c
 reliability_HDRS  := tests/reliability/reliability.h tests/conformance/dsa_paths.h
 reliability_LIBS  := -static -ladvapi32
 
+# The parts of dsbackup that need Windows' threads and files, with the sources
+# they call, built with the tool's definitions.
+dsbackup_tests_UNITS  := $(sort $(wildcard tests/dsbackup/*.c))
+dsbackup_tests_SRCS   := $(addprefix tools/dsbackup/,flusher.c pipeline.c output.c system.c sha256.c sha256_x86.c) \
+                         common/errors.c
+dsbackup_tests_HDRS   := tests/dsbackup/dsbackup_tests.h $(DSBACKUP_HEADERS) $(TOOL_HEADERS)
+dsbackup_tests_CFLAGS := $(TOOL_DEFINES) -Itools/dsbackup
+dsbackup_tests_LIBS   := -static
+
+PE_TEST_PROGRAMS := conformance reliability dsbackup_tests
+
 # $(1): program, $(2): architecture
 define PE_TEST_PROGRAM
 $(BUILD)/$(2)/$(1).exe: $$($(1)_UNITS) $$($(1)_SRCS) $$($(1)_HDRS) $(PE_TEST_HDRS) $(BUILD)/$(1)/testlist.c \
         $(BUILD)/$(2)/libntdsbcli.a
 	@mkdir -p $$(@D)
-	$(2)-w64-mingw32-gcc $(PE_TEST_CFLAGS) -o $$@ $$($(1)_UNITS) $$($(1)_SRCS) $(BUILD)/$(1)/testlist.c \
-	    -L$(BUILD)/$(2) -lntdsbcli $$($(1)_LIBS)
+	$(2)-w64-mingw32-gcc $(PE_TEST_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_UNITS) $$($(1)_SRCS) \
+	    $(BUILD)/$(1)/testlist.c -L$(BUILD)/$(2) -lntdsbcli $$($(1)_LIBS)
 endef
-$(BUILD)/%/testlist.c: tests/lib/make-testlist.sh $(conformance_UNITS) $(reliability_UNITS)
-	@mkdir -p $(@D)
-	tests/lib/make-testlist.sh $($*_UNITS) > $@
-$(foreach p,conformance reliability,$(foreach a,$(ARCHES),$(eval $(call PE_TEST_PROGRAM,$(p),$(a)))))
+# $(1): program; its list of units depends on its units only.
+define PE_TEST_LIST
+$(BUILD)/$(1)/testlist.c: tests/lib/make-testlist.sh $$($(1)_UNITS)
+	@mkdir -p $$(@D)
+	tests/lib/make-testlist.sh $$($(1)_UNITS) > $$@
+endef
+$(foreach p,$(PE_TEST_PROGRAMS),$(eval $(call PE_TEST_LIST,$(p)))\
+    $(foreach a,$(ARCHES),$(eval $(call PE_TEST_PROGRAM,$(p),$(a)))))
 
 # The units Wine's tree gets (all but standalone_*.c), with only what they would
 # find there besides Windows' headers: a wine/test.h (ours stands in for Wine's)

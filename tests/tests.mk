@@ -95,7 +95,7 @@ $(eval $(call suite,unit,unit-tsan,$(NATIVE_DIR)/tsan/test_handle_table,env TSAN
 $(if $(I686),$(eval $(call suite,unit,unit-i386,wine32 $(UNIT_i386_BINS),tests/unit/run-tests.sh \
     tests/wine32/wine32 --run-i386 -- $(UNIT_i386_BINS))))
 $(foreach a,$(ARCHES),$(eval $(call suite,unit,unit-pe-$(a),$(BUILD)/$(a)/unit/unit.exe $(WINE32_READY),\
-    tests/unit/run-pe.sh $(a) $(UNIT_NAMES))))
+    tests/lib/run-pe.sh $(a) $(UNIT_NAMES))))
 FUZZ_RUN_SECONDS := 15
 FUZZ_SECONDS     ?= 300
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call suite,unit fuzz,fuzz-$(t),$(NATIVE_DIR)/fuzz/$(t),\
@@ -131,6 +131,8 @@ $(eval $(call suite,wine-tree,wine-tree,,tests/wine-form/wine-tree.sh))
 #   service-configured-ARCH  the DLL, the stand-in and dsbackup status agree on
 #                          whether the database is configured, value by value
 #   tools-ARCH             a backup of a generated sample database with dsbackup
+#   dsbackup-units-ARCH    dsbackup's pipeline and flusher (tests/dsbackup/): copies
+#                          byte for byte, failures kept and reported
 #   compat-ARCH            backups of dsbackup 0.4.0 and today's are interchangeable
 #   roundtrip-ARCH         backup, damage and restore, checked byte for byte
 $(foreach a,$(ARCHES),\
@@ -142,7 +144,9 @@ $(foreach a,$(ARCHES),\
         bash tests/service/configured.sh $(a))))
 $(foreach a,$(ARCHES),\
     $(eval $(call suite,tools,tools-$(a),all $(WINE32_READY),bash tools/demo.sh $(a)))\
-    $(eval $(call suite,tools,compat-$(a),all $(WINE32_READY),bash tests/compat/run.sh $(a))))
+    $(eval $(call suite,tools,compat-$(a),all $(WINE32_READY),bash tests/compat/run.sh $(a)))\
+    $(eval $(call suite,tools,dsbackup-units-$(a),$(BUILD)/$(a)/dsbackup_tests.exe $(WINE32_READY),\
+        tests/lib/run-pe.sh --program dsbackup_tests.exe $(a) $(basename $(notdir $(dsbackup_tests_UNITS))))))
 $(foreach a,$(ARCHES),$(eval $(call suite,roundtrip,roundtrip-$(a),all $(BUILD)/$(a)/test/dsbackup-crash.exe \
     $(WINE32_READY),bash tests/roundtrip/run.sh $(a))))
 
