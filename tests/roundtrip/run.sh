@@ -6,6 +6,7 @@
 # emulated 32-bit Wine (tests/wine32/wine32).
 #
 #   1. ntdssvc install; dsbackup init-sample; net start NTDS; dsbackup backup;
+#      a backup onto a full disk fails and leaves no manifest (as root);
 #   2. restore refused while the service runs: exit 1, nothing changed;
 #   3. net stop NTDS; restore refused, nothing changed, no registration left, for
 #      a damaged token (hrUnknownExpiryTokenFormat), an expired one
@@ -59,7 +60,12 @@ check_no_grep() {
     if ! grep -Eq -- "$3" "$2"; then pass "$1"; else fail "$1" "'$(grep -E -- "$3" "$2" | head -n 3 | tr '\n' '|')'" "no line matching /$3/"; fi
 }
 
-trap wine_prefix_destroy EXIT
+mounted=
+cleanup() {
+    if [ -n "$mounted" ]; then umount "$mounted" 2> /dev/null; fi
+    wine_prefix_destroy
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 t0=$SECONDS
 wine_prefix_create || { echo "not ok - cannot create a Wine prefix"; exit 1; }
@@ -180,6 +186,27 @@ for f in $files; do
     if [ "$f" = ntds.dit ]; then sub=database; else sub=logs; fi
     check "the backup's $sub/$f is the original" "$( [ -f "$backup/$sub/$f" ] && sha "$backup/$sub/$f")" "${original[$f]}"
 done
+
+# A backup onto a full disk: a tmpfs of 1 MiB, smaller than the database, on
+# the backup folder (as root).  The copy of the database fails while it is
+# written, on the pipeline's reader thread: the backup says which file and why,
+# and leaves no manifest, so that nothing takes it for a backup.
+full="$WINEPREFIX/drive_c/full"
+mkdir -p "$full"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1m ntdsbcli-full "$full" 2> /dev/null; then
+    mounted=$full
+    ds full backup 'C:\full\backup'
+    show full
+    check "a backup onto a full disk exits 1" "$RC" 1
+    check_grep "... says it cannot write the database's copy: the disk is full" "$out/full.err" \
+        'cannot write C:\\full\\backup\\database\\ntds\.dit: ERROR_DISK_FULL'
+    check_grep "... and that the backup is incomplete" "$out/full.err" 'is incomplete: it has no manifest\.txt'
+    check "... and leaves no manifest" "$([ -e "$full/backup/manifest.txt" ] && echo yes || echo no)" no
+    check "... and copies no log after the failure" "$(ls "$full/backup/logs" 2> /dev/null | wc -l)" 0
+    umount "$full" && mounted=
+else
+    echo "ok - a backup onto a full disk # SKIP cannot mount a small tmpfs here (needs root)"
+fi
 
 # --- 2. refused while online -----------------------------------------------------------
 echo "=== restore while the service runs"
