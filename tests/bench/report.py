@@ -270,8 +270,10 @@ def backup_section(samples):
              table(['run', 'seconds', 'GB/s', '(middle half)'], rows),
              '\nRatios of the times in the same round, medians over the rounds and their middle half:\n',
              table(['', 'ratio', '(middle half)', 'target'], targets),
-             f'\nWhat bounds them. A backup reads (through the DLL), hashes and writes every buffer in turn, then '
-             f'flushes each copy (tools/dsbackup/pipeline.c says why a copy overlaps nothing). Verify reads on a '
+             f'\nWhat bounds them. A backup reads each buffer (through the DLL) and writes it on a thread of its '
+             f'own while the main thread hashes it, and a third thread flushes the copies to disk as they grow, '
+             f'so that the disk, the hash and the reads overlap (tools/dsbackup/pipeline.c, flusher.c); its '
+             f'manifest waits for the last flush. Verify reads on a '
              f'thread of its own while the main thread hashes, which saves {median(gain):+.1f} % '
              f'({quartiles(gain, "{:+.1f}")}) of the time of the build without that thread. For a backup, the '
              f'slowest of its parts alone was, round by round, '
@@ -665,8 +667,8 @@ def main():
         '-seconds 2` does the same natively and reports its rate. The two alternate in order from round to round.',
         '- `dsbackup`: run.sh starts each program as a user would and times it from start to exit with '
         '`date +%s%N`, its output folder removed first: `wine dsbackup.exe backup C:\\bench-backup` (every file '
-        'listed, read through the DLL with a 1 MiB buffer, hashed, written and flushed, then the token and the '
-        'manifest); `dsbackup-sequential.exe`, the same sources built by tests/bench/bench.mk with '
+        'listed, read through the DLL with a 1 MiB buffer, hashed, written and flushed to disk, then the token '
+        'and the manifest); `dsbackup-sequential.exe`, the same sources built by tests/bench/bench.mk with '
         '`DSBACKUP_NO_READER_THREAD`, running `verify` with each buffer read and hashed in turn; `cp` of the files '
         'the DLL lists into a folder on the same disk, then `sync` of each copy (an fsync each, as dsbackup '
         'flushes each copy); `dsbackup verify` of a backup made before the first round, and `openssl dgst '
