@@ -666,7 +666,9 @@ def main():
         'timed with `QueryPerformanceCounter` inside the program; `openssl speed -evp sha256 -bytes 1048576 '
         '-seconds 2` does the same natively and reports its rate. The two alternate in order from round to round.',
         '- `dsbackup`: run.sh starts each program as a user would and times it from start to exit with '
-        '`date +%s%N`, its output folder removed first: `wine dsbackup.exe backup C:\\bench-backup` (every file '
+        '`date +%s%N`, its output folder removed first (and, before each backup and each copy, the two runs '
+        'that write, `sync` and two seconds idle, so that both start from the same state whatever ran before '
+        'them): `wine dsbackup.exe backup C:\\bench-backup` (every file '
         'listed, read through the DLL with a 1 MiB buffer, hashed, written and flushed to disk, then the token '
         'and the manifest); `dsbackup-sequential.exe`, the same sources built by tests/bench/bench.mk with '
         '`DSBACKUP_NO_READER_THREAD`, running `verify` with each buffer read and hashed in turn; `cp` of the files '
