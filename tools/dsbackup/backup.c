@@ -14,10 +14,10 @@
  *
  * Each file's data goes through pipeline.c, which reads it (DsBackupRead),
  * hashes it and writes it to the copy, a buffer at a time; flusher.c puts the
- * copies on disk meanwhile, and the manifest waits until they all are.  The reads are
- * judged as a plain loop would and stop at the first failure or at the
- * announced size; a write that fails stops the reads too.  The data before a
- * failure is written, then the failure is reported, and the backup is left
+ * copies on disk meanwhile, and the manifest waits until they all are.  The
+ * reads are judged as a plain loop would and stop at the first failure or at
+ * the announced size; a write that fails stops the reads too.  The data before
+ * a failure is written, then the failure is reported, and the backup is left
  * without a manifest.
  *
  * Copyright 2026 The ntdsbcli project authors

@@ -5,12 +5,13 @@
  * A reader thread fills the buffers of a ring in order and, for a copy, writes
  * each buffer once it is filled, while this thread hashes them: reading and
  * writing through the page cache take about as long as the hash (about 1.5
- * GB/s with the SHA extensions), and the two run on the two cores at once.  Neither side changes a buffer, so the hash and the
- * write read it together; the reader fills it again only once it is hashed and
- * written, so at most PIPELINE_DEPTH buffers are in flight, whatever the
- * file's size.  With a flusher, the reader also asks for the copy to be put on
- * disk every FLUSH_INTERVAL bytes (flusher.c), so that the disk works while
- * the rest is read and hashed.
+ * GB/s with the SHA extensions), and the two run on the two cores at once.
+ * Neither side changes a buffer, so the hash and the write read it together;
+ * the reader fills it again only once it is hashed and written, so at most
+ * PIPELINE_DEPTH buffers are in flight, whatever the file's size.  With a
+ * flusher, the reader also asks for the copy to be put on disk every
+ * FLUSH_INTERVAL bytes (flusher.c), so that the disk works while the rest is
+ * read and hashed.
  *
  * The threads hand the buffers to each other through two counters under one
  * lock and two condition variables, which Wine implements in the process
