@@ -126,7 +126,8 @@ BOOL read_whole_file(const WCHAR *path, size_t max_size, char **data_out, size_t
 struct flush_request
 {
     HANDLE file;
-    WCHAR *name;                /* a copy, for a close; NULL for a flush */
+    BOOL close;                 /* flushed then closed, else only flushed */
+    WCHAR *name;                /* for a close, a copy of the file's name, or NULL */
 };
 
 struct flusher

@@ -24,38 +24,25 @@
 #include <string.h>
 #include "dsbackup.h"
 
-static BOOL is_close(const struct flush_request *request)
-{
-    return request->name != NULL;
-}
-
-/* Keeps the first failure, by the file it belongs to; the name comes with the
- * file's close if the failure is a flush's, which has none. */
-static void note_failure(struct flusher *flusher, struct flush_request *request, DWORD error)
+/* Keeps the first failure, by the file it belongs to. */
+static void note_failure(struct flusher *flusher, HANDLE file, DWORD error)
 {
     if (flusher->error) return;
     flusher->error = error ? error : ERROR_WRITE_FAULT;
-    flusher->error_file = request->file;
-    if (is_close(request))
-    {
-        flusher->error_name = request->name;
-        request->name = NULL;
-    }
+    flusher->error_file = file;
 }
 
 static void carry_out(struct flusher *flusher, struct flush_request *request)
 {
-    if (!FlushFileBuffers(request->file)) note_failure(flusher, request, GetLastError());
-    if (!is_close(request)) return;
-    if (!CloseHandle(request->file)) note_failure(flusher, request, GetLastError());
+    if (!FlushFileBuffers(request->file)) note_failure(flusher, request->file, GetLastError());
+    if (!request->close) return;
+    if (!CloseHandle(request->file)) note_failure(flusher, request->file, GetLastError());
+    /* A failure gets its name with its file's close, the one request that has
+     * it; the handle's value may be given to another file from now on. */
     if (flusher->error && flusher->error_file == request->file)
     {
-        if (!flusher->error_name)
-        {
-            flusher->error_name = request->name;
-            request->name = NULL;
-        }
-        /* The handle's value may be given to another file from now on. */
+        flusher->error_name = request->name;
+        request->name = NULL;
         flusher->error_file = NULL;
     }
     free(request->name);
@@ -103,22 +90,24 @@ BOOL flusher_start(struct flusher *flusher)
     return TRUE;
 }
 
-static void ask(struct flusher *flusher, HANDLE file, WCHAR *name)
+static void ask(struct flusher *flusher, HANDLE file, BOOL close, WCHAR *name)
 {
-    struct flush_request *last;
+    struct flush_request *last, *slot;
 
     AcquireSRWLockExclusive(&flusher->lock);
     last = flusher->asked != flusher->taken ? &flusher->queue[(flusher->asked - 1) % FLUSH_QUEUE_SIZE] : NULL;
     /* A flush still waiting covers what was written since it was asked. */
-    if (!name && last && last->file == file && !is_close(last))
+    if (!close && last && last->file == file && !last->close)
     {
         ReleaseSRWLockExclusive(&flusher->lock);
         return;
     }
     while (flusher->asked - flusher->done >= FLUSH_QUEUE_SIZE)
         SleepConditionVariableSRW(&flusher->done_changed, &flusher->lock, INFINITE, 0);
-    flusher->queue[flusher->asked % FLUSH_QUEUE_SIZE].file = file;
-    flusher->queue[flusher->asked % FLUSH_QUEUE_SIZE].name = name;
+    slot = &flusher->queue[flusher->asked % FLUSH_QUEUE_SIZE];
+    slot->file = file;
+    slot->close = close;
+    slot->name = name;
     flusher->asked++;
     ReleaseSRWLockExclusive(&flusher->lock);
     WakeConditionVariable(&flusher->asked_changed);
@@ -126,26 +115,13 @@ static void ask(struct flusher *flusher, HANDLE file, WCHAR *name)
 
 void flusher_flush(struct flusher *flusher, HANDLE file)
 {
-    ask(flusher, file, NULL);
+    ask(flusher, file, FALSE, NULL);
 }
 
 void flusher_close(struct flusher *flusher, HANDLE file, const WCHAR *name)
 {
-    WCHAR *copy = _wcsdup(name);
-
-    /* Without memory for the name, the file is put on disk and closed here. */
-    if (!copy)
-    {
-        flusher_wait(flusher, FALSE);
-        if (!FlushFileBuffers(file) || !CloseHandle(file))
-        {
-            report_sys((HRESULT)GetLastError(), "cannot write %s to disk", u8(name));
-            if (!flusher->error) flusher->error = ERROR_WRITE_FAULT;
-            flusher->reported = TRUE;
-        }
-        return;
-    }
-    ask(flusher, file, copy);
+    /* Without memory for its name, a failure is reported without it. */
+    ask(flusher, file, TRUE, _wcsdup(name));
 }
 
 BOOL flusher_wait(struct flusher *flusher, BOOL report_failure)
