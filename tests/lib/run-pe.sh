@@ -1,10 +1,9 @@
 #!/bin/bash
-# run-pe.sh [--program PROGRAM] ARCH UNIT...: runs a PE test program of units,
-# by default the PE build of the unit tests (unit/unit.exe, one unit per test
-# program), build/ARCH/PROGRAM, under Wine, each unit in a process of its own,
-# in a throwaway prefix, and exits non-zero if any failed or the program was not
-# built.  i686 programs run through the emulated 32-bit
-# Wine (tests/wine32/wine32, docs/wine32.md).
+# run-pe.sh [--program PROGRAM] ARCH UNIT...: runs build/ARCH/PROGRAM, a PE
+# test program of units (by default unit/unit.exe, the PE build of the unit
+# tests), under Wine, each unit in a process of its own, in a throwaway prefix,
+# and exits non-zero if any failed or the program was not built.  i686 programs
+# run through the emulated 32-bit Wine (tests/wine32/wine32, docs/wine32.md).
 #
 # Copyright 2026 The ntdsbcli project authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
