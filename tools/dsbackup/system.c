@@ -69,7 +69,7 @@ BOOL write_all(HANDLE file, const void *data, size_t size)
 
     while (size)
     {
-        DWORD chunk = size > 0x40000000 ? 0x40000000 : (DWORD)size;
+        DWORD chunk = size > WRITE_CHUNK_SIZE ? WRITE_CHUNK_SIZE : (DWORD)size;
         if (!WriteFile(file, p, chunk, &done, NULL)) return FALSE;
         if (!done)
         {
