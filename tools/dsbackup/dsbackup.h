@@ -128,8 +128,10 @@ BOOL read_whole_file(const WCHAR *path, size_t max_size, char **data_out, size_t
  * copies, each still open until it is flushed. */
 #define FLUSH_QUEUE_SIZE 16
 /* A copy being written is flushed every this many bytes, so that the disk
- * writes while the rest is read and hashed. */
-#define FLUSH_INTERVAL (64 * 1024 * 1024)
+ * writes while the rest is read and hashed.  Measured against cp + sync,
+ * 16 MiB did as well as 64 MiB where the disk was fast and better where it
+ * was slow (0.92 against 1.04 times cp + sync); 128 MiB and more did worse. */
+#define FLUSH_INTERVAL (16 * 1024 * 1024)
 
 struct flush_request
 {
