@@ -26,6 +26,15 @@ static inline void temp_path(WCHAR path[MAX_PATH], const WCHAR *name)
     else wcscat(path, name);
 }
 
+/* Pseudo-random bytes, the same for the same offset whatever the pieces. */
+static inline void generate(ULONGLONG offset, BYTE *buffer, DWORD size)
+{
+    DWORD i;
+
+    for (i = 0; i < size; i++)
+        buffer[i] = (BYTE)(((offset + i) * 2654435761u) >> 13);
+}
+
 static inline HANDLE create_for_writing(const WCHAR *path)
 {
     return CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);

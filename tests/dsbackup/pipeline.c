@@ -20,14 +20,6 @@ struct generated_source
     unsigned fail_at;       /* this read (from 1) fails with no data, 0 for none */
 };
 
-static void generate(ULONGLONG offset, BYTE *buffer, DWORD size)
-{
-    DWORD i;
-
-    for (i = 0; i < size; i++)
-        buffer[i] = (BYTE)(((offset + i) * 2654435761u) >> 13);
-}
-
 static BOOL read_generated(void *arg, BYTE *buffer, DWORD *got)
 {
     struct generated_source *source = arg;

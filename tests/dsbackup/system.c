@@ -59,7 +59,6 @@ static void check_write_all(DWORD size)
     DWORD mode = PIPE_READMODE_MESSAGE;
     HANDLE server, thread;
     BYTE *data;
-    DWORD i;
 
     data = malloc(size + 1);
     received.capacity = size + 2 * WRITE_CHUNK_SIZE;
@@ -71,7 +70,7 @@ static void check_write_all(DWORD size)
         free(received.data);
         return;
     }
-    for (i = 0; i < size; i++) data[i] = (BYTE)(i * 2654435761u >> 11);
+    generate(0, data, size);
 
     server = CreateNamedPipeW(PIPE_NAME, PIPE_ACCESS_OUTBOUND, PIPE_TYPE_MESSAGE | PIPE_WAIT, 1,
                               4 * WRITE_CHUNK_SIZE, 0, 0, NULL);
