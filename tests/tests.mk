@@ -131,8 +131,8 @@ $(eval $(call suite,wine-tree,wine-tree,,tests/wine-form/wine-tree.sh))
 #   service-configured-ARCH  the DLL, the stand-in and dsbackup status agree on
 #                          whether the database is configured, value by value
 #   tools-ARCH             a backup of a generated sample database with dsbackup
-#   dsbackup-units-ARCH    dsbackup's pipeline, flusher and writes (tests/dsbackup/): copies
-#                          byte for byte, failures kept and reported
+#   dsbackup-units-ARCH    dsbackup's pipeline, flusher and writes (tests/dsbackup/):
+#                          copies byte for byte, failures kept and reported
 #   compat-ARCH            backups of dsbackup 0.4.0 and today's are interchangeable
 #   roundtrip-ARCH         backup, damage and restore, checked byte for byte
 $(foreach a,$(ARCHES),\
