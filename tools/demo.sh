@@ -36,7 +36,17 @@ wine_use_arch "$arch" || exit 1
 passed=0
 failed=0
 pass() { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "not ok - $*"; failed=$((failed + 1)); }
+last_run=
+# A failed check shows, as TAP comments, everything the last program printed,
+# Wine's own messages included, and its status: the prefix and its output go
+# when the demo ends, and a failure that does not recur can be read only here.
+fail() {
+    echo "not ok - $*"
+    failed=$((failed + 1))
+    [ -n "$last_run" ] || return 0
+    echo "# the last program run, $last_run, exited with status $status and printed:"
+    cat "$out/${last_run%%:*}.out.raw" "$out/${last_run%%:*}.err.raw" 2> /dev/null | tr -d '\r' | sed 's/^/#   /'
+}
 # check DESCRIPTION COMMAND...: one TAP line for the command's status.
 check() {
     local what=$1
@@ -64,6 +74,10 @@ if ! wine_prefix_create; then
     summary
     exit 1
 fi
+# The checks between two programs take seconds on a loaded machine, about as long
+# as an idle wineserver waits before it ends; a program that starts just then fails
+# with "wine client error: recvmsg".  One server for the whole demo.
+wine_server_keep > /dev/null 2>&1 < /dev/null
 
 # The program and the DLL side by side, as an application ships them; a copy,
 # so that a rebuild while the demo runs cannot change what is tested.
@@ -78,6 +92,7 @@ mkdir -p "$out"
 run() {
     local name=$1
     shift
+    last_run="$name: dsbackup $*"
     (cd "$bin" && wine dsbackup.exe "$@") > "$out/$name.out.raw" 2> "$out/$name.err.raw"
     status=$?
     tr -d '\r' < "$out/$name.out.raw" > "$out/$name.out"
