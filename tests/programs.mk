@@ -88,7 +88,7 @@ $(BUILD)/$(1)/test/dsbackup-crash.exe: $(DSBACKUP_SRCS) $(DSBACKUP_HEADERS) $(TO
         $(BUILD)/$(1)/libntdsbcli.a
 	@mkdir -p $$(@D)
 	$(1)-w64-mingw32-gcc $(TOOL_CFLAGS) -Itools/dsbackup -DDSBACKUP_TEST_CRASH_AFTER_REGISTER -o $$@ \
-	    $(DSBACKUP_SRCS) $(TOOL_COMMON_SRCS) -L$(BUILD)/$(1) -lntdsbcli $(WIN_LDFLAGS) -ladvapi32 -lbcrypt
+	    $(DSBACKUP_SRCS) $(TOOL_COMMON_SRCS) -L$(BUILD)/$(1) -lntdsbcli $(WIN_LDFLAGS) $(DSBACKUP_LIBS)
 endef
 $(foreach a,$(ARCHES),$(eval $(call SUITE_HELPERS,$(a))))
 

@@ -3,7 +3,8 @@
 # under a throwaway Wine prefix, checked independently on the Unix side.
 #
 #   1. a new prefix, a sample database in C:\Windows\NTDS (tests/lib/wine.sh);
-#   2. dsbackup backup C:\backup, then dsbackup verify C:\backup;
+#   2. dsbackup backup C:\backup, then dsbackup verify C:\backup, and a backup
+#      into a folder whose name no code page holds;
 #   3. sha256sum on the Unix side: every backed-up file is byte-identical to its
 #      source, the manifest lists it with that size and hash, and nothing else
 #      (checkpoint, temporary and unrelated logs) was taken;
@@ -173,6 +174,17 @@ run verify verify 'C:\backup'
 show verify
 check "verify exits 0 on a good backup" test "$status" -eq 0
 check "verify checks every file and the token" test "$(grep -c '^ok ' "$out/verify.out")" -eq 6
+
+# A folder named outside any code page: the tool takes its arguments wide.
+# Wine turns the Unix command line into UTF-16 by the locale's character set,
+# so this run names UTF-8 for itself.
+unicode_name='Sauvegarde-été-备份'
+echo "=== dsbackup backup C:\\$unicode_name"
+LC_ALL=C.UTF-8 run unicode backup "C:\\$unicode_name"
+show unicode
+check "a backup into a folder with a non-ASCII name exits 0" test "$status" -eq 0
+check "... writes its manifest into that folder, by that name" \
+    test "$(tail -n 1 "$WINEPREFIX/drive_c/$unicode_name/manifest.txt" 2> /dev/null)" = end
 
 echo "=== what must fail"
 manifest_before=$(sha256sum < "$WINEPREFIX/drive_c/backup/manifest.txt")

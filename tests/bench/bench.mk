@@ -27,7 +27,7 @@ $(BENCH_SEQUENTIAL_EXE): $(DSBACKUP_SRCS) $(DSBACKUP_HEADERS) $(TOOL_HEADERS) $(
                          $(BUILD)/x86_64/libntdsbcli.a
 	@mkdir -p $(@D)
 	x86_64-w64-mingw32-gcc $(TOOL_CFLAGS) -Itools/dsbackup -DDSBACKUP_NO_READER_THREAD -o $@ $(DSBACKUP_SRCS) $(TOOL_COMMON_SRCS) \
-	    $(BUILD)/x86_64/obj/dsbackup.res.o -L$(BUILD)/x86_64 -lntdsbcli $(WIN_LDFLAGS) -ladvapi32 -lbcrypt
+	    $(BUILD)/x86_64/obj/dsbackup.res.o -L$(BUILD)/x86_64 -lntdsbcli $(WIN_LDFLAGS) $(DSBACKUP_LIBS)
 
 bench: $(BENCH_EXE) $(BENCH_SEQUENTIAL_EXE) $(BUILD)/x86_64/ntdsbcli.dll $(BUILD)/x86_64/dsbackup.exe
 	@if ! command -v gnuplot >/dev/null 2>&1; then \

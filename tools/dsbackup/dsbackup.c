@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "dsbackup.h"
-#include <shellapi.h>
 
 struct command
 {
@@ -130,20 +129,17 @@ static const struct command *find_command(const WCHAR *name)
     return NULL;
 }
 
-int main(void)
+/* wmain: wide arguments whatever the code page, since a folder may be any
+ * Unicode path.  The C runtime splits the command line; CommandLineToArgvW
+ * would do the same, but it brings in shell32, whose loading under Wine costs
+ * every run of the tool about as much again as the rest of its start. */
+int __cdecl wmain(int argc, WCHAR **argv)
 {
     const struct command *command;
-    WCHAR **argv;
-    int argc, status;
+    int status;
 
     /* Once, before any thread hashes: the SHA extensions where cpuid reports them. */
     sha256_choose_implementation();
-    /* Wide arguments whatever the code page: the folder may be any Unicode path. */
-    if (!(argv = CommandLineToArgvW(GetCommandLineW(), &argc)))
-    {
-        report_sys((HRESULT)GetLastError(), "cannot read the command line");
-        return EXIT_FAILED;
-    }
     if (argc < 2)
     {
         print_error_line("%s", general_help);
@@ -156,6 +152,5 @@ int main(void)
     }
     else if ((command = find_command(argv[1]))) status = command->run(argc - 1, argv + 1);
     else status = usage_error(general_help, "unknown command %s", argv[1]);
-    LocalFree(argv);
     return status;
 }

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dsbackup.h"
-#include <bcrypt.h>
+#include <ntsecapi.h>
 #include "ntds_layout.h"
 
 static const char init_sample_help[] =
@@ -147,7 +147,9 @@ static BOOL write_sample_files(const WCHAR *dir, BOOL force)
         report_sys(ERROR_NOT_ENOUGH_MEMORY, "cannot create the sample");
         return FALSE;
     }
-    if (BCryptGenRandom(NULL, (BYTE *)&seed, sizeof(seed), BCRYPT_USE_SYSTEM_PREFERRED_RNG) < 0 || !seed)
+    /* RtlGenRandom is advapi32's, which the tool loads anyway; BCrypt would load
+     * a library of its own at every start for this one seed. */
+    if (!RtlGenRandom(&seed, sizeof(seed)) || !seed)
         seed = GetTickCount64() ^ ((ULONGLONG)GetCurrentProcessId() << 32) ^ 0x9E3779B97F4A7C15ULL;
     state = seed;
     for (k = 0; k < ARRAYSIZE(sample_files); k++)
