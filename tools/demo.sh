@@ -75,10 +75,7 @@ if ! wine_prefix_create; then
     summary
     exit 1
 fi
-# The checks between two programs take seconds on a loaded machine, about as long
-# as an idle wineserver waits before it ends; a program that starts just then fails
-# with "wine client error: recvmsg".  One server for the whole demo.
-wine_server_keep > /dev/null 2>&1 < /dev/null
+wine_server_keep
 
 # The program and the DLL side by side, as an application ships them; a copy,
 # so that a rebuild while the demo runs cannot change what is tested.

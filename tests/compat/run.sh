@@ -46,9 +46,7 @@ for f in dsbackup.exe ntdsbcli.dll; do
 done
 trap wine_prefix_destroy EXIT
 wine_prefix_create || { fail "a throwaway Wine prefix can be created"; summary; exit 1; }
-# One wineserver for the whole run: a program that starts just as an idle server
-# ends fails (wine_server_keep in tests/lib/wine.sh).
-wine_server_keep > /dev/null 2>&1 < /dev/null
+wine_server_keep
 bin="$WINEPREFIX/drive_c/dsbackup"
 mkdir -p "$bin"
 cp "$build/$arch/dsbackup.exe" "$build/$arch/ntdsbcli.dll" "$bin/"

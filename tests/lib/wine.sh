@@ -113,9 +113,12 @@ wine_server_idle() {
 
 # Keeps the prefix's wineserver running between programs.  Otherwise it ends a
 # few seconds after the last program, taking services with it, and a program that
-# starts just as it ends fails with "wine client error: recvmsg".
+# starts just as it ends fails with "wine client error: recvmsg".  A script that
+# starts many programs with work of its own in between calls it once.  The server
+# it may start gets none of the script's output: it would hold a pipe open until
+# the prefix is destroyed.
 wine_server_keep() {
-    wineserver -p
+    wineserver -p > /dev/null 2>&1 < /dev/null
     export NTDSBCLI_WINE_PERSISTENT=1
 }
 

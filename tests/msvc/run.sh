@@ -49,9 +49,7 @@ case " $runnable " in
 esac
 trap wine_prefix_destroy EXIT
 wine_prefix_create || { fail "creating a Wine prefix (wineboot) failed"; exit 1; }
-# One wineserver for the whole run: a program that starts just as an idle server
-# ends fails (wine_server_keep in tests/lib/wine.sh).
-wine_server_keep > /dev/null 2>&1 < /dev/null
+wine_server_keep
 sample_db_create
 ntds=$WINEPREFIX/drive_c/windows/NTDS
 
