@@ -280,9 +280,15 @@ def backup_section(samples):
              f'manifest waits for the last flush. It writes in pieces of 256 KiB (WRITE_CHUNK_SIZE, '
              f'tools/dsbackup/dsbackup.h): on this kind of virtual machine a write of 1 MiB or more into the page '
              f'cache can take ten times as long as the same bytes in smaller writes, and in writes of 1 MiB the '
-             f'backup was bound by them. Verify reads on a '
-             f'thread of its own while the main thread hashes, which saves {median(gain):+.1f} % '
-             f'({quartiles(gain, "{:+.1f}")}) of the time of the build without that thread. For a backup, the '
+             f'backup was bound by them. Verify reads on a thread of its own while the main thread hashes, which '
+             + (f'saves {median(gain):.1f} % ({quartiles(gain, "{:+.1f}")}) of the time of the build without that '
+                'thread. ' if median(gain) >= 0 else
+                f'here costs {-median(gain):.1f} % (a change of {quartiles(gain, "{:+.1f}")}) against the build '
+                'without that thread: from the page cache a read is only a copy in memory, a fifth of the time of the '
+                'hash, and moving it to the other core gains less than it costs. The thread is for reads that wait on a disk, so that '
+                'the hash works meanwhile; this machine cannot show that, since its virtual disk reads at the '
+                'speed of memory (streaming from disk, above). ')
+             + f'For a backup, the '
              f'slowest of its parts alone was, round by round, '
              + ', '.join(f'{k} in {n}' for k, n in sorted(slowest.items(), key=lambda x: -x[1]))
              + f' of {len(complete)} rounds; a backup takes {median(backup_bound):.2f} times as long as that part '
@@ -673,9 +679,11 @@ def main():
         'timed with `QueryPerformanceCounter` inside the program; `openssl speed -evp sha256 -bytes 1048576 '
         '-seconds 2` does the same natively and reports its rate. The two alternate in order from round to round.',
         '- `dsbackup`: run.sh starts each program as a user would and times it from start to exit with '
-        '`date +%s%N`, its output folder removed first (and, before each backup and each copy, the two runs '
-        'that write, `sync` and two seconds idle, so that both start from the same state whatever ran before '
-        'them): `wine dsbackup.exe backup C:\\bench-backup` (every file '
+        '`date +%s%N`. Before each backup and each copy, the two runs that write, the output of both is '
+        'removed (so each starts just after the other\'s 1.2 GB went: this virtual machine hands free memory '
+        'back to its host, and memory freed a moment ago takes new data faster than memory free for seconds), '
+        'then `sync` and two seconds idle, so that both start from the same state whatever ran before them: '
+        '`wine dsbackup.exe backup C:\\bench-backup` (every file '
         'listed, read through the DLL with a 1 MiB buffer, hashed, written and flushed to disk, then the token '
         'and the manifest); `dsbackup-sequential.exe`, the same sources built by tests/bench/bench.mk with '
         '`DSBACKUP_NO_READER_THREAD`, running `verify` with each buffer read and hashed in turn; `cp` of the files '
