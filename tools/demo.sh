@@ -37,7 +37,8 @@ wine_use_arch "$arch" || exit 1
 passed=0
 failed=0
 pass() { echo "ok - $*"; passed=$((passed + 1)); }
-last_run=
+last_run=            # run's NAME of the last program run, and its command line
+last_command=
 # A failed check shows, as TAP comments, everything the last program printed,
 # Wine's own messages included, and its status: the prefix and its output go
 # when the demo ends, and a failure that does not recur can be read only here.
@@ -45,8 +46,8 @@ fail() {
     echo "not ok - $*"
     failed=$((failed + 1))
     [ -n "$last_run" ] || return 0
-    echo "# the last program run, $last_run, exited with status $status and printed:"
-    cat "$out/${last_run%%:*}.out.raw" "$out/${last_run%%:*}.err.raw" 2> /dev/null | tr -d '\r' | sed 's/^/#   /'
+    echo "# the last program run, $last_command, exited with status $status and printed:"
+    cat "$out/$last_run.out.raw" "$out/$last_run.err.raw" 2> /dev/null | tr -d '\r' | sed 's/^/#   /'
 }
 # check DESCRIPTION COMMAND...: one TAP line for the command's status.
 check() {
@@ -90,7 +91,8 @@ mkdir -p "$out"
 run() {
     local name=$1
     shift
-    last_run="$name: dsbackup $*"
+    last_run=$name
+    last_command="dsbackup $*"
     (cd "$bin" && wine dsbackup.exe "$@") > "$out/$name.out.raw" 2> "$out/$name.err.raw"
     status=$?
     tr -d '\r' < "$out/$name.out.raw" > "$out/$name.out"
