@@ -246,6 +246,7 @@ def backup_section(samples):
     verify_bound = [secs(r, 'verify') / max(secs(r, 'hash'), secs(r, 'read')) for r in complete]
     gain = [100 * (secs(r, 'sequential') - secs(r, 'verify')) / secs(r, 'sequential') for r in complete]
     start = median([secs(r, 'start') for r in complete])
+    read_secs, hash_secs = median([secs(r, 'read') for r in complete]), median([secs(r, 'hash') for r in complete])
     inner_hash = median([float(r['hash']['inner']) for r in complete if 'inner' in r['hash']])
     implementation = next((r['hash'].get('sha256') for r in complete if r['hash'].get('sha256')), '?')
     slowest = defaultdict(int)
@@ -284,15 +285,16 @@ def backup_section(samples):
              + (f'saves {median(gain):.1f} % ({quartiles(gain, "{:+.1f}")}) of the time of the build without that '
                 'thread. ' if median(gain) >= 0 else
                 f'here costs {-median(gain):.1f} % (a change of {quartiles(gain, "{:+.1f}")}) against the build '
-                'without that thread: from the page cache a read is only a copy in memory, a fifth of the time of the '
-                'hash, and moving it to the other core gains less than it costs. The thread is for reads that wait on a disk, so that '
-                'the hash works meanwhile; this machine cannot show that, since its virtual disk reads at the '
-                'speed of memory (streaming from disk, above). ')
+                f'without that thread: from the page cache a read is only a copy in memory ({read_secs:.3f} s '
+                f'alone against {hash_secs:.3f} s for the hash), and moving it to the other core gains less than '
+                'it costs. The thread is for reads that wait on a disk, so that the hash works meanwhile; this '
+                'machine cannot show that, since its virtual disk reads at the speed of memory (streaming from '
+                'disk, above). ')
              + f'For a backup, the '
              f'slowest of its parts alone was, round by round, '
              + ', '.join(f'{k} in {n}' for k, n in sorted(slowest.items(), key=lambda x: -x[1]))
              + f' of {len(complete)} rounds; a backup takes {median(backup_bound):.2f} times as long as that part '
-             f'alone. Hashing alone ({implementation}) takes {inner_hash:.3f} s of its {median([secs(r, "hash") for r in complete]):.3f} s '
+             f'alone. Hashing alone ({implementation}) takes {inner_hash:.3f} s of its {hash_secs:.3f} s '
              f'inside the program; starting a Wine process takes {start:.3f} s, which `dsbackup verify` pays and '
              f'`openssl dgst` does not (a native process starts in about a millisecond): verify takes '
              f'{median(verify_bound):.2f} times as long as the slower of hashing and reading alone, each of which '
