@@ -85,7 +85,7 @@ cd "$bin" || exit 1
 # One wineserver for the whole run, so that no program pays for starting it
 # and Wine's own services again.  They are started here, away from any pipe: a
 # service that inherited bench()'s pipe would keep it open for the whole run.
-wine_server_keep > /dev/null 2>&1 < /dev/null
+wine_server_keep
 wine wineboot > /dev/null 2>&1 < /dev/null
 
 # write_logs N: C:\bench-logs\N for bench.exe's many-logs section: ntds.dit and
