@@ -130,9 +130,10 @@ static const struct command *find_command(const WCHAR *name)
 }
 
 /* wmain: wide arguments whatever the code page, since a folder may be any
- * Unicode path.  The C runtime splits the command line; CommandLineToArgvW
- * would do the same, but it brings in shell32, whose loading under Wine costs
- * every run of the tool about as much again as the rest of its start. */
+ * Unicode path.  The C runtime splits the command line as CommandLineToArgvW
+ * does, but for corners no path reaches (doubled quotes, the program's own
+ * name); CommandLineToArgvW would bring in shell32, whose loading under Wine
+ * costs every run of the tool about as much again as the rest of its start. */
 int __cdecl wmain(int argc, WCHAR **argv)
 {
     const struct command *command;
