@@ -186,7 +186,7 @@ static void test_holder_killed(void)
     /* A holder that ends without DsBackupEnd, as a tool that forgets it. */
     holder = start_self("hold-backup", flag);
     wait_for_flag(flag, holder);
-    DeleteFileA(flag);          /* tells it to exit, still holding */
+    ok_win32(DeleteFileA(flag));    /* tells it to exit, still holding */
     ok_int(wait_exit_code(holder), 0);
     ok_hr(try_prepare(), S_OK);
 }
@@ -225,9 +225,12 @@ static HRESULT whole_backup(void)
 
 /* conformance.exe one_backup hold-backup FLAG: prepares a backup, creates FLAG,
  * and once FLAG is gone exits without ending the backup (exit code 0; 1 if it
- * could not). */
+ * could not).  FLAG is made under another name and renamed once closed: seen
+ * while still open, it could not be deleted, and the holder would wait for
+ * ever. */
 static int hold_backup(const char *flag)
 {
+    char made[MAX_PATH];
     void *token;
     DWORD token_size;
     HANDLE file;
@@ -239,9 +242,11 @@ static int hold_backup(const char *flag)
         fprintf(stderr, "hold-backup: DsBackupPrepareW gave %#lx\n", (unsigned long)hr);
         return 1;
     }
-    file = CreateFileA(flag, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    snprintf(made, sizeof(made), "%s.new", flag);
+    file = CreateFileA(made, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
     if (file == INVALID_HANDLE_VALUE) return 1;
     CloseHandle(file);
+    if (!MoveFileExA(made, flag, MOVEFILE_REPLACE_EXISTING)) return 1;
     while (GetFileAttributesA(flag) != INVALID_FILE_ATTRIBUTES) Sleep(20);
     return 0;
 }
